@@ -1,0 +1,263 @@
+"""Model parameters with their documented defaults, read from ``graphdyn.toml`` and CLI flags.
+
+Every number the model uses lives here, so an audit's ``summary.json`` can echo exactly the
+parameters it ran with (see ``docs/model.md`` for where each default comes from).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from graphdyn.errors import ConfigError
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_CHANNEL_RICHNESS",
+    "DEFAULT_WEIGHTS",
+    "Config",
+    "load_config",
+]
+
+#: Media richness per channel (Daft & Lengel 1986): richer media carry more of a relationship.
+DEFAULT_CHANNEL_RICHNESS: Mapping[str, float] = MappingProxyType(
+    {
+        "meeting": 1.0,
+        "video": 0.8,
+        "phone": 0.7,
+        "feedback": 0.5,
+        "chat": 0.4,
+        "email": 0.3,
+        "support_ticket": 0.3,
+        "order": 0.2,
+    }
+)
+
+#: The tie-strength components, in the order they are reported.
+COMPONENTS: tuple[str, ...] = ("intensity", "tenure", "reciprocity", "affect", "value")
+
+#: Component weights alpha_j of the strength score.
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"intensity": 0.45, "affect": 0.15, "reciprocity": 0.15, "value": 0.15, "tenure": 0.10}
+)
+
+#: Sections of graphdyn.toml that belong to other parts of graphdyn, not to the model.
+_OTHER_SECTIONS = frozenset({"neo4j"})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parameters of the tie-strength, decay and centrality model.
+
+    Parameters
+    ----------
+    half_life_days : float
+        H: an event's weight halves every H days, ``w = 2 ** (-(T - t) / H)``.
+    channel_richness : mapping of str to float
+        Richness r in [0, 1] per channel; the keys are also the allowed channels.
+    weights : mapping of str to float
+        Weight alpha_j >= 0 of each component in :data:`COMPONENTS`.
+    tenure_scale_days : float
+        Tenure component ``1 - exp(-D / tenure_scale_days)``.
+    reference_channel, reference_interval_days : str, float
+        I_ref is the steady-state intensity of one ``reference_channel`` contact every
+        ``reference_interval_days`` days.
+    strong_threshold : float
+        A tie with strength >= this is strong (counts for ``strong_ties``, single-threading).
+    at_risk_threshold : float
+        Strength below this (with a weakening trend) is at risk; also the target of
+        ``days_to_at_risk``.
+    trend_window_days, trend_delta : float
+        trend = strength(T) - strength(T - window); beyond +-delta it is strengthening/weakening.
+    new_window_days : float
+        A tie whose first contact is this recent (and within two typical gaps) is new.
+    dormant_days, dormant_intensity : float
+        No contact for ``dormant_days``, or intensity below ``dormant_intensity``: dormant.
+    overdue_at_risk, overdue_cooling : float
+        Thresholds on overdue = days_since_last / typical gap.
+    gap_prior_weight : float
+        Shrinkage of a tie's typical gap toward the global median: the median counts as this
+        many pseudo-intervals.
+    snapshots : int
+        Monthly trajectory snapshots back from as-of.
+    betweenness_exact_limit, betweenness_k, seed : int
+        Above ``betweenness_exact_limit`` nodes, betweenness samples ``betweenness_k`` pivots
+        drawn with ``seed``.
+
+    Examples
+    --------
+    >>> Config().half_life_days
+    90.0
+    >>> round(Config().intensity_reference, 3)
+    3.393
+    """
+
+    half_life_days: float = 90.0
+    channel_richness: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_CHANNEL_RICHNESS)
+    )
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    tenure_scale_days: float = 365.0
+    reference_channel: str = "phone"
+    reference_interval_days: float = 30.0
+    strong_threshold: float = 0.5
+    at_risk_threshold: float = 0.2
+    trend_window_days: float = 90.0
+    trend_delta: float = 0.05
+    new_window_days: float = 90.0
+    dormant_days: float = 365.0
+    dormant_intensity: float = 0.05
+    overdue_at_risk: float = 3.0
+    overdue_cooling: float = 1.5
+    gap_prior_weight: float = 3.0
+    snapshots: int = 12
+    betweenness_exact_limit: int = 5000
+    betweenness_k: int = 500
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel_richness", MappingProxyType(dict(self.channel_richness)))
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+        self._check()
+
+    def _check(self) -> None:
+        positive = (
+            "half_life_days",
+            "tenure_scale_days",
+            "reference_interval_days",
+            "trend_window_days",
+            "dormant_days",
+        )
+        for name in positive:
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise ConfigError(f"{name}: must be a positive number ({value!r})")
+        for name in ("strong_threshold", "at_risk_threshold", "dormant_intensity"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 <= value <= 1):
+                raise ConfigError(f"{name}: must be in [0, 1] ({value!r})")
+        for channel, richness in self.channel_richness.items():
+            if not isinstance(channel, str) or not channel:
+                raise ConfigError(f"channel_richness: channel names must be text ({channel!r})")
+            if not (isinstance(richness, int | float) and 0 < richness <= 1):
+                raise ConfigError(f"channel_richness.{channel}: must be in (0, 1] ({richness!r})")
+        if self.reference_channel not in self.channel_richness:
+            raise ConfigError(
+                f"reference_channel: not a configured channel ({self.reference_channel!r})"
+            )
+        unknown = set(self.weights) - set(COMPONENTS)
+        if unknown:
+            raise ConfigError(
+                f"weights: unknown component {sorted(unknown)[0]!r}; "
+                f"components are {', '.join(COMPONENTS)}"
+            )
+        for name, weight in self.weights.items():
+            if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+                raise ConfigError(f"weights.{name}: must be a number >= 0 ({weight!r})")
+        if self.weights.get("intensity", 0) <= 0:
+            raise ConfigError("weights.intensity: must be > 0 (every tie has an intensity)")
+        for name in ("snapshots", "betweenness_exact_limit", "betweenness_k"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value >= 1):
+                raise ConfigError(f"{name}: must be a whole number >= 1 ({value!r})")
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The allowed channels, sorted."""
+        return tuple(sorted(self.channel_richness))
+
+    @property
+    def intensity_reference(self) -> float:
+        """I_ref: the steady-state intensity of one reference contact every interval.
+
+        Just after the n-th of a regular series of contacts ``interval`` days apart, the
+        decayed sum is ``r * sum_k 2^(-k * interval / H)``, which tends to
+        ``r / (1 - 2^(-interval / H))``.
+        """
+        richness = self.channel_richness[self.reference_channel]
+        return richness / (1.0 - 2.0 ** (-self.reference_interval_days / self.half_life_days))
+
+    def replace(self, **changes: Any) -> Config:
+        """Return a copy with some parameters changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready parameters, including the derived ``intensity_reference``."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = dict(value) if isinstance(value, Mapping) else value
+        out["intensity_reference"] = self.intensity_reference
+        return out
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, source: str = "config") -> Config:
+        """Build a config from a mapping such as a parsed ``graphdyn.toml``.
+
+        Tables ``channel_richness`` and ``weights`` are merged over the defaults, so a file
+        may set one channel or one weight. Unknown keys are an error naming the key.
+        """
+        known = {f.name for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in _OTHER_SECTIONS:
+                continue
+            if key not in known:
+                raise ConfigError(
+                    f"{source}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
+                )
+            if key in ("channel_richness", "weights"):
+                if not isinstance(value, Mapping):
+                    raise ConfigError(f"{source}: {key} must be a table")
+                base = DEFAULT_CHANNEL_RICHNESS if key == "channel_richness" else DEFAULT_WEIGHTS
+                kwargs[key] = {**base, **value}
+            else:
+                kwargs[key] = float(value) if isinstance(value, int) and _is_float_field(key) else value
+        try:
+            return cls(**kwargs)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+
+
+def _is_float_field(name: str) -> bool:
+    return next(f for f in dataclasses.fields(Config) if f.name == name).type == "float"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a ``graphdyn.toml``; with no path, read ``./graphdyn.toml`` if it exists.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file to read. An explicit path that does not exist is an error.
+
+    Returns
+    -------
+    Config
+        Defaults overridden by the file's settings.
+
+    Examples
+    --------
+    >>> load_config(None).half_life_days  # no graphdyn.toml here: the defaults
+    90.0
+    """
+    if path is None:
+        candidate = Path("graphdyn.toml")
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            values = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return Config.from_mapping(values, source=str(path))
