@@ -180,8 +180,8 @@ class Config:
         decayed sum is ``r * sum_k 2^(-k * interval / H)``, which tends to
         ``r / (1 - 2^(-interval / H))``.
         """
-        richness = self.channel_richness[self.reference_channel]
-        return richness / (1.0 - 2.0 ** (-self.reference_interval_days / self.half_life_days))
+        richness = float(self.channel_richness[self.reference_channel])
+        return richness / (1.0 - math.pow(2.0, -self.reference_interval_days / self.half_life_days))
 
     def replace(self, **changes: Any) -> Config:
         """Return a copy with some parameters changed (validated again)."""
@@ -218,7 +218,9 @@ class Config:
                 base = DEFAULT_CHANNEL_RICHNESS if key == "channel_richness" else DEFAULT_WEIGHTS
                 kwargs[key] = {**base, **value}
             else:
-                kwargs[key] = float(value) if isinstance(value, int) and _is_float_field(key) else value
+                kwargs[key] = (
+                    float(value) if isinstance(value, int) and _is_float_field(key) else value
+                )
         try:
             return cls(**kwargs)
         except ConfigError as exc:

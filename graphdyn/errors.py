@@ -89,16 +89,21 @@ class DataError(GraphdynError):
     ----------
     problems : sequence of DataProblem
         What was wrong, at least one.
+    total : int, optional
+        How many problems there are in all, when ``problems`` holds only the first ones.
     max_shown : int
         How many problems the message lists before summarising the rest.
     """
 
-    def __init__(self, problems: Sequence[DataProblem], max_shown: int = 20) -> None:
+    def __init__(
+        self, problems: Sequence[DataProblem], *, total: int | None = None, max_shown: int = 20
+    ) -> None:
         if not problems:
             raise ValueError("DataError needs at least one problem")
         self.problems: tuple[DataProblem, ...] = tuple(problems)
+        self.total: int = max(total or 0, len(self.problems))
         lines = [str(p) for p in self.problems[:max_shown]]
-        hidden = len(self.problems) - max_shown
+        hidden = self.total - min(max_shown, len(self.problems))
         if hidden > 0:
             lines.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
         super().__init__("\n".join(lines))

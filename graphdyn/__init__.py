@@ -1,0 +1,35 @@
+"""graphdyn: tie strength, relationship decay and contact-point centrality for a vendor's customers.
+
+The public API: read a data folder with :func:`read_data`, audit it as of a date with
+:func:`audit`, and explore the :class:`Audit`'s frames, graph and views.
+"""
+
+from graphdyn._version import __version__
+from graphdyn.config import Config, load_config
+from graphdyn.data import Dataset, read_data
+from graphdyn.errors import (
+    ConfigError,
+    DataError,
+    DataProblem,
+    GraphdynError,
+    Neo4jConnectionError,
+    Neo4jError,
+    Neo4jQueryError,
+    UsageError,
+)
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DataError",
+    "DataProblem",
+    "Dataset",
+    "GraphdynError",
+    "Neo4jConnectionError",
+    "Neo4jError",
+    "Neo4jQueryError",
+    "UsageError",
+    "__version__",
+    "load_config",
+    "read_data",
+]
