@@ -1,0 +1,1 @@
+"""Neo4j: the local server, connection, schema, loads and queries."""
