@@ -1021,7 +1021,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     1
     """
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        arguments = list(argv) if argv is not None else None
+        result = cli.main(args=arguments, prog_name="neo4j-local", standalone_mode=False)
     except click.ClickException as error:
         error.show()
         return 2

@@ -49,7 +49,10 @@ class Scratch:
 def scratch(
     neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Scratch]:
-    """A second, small server in a temporary home: neo4j-admin import, then start."""
+    """A second, small server in a temporary home: neo4j-admin import, then start.
+
+    It asks for ``neo4j_settings`` only to share its skip rule (GRAPHDYN_SKIP_NEO4J, CI).
+    """
     home = tmp_path_factory.mktemp("neo4j-scratch")
     (home / "import").mkdir()
     (home / "import" / "nodes.csv").write_text(_NODES_CSV, encoding="utf-8")
