@@ -1,0 +1,330 @@
+"""The data a network page draws: nodes and edges as JSON-ready dicts, with their look.
+
+What the picture encodes:
+
+- node colour and shape: kind (customer, staff, product); a customer's border: its status;
+- node size: customer ``strength``, staff ``pagerank``, product ``value`` (square-root scaled
+  against the largest shown, so area follows the measure); a node without it gets a base size;
+- edge colour: tie ``status``; width: tie ``strength`` (product edges: decayed volume);
+  dashed: tie ``trend == "weakening"``;
+- tooltip rows: every metric of the node's kind, formatted here, ``n/a`` when absent.
+
+User text (names, ids, segments, teams) is carried as plain strings; the page's script puts it
+in the DOM with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from graphdyn.views.values import is_missing, plain_scalar
+
+__all__ = [
+    "EDGE_STATUS_COLOURS",
+    "KIND_STYLES",
+    "NOT_AVAILABLE",
+    "graph_payload",
+    "node_label",
+]
+
+NOT_AVAILABLE = "n/a"
+LABEL_LENGTH = 40
+
+KIND_STYLES: dict[str, dict[str, str]] = {
+    "customer": {"colour": "#3b7dd8", "shape": "dot", "size_by": "strength"},
+    "staff": {"colour": "#8e44ad", "shape": "diamond", "size_by": "PageRank"},
+    "product": {"colour": "#16a085", "shape": "square", "size_by": "value"},
+    "other": {"colour": "#7f8c8d", "shape": "dot", "size_by": "-"},
+}
+"""Node look per kind; ``other`` is for nodes without a known ``kind``."""
+
+EDGE_STATUS_COLOURS: dict[str, str] = {
+    "new": "#5dade2",
+    "active": "#2e8b57",
+    "cooling": "#f39c12",
+    "at_risk": "#d62728",
+    "dormant": "#9e9e9e",
+    "none": "#b8b8b8",
+    "product": "#a3d9cc",
+}
+"""Edge colour per tie status; ``none`` for ties without a status, ``product`` for orders."""
+
+# (base size, extra size at the maximum) per kind; vis-network sizes are radii in pixels.
+_SIZES: dict[str, tuple[float, float]] = {
+    "customer": (6.0, 18.0),
+    "staff": (12.0, 22.0),
+    "product": (6.0, 16.0),
+    "other": (10.0, 0.0),
+}
+_SIZE_ATTRIBUTE = {"customer": "strength", "staff": "pagerank", "product": "value"}
+
+
+def _text(value: Any) -> str:
+    return str(plain_scalar(value))
+
+
+def _score(value: Any) -> str:
+    return f"{float(value):.2f}"
+
+
+def _measure(value: Any) -> str:
+    return f"{float(value):.3g}"
+
+
+def _amount(value: Any) -> str:
+    return f"{float(value):,.0f}"
+
+
+def _count(value: Any) -> str:
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+
+
+def _yes_no(value: Any) -> str:
+    return "yes" if value else "no"
+
+
+Formatter = Callable[[Any], str]
+
+_NODE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
+    "customer": (
+        ("segment", "Segment", _text),
+        ("region", "Region", _text),
+        ("status", "Status", _text),
+        ("trend", "Trend", _text),
+        ("strength", "Strength", _score),
+        ("value", "Value", _amount),
+        ("days_since_last", "Days since last contact", _count),
+        ("n_interactions", "Interactions", _count),
+        ("strong_ties", "Strong ties", _count),
+        ("single_threaded", "Single-threaded", _yes_no),
+    ),
+    "staff": (
+        ("role", "Role", _text),
+        ("team", "Team", _text),
+        ("left_at", "Left", _text),
+        ("customers", "Customers", _count),
+        ("portfolio_strength", "Portfolio strength", _score),
+        ("strong_ties", "Strong ties", _count),
+        ("betweenness", "Betweenness", _measure),
+        ("pagerank", "PageRank", _measure),
+        ("constraint", "Constraint", _score),
+        ("effective_size", "Effective size", _score),
+        ("sole_strong_tie_customers", "Sole strong tie of", _count),
+        ("departure_at_risk", "At risk if they leave", _count),
+    ),
+    "product": (
+        ("category", "Category", _text),
+        ("price", "Price", _amount),
+        ("value", "Value", _amount),
+        ("n_interactions", "Interactions", _count),
+    ),
+    "other": (),
+}
+
+_EDGE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
+    "tie": (
+        ("status", "Status", _text),
+        ("trend", "Trend", _text),
+        ("strength", "Strength", _score),
+        ("intensity", "Intensity", _score),
+        ("tenure", "Tenure", _score),
+        ("reciprocity", "Reciprocity", _score),
+        ("affect", "Affect", _score),
+        ("value", "Value (component)", _score),
+        ("n_interactions", "Interactions", _count),
+    ),
+    "product": (
+        ("n_interactions", "Interactions", _count),
+        ("value", "Value", _amount),
+        ("weight", "Decayed volume", _measure),
+    ),
+    "other": (("weight", "Weight", _measure),),
+}
+
+
+def _rows(
+    data: Mapping[str, Any], fields: tuple[tuple[str, str, Formatter], ...]
+) -> list[list[str]]:
+    """Return ``[label, formatted value]`` pairs, ``n/a`` for a missing or unreadable value."""
+    rows = []
+    for attribute, label, formatter in fields:
+        value = data.get(attribute)
+        try:
+            shown = NOT_AVAILABLE if is_missing(value) else formatter(value)
+        except (TypeError, ValueError):
+            shown = _text(value)
+        rows.append([label, shown])
+    return rows
+
+
+def _number(value: object) -> float | None:
+    """Return ``value`` as a finite float, or None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _category(value: object) -> str | None:
+    """Return a filter category (status, segment, team) as text, None when missing."""
+    return None if is_missing(value) else _text(value)
+
+
+def node_label(node: Hashable, data: Mapping[str, Any]) -> str:
+    """Return the text drawn under a node: its name, else its raw id, else its key.
+
+    Parameters
+    ----------
+    node : Hashable
+        The node key.
+    data : mapping
+        The node's attributes.
+
+    Returns
+    -------
+    str
+        At most 40 characters; longer names end in an ellipsis (the tooltip has them whole).
+
+    Examples
+    --------
+    >>> node_label("customer:c1", {"id": "c1", "name": None})
+    'c1'
+    >>> node_label("customer:c2", {"id": "c2", "name": "A" * 50})[-3:]
+    'AA…'
+    """
+    text = next(
+        (_text(c) for c in (data.get("name"), data.get("id")) if not is_missing(c)), str(node)
+    )
+    if len(text) > LABEL_LENGTH:
+        return text[: LABEL_LENGTH - 1] + "…"
+    return text
+
+
+def _kind(data: Mapping[str, Any]) -> str:
+    """Return the node's kind, ``other`` when it is not customer, staff or product."""
+    kind = data.get("kind")
+    return kind if isinstance(kind, str) and kind in _SIZE_ATTRIBUTE else "other"
+
+
+def graph_payload(
+    graph: nx.Graph[Any], positions: Mapping[Hashable, tuple[float, float]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Return the nodes and edges of ``graph`` as vis-network-ready dicts.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The graph to draw, with graphdyn's node and edge schema (any metric may be absent).
+    positions : mapping, optional
+        Fixed ``node -> (x, y)``; without it the browser's physics places the nodes.
+
+    Returns
+    -------
+    dict
+        ``{"nodes": [...], "edges": [...]}``. A node has ``id`` (its index), ``key``,
+        ``ident`` (raw id), ``kind``, ``label``, ``name``, ``size``, ``status``, ``segment``,
+        ``team``, ``rows`` and, when positioned, ``x`` and ``y``; an edge has ``id``, ``from``,
+        ``to``, ``kind``, ``status``, ``trend``, ``width``, ``dashed`` and ``rows``.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("customer:c1", kind="customer", id="c1", name="Acme", strength=0.5)
+    >>> g.add_node("staff:s1", kind="staff", id="s1", name=None)
+    >>> g.add_edge("customer:c1", "staff:s1", kind="tie", strength=0.5, status="cooling",
+    ...            trend="weakening", weight=0.5)
+    >>> payload = graph_payload(g)
+    >>> node = payload["nodes"][0]
+    >>> node["label"], node["size"], node["rows"][4]
+    ('Acme', 24.0, ['Strength', '0.50'])
+    >>> edge = payload["edges"][0]
+    >>> edge["status"], edge["dashed"], edge["width"]
+    ('cooling', True, 4.5)
+    """
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    largest: dict[str, float] = {}
+    for _, data in graph.nodes(data=True):
+        kind = _kind(data)
+        measure = _number(data.get(_SIZE_ATTRIBUTE.get(kind, "")))
+        if measure is not None and measure > 0:
+            largest[kind] = max(largest.get(kind, 0.0), measure)
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        kind = _kind(data)
+        base, extra = _SIZES[kind]
+        measure = _number(data.get(_SIZE_ATTRIBUTE.get(kind, "")))
+        size = base
+        if measure is not None and kind in largest:
+            size = base + extra * math.sqrt(min(max(measure, 0.0) / largest[kind], 1.0))
+        name = data.get("name")
+        item: dict[str, Any] = {
+            "id": index[node],
+            "key": _text(node),
+            "ident": _text(data.get("id", node)),
+            "kind": kind,
+            "label": node_label(node, data),
+            "name": None if is_missing(name) else _text(name),
+            "size": round(size, 1),
+            "status": _category(data.get("status")) if kind == "customer" else None,
+            "segment": _category(data.get("segment")) if kind == "customer" else None,
+            "team": _category(data.get("team")) if kind == "staff" else None,
+            "rows": _rows(data, _NODE_FIELDS[kind]),
+        }
+        if positions is not None:
+            x, y = positions[node]
+            item["x"] = round(x, 1)
+            item["y"] = round(y, 1)
+        nodes.append(item)
+    return {"nodes": nodes, "edges": _edge_payload(graph, index)}
+
+
+def _edge_payload(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list[dict[str, Any]]:
+    """Return the edges of :func:`graph_payload`."""
+    largest_volume = max(
+        (
+            w
+            for _, _, data in graph.edges(data=True)
+            if data.get("kind") == "product"
+            and (w := _number(data.get("weight"))) is not None
+            and w > 0
+        ),
+        default=None,
+    )
+    edges = []
+    for position, (u, v, data) in enumerate(graph.edges(data=True)):
+        kind = data.get("kind")
+        kind = kind if kind in ("tie", "product") else "other"
+        width = 1.5
+        status = None
+        trend = None
+        if kind == "tie":
+            strength = _number(data.get("strength", data.get("weight")))
+            if strength is not None:
+                width = 1.0 + 7.0 * min(max(strength, 0.0), 1.0)
+            status = _category(data.get("status"))
+            trend = _category(data.get("trend"))
+        elif kind == "product":
+            volume = _number(data.get("weight"))
+            width = 1.0
+            if volume is not None and largest_volume is not None:
+                width = 1.0 + 3.0 * min(max(volume, 0.0) / largest_volume, 1.0)
+        edges.append(
+            {
+                "id": position,
+                "from": index[u],
+                "to": index[v],
+                "kind": kind,
+                "status": status,
+                "trend": trend,
+                "width": round(width, 2),
+                "dashed": trend == "weakening",
+                "rows": _rows(data, _EDGE_FIELDS[kind]),
+            }
+        )
+    return edges
