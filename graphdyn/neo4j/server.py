@@ -701,6 +701,8 @@ def _neo4j_conf(home: Path, lib: Path, port: int, *, heap: str, pagecache: str) 
         f"server.memory.heap.max_size={heap}",
         f"server.memory.pagecache.size={pagecache}",
         "db.tx_log.rotation.retention_policy=2 files",
+        # Preallocating 256 MiB per transaction log is waste for a development server.
+        "db.tx_log.preallocate=false",
         # Netty waits 5 s of quiet per Bolt connector before it stops; nothing local needs it.
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
     ]
