@@ -84,6 +84,9 @@ class Config:
     gap_prior_weight : float
         Shrinkage of a tie's typical gap toward the global median: the median counts as this
         many pseudo-intervals.
+    min_gap_days : float
+        Floor on the typical gap: a rhythm faster than this (daily orders, a busy week of
+        tickets) is treated as this, so a few quiet days do not make a relationship overdue.
     snapshots : int
         Monthly trajectory snapshots back from as-of.
     betweenness_exact_limit, betweenness_k, seed : int
@@ -116,6 +119,7 @@ class Config:
     overdue_at_risk: float = 3.0
     overdue_cooling: float = 1.5
     gap_prior_weight: float = 3.0
+    min_gap_days: float = 7.0
     snapshots: int = 12
     betweenness_exact_limit: int = 5000
     betweenness_k: int = 500
@@ -138,6 +142,10 @@ class Config:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ConfigError(f"{name}: must be a positive number ({value!r})")
+        for name in ("gap_prior_weight", "min_gap_days"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ConfigError(f"{name}: must be a number >= 0 ({value!r})")
         for name in ("strong_threshold", "at_risk_threshold", "dormant_intensity"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 <= value <= 1):

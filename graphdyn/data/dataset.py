@@ -14,7 +14,13 @@ import pandas as pd
 from graphdyn.config import Config
 from graphdyn.data.contract import ATTRIBUTE_TABLES, INTERACTIONS, TABLES, Table
 from graphdyn.data.files import RawTable, find_table_file, load_raw_table
-from graphdyn.data.validate import PROBLEM_COLUMNS, ParsedTable, parse_table, problems_to_error
+from graphdyn.data.validate import (
+    PROBLEM_COLUMNS,
+    ParsedTable,
+    empty_table,
+    parse_table,
+    problems_to_error,
+)
 from graphdyn.errors import DataError, DataProblem, UsageError
 
 __all__ = ["Dataset", "OnError", "read_data", "to_timestamp"]
@@ -268,12 +274,7 @@ def _build(raws: Mapping[str, RawTable], config: Config, on_error: OnError, sour
 def _attributes(parsed: Mapping[str, ParsedTable], table: Table, config: Config) -> pd.DataFrame:
     if table.name in parsed:
         return parsed[table.name].frame
-    empty = RawTable(
-        table.name,
-        pd.DataFrame({c: pd.Series(dtype="str") for c in table.column_names}),
-        np.arange(0),
-    )
-    return parse_table(empty, table, config.channels).frame
+    return empty_table(table, config.channels)
 
 
 def _union(*columns: pd.Series) -> pd.Index:

@@ -15,7 +15,7 @@ from graphdyn.data.contract import DIRECTIONS, Column, Table
 from graphdyn.data.files import RawTable
 from graphdyn.errors import DataError, DataProblem
 
-__all__ = ["PROBLEM_COLUMNS", "ParsedTable", "parse_table", "problems_to_error"]
+__all__ = ["PROBLEM_COLUMNS", "ParsedTable", "empty_table", "parse_table", "problems_to_error"]
 
 #: Columns of a problems (rejects) frame.
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "line", "column", "problem", "value")
@@ -263,3 +263,8 @@ def _empty_column(column: Column, length: int, channels: Sequence[str]) -> pd.Se
         allowed = tuple(sorted(channels)) if column.kind == "channel" else DIRECTIONS
         return pd.Series(pd.Categorical([None] * length, categories=allowed))
     return pd.Series(np.nan, index=range(length), dtype="str")
+
+
+def empty_table(table: Table, channels: Sequence[str]) -> pd.DataFrame:
+    """Return a table with no rows and the contract's typed columns."""
+    return pd.DataFrame({c.name: _empty_column(c, 0, channels) for c in table.columns})
