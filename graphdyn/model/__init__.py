@@ -1,0 +1,1 @@
+"""The relationship model: tie strength, decay and centrality, as pure functions."""
