@@ -1,0 +1,245 @@
+"""The audit's tables: ties, customers, channels and staff as of a date, from interactions.
+
+One vectorised pass per level (customer–staff tie, customer–vendor relationship): events are
+factorised to integer codes, reduced with :func:`~graphdyn.model.tie_strength.group_sums` at
+the as-of date, the trend date and the monthly snapshots at once, and turned into frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graphdyn.config import Config
+from graphdyn.model.decay import (
+    classify_status,
+    classify_trend,
+    days_to_at_risk,
+    typical_gaps,
+)
+from graphdyn.model.tie_strength import (
+    Components,
+    Events,
+    GroupSums,
+    components,
+    group_sums,
+    prepare_events,
+    value_reference,
+)
+
+__all__ = ["Relationships", "relationships", "snapshot_dates"]
+
+
+@dataclass(frozen=True)
+class Relationships:
+    """Tie-level and customer-level results of an audit.
+
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        One row per customer–staff pair (columns as in ``docs/data-contract.md``).
+    customers : pandas.DataFrame
+        One row per customer with interactions.
+    channels : pandas.DataFrame
+        One row per configured channel.
+    tie_trajectories, customer_trajectories : pandas.DataFrame
+        Strength at each monthly snapshot (columns = snapshot dates, newest first), indexed like
+        ``ties`` (customer_id, staff_id) and ``customers`` (customer_id).
+    value_reference : float
+        V_ref at the as-of date (NaN when no event has a value).
+    global_gap_days : dict of str to float
+        The global median gaps the tie and customer gaps were shrunk toward.
+    """
+
+    ties: pd.DataFrame
+    customers: pd.DataFrame
+    channels: pd.DataFrame
+    tie_trajectories: pd.DataFrame
+    customer_trajectories: pd.DataFrame
+    value_reference: float
+    global_gap_days: dict[str, float]
+
+
+def snapshot_dates(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
+    """Monthly snapshot dates back from ``as_of``, newest first.
+
+    Examples
+    --------
+    >>> [d.date().isoformat() for d in snapshot_dates(pd.Timestamp("2024-03-31", tz="UTC"), 3)]
+    ['2024-03-31', '2024-02-29', '2024-01-31']
+    """
+    return [as_of - pd.DateOffset(months=k) for k in range(count)]
+
+
+def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config) -> Relationships:
+    """Compute ties, customers and channels as of a date.
+
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        Typed interactions with ``timestamp <= as_of`` (see :meth:`graphdyn.Dataset.until`).
+    as_of : pandas.Timestamp
+        The audit date T (UTC).
+    config : Config
+        Model parameters.
+
+    Returns
+    -------
+    Relationships
+    """
+    events = prepare_events(interactions, as_of, config)
+    snapshots = snapshot_dates(as_of, config.snapshots)
+    # Column 0: T; column 1: T - trend window; then the monthly snapshots after T itself.
+    offsets = np.array(
+        [0.0, config.trend_window_days]
+        + [(as_of - d) / pd.Timedelta(days=1) for d in snapshots[1:]]
+    )
+    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
+    customer_sums = group_sums(
+        events, customer_codes, len(customer_ids), offsets, config.half_life_days
+    )
+    value_ref = value_reference(customer_sums)
+    customer_parts = components(customer_sums, config, value_ref)
+
+    staffed = interactions["staff_id"].notna().to_numpy()
+    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
+    pair = customer_codes[staffed].astype(np.int64) * max(len(staff_ids), 1) + staff_codes
+    pair_keys, tie_codes = np.unique(pair, return_inverse=True)
+    tie_events = events.take(staffed)
+    tie_sums = group_sums(tie_events, tie_codes, len(pair_keys), offsets, config.half_life_days)
+    tie_parts = components(tie_sums, config, value_ref)
+
+    tie_index = pd.MultiIndex.from_arrays(
+        [
+            np.asarray(customer_ids)[pair_keys // max(len(staff_ids), 1)],
+            np.asarray(staff_ids)[pair_keys % max(len(staff_ids), 1)],
+        ],
+        names=["customer_id", "staff_id"],
+    )
+    ties, tie_gap = _level_frame(tie_sums, tie_parts, tie_events, tie_codes, as_of, config)
+    ties.index = tie_index
+    customers, customer_gap = _level_frame(
+        customer_sums, customer_parts, events, customer_codes, as_of, config
+    )
+    customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
+    customers = _add_tie_counts(customers, ties, config)
+
+    snapshot_columns = [d.date().isoformat() for d in snapshots]
+    trajectory_columns = [0, *range(2, 2 + len(snapshots) - 1)]
+    return Relationships(
+        ties=ties.reset_index(),
+        customers=customers.reset_index(),
+        channels=_channels(interactions, events, customer_codes, config),
+        tie_trajectories=pd.DataFrame(
+            tie_parts.strength[:, trajectory_columns], index=tie_index, columns=snapshot_columns
+        ),
+        customer_trajectories=pd.DataFrame(
+            customer_parts.strength[:, trajectory_columns],
+            index=customers.index,
+            columns=snapshot_columns,
+        ),
+        value_reference=float(value_ref[0]),
+        global_gap_days={"ties": tie_gap, "customers": customer_gap},
+    )
+
+
+def _level_frame(
+    sums: GroupSums,
+    parts: Components,
+    events: Events,
+    codes: np.ndarray,
+    as_of: pd.Timestamp,
+    config: Config,
+) -> tuple[pd.DataFrame, float]:
+    n_groups = len(sums.first_age)
+    at_t = {name: values[:, 0] for name, values in parts.as_mapping().items()}
+    strength = parts.strength[:, 0]
+    delta = strength - np.nan_to_num(parts.strength[:, 1], nan=0.0)
+    trend = classify_trend(delta, config)
+    rhythm = typical_gaps(codes, events.day, n_groups, config)
+    days_since_last = sums.last_age[:, 0]
+    tenure_days = sums.first_age
+    status = classify_status(
+        tenure_days=tenure_days,
+        days_since_last=days_since_last,
+        typical_gap=rhythm.typical_gap,
+        intensity=at_t["intensity"],
+        strength=strength,
+        weakening=trend == "weakening",
+        config=config,
+    )
+    day = pd.Timedelta(days=1)
+    frame = pd.DataFrame(
+        {
+            "strength": strength,
+            **at_t,
+            "n_interactions": sums.n[:, 0],
+            "first_contact": as_of - tenure_days * day,
+            "last_contact": as_of - days_since_last * day,
+            "days_since_last": days_since_last,
+            "typical_gap_days": rhythm.typical_gap,
+            "overdue": days_since_last / rhythm.typical_gap,
+            "trend": trend,
+            "trend_delta": delta,
+            "status": status,
+            "days_to_at_risk": days_to_at_risk(at_t, sums.intensity[:, 0], tenure_days, config),
+            "intensity_raw": sums.intensity[:, 0],
+            "value_raw": np.where(sums.value_count[:, 0] > 0, sums.value[:, 0], np.nan),
+        }
+    )
+    return frame, rhythm.global_gap
+
+
+def _add_tie_counts(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:
+    tie_strength = ties["strength"]
+    by_customer = tie_strength.groupby(level="customer_id")
+    strong = (tie_strength >= config.strong_threshold).groupby(level="customer_id").sum()
+    top = (
+        tie_strength.reset_index()
+        .sort_values(
+            ["customer_id", "strength", "staff_id"], ascending=[True, False, True], kind="stable"
+        )
+        .drop_duplicates("customer_id")
+        .set_index("customer_id")["staff_id"]
+    )
+    out = customers.copy()
+    out["staff_contacts"] = by_customer.size().reindex(out.index, fill_value=0).astype(np.int64)
+    out["strong_ties"] = strong.reindex(out.index, fill_value=0).astype(np.int64)
+    out["single_threaded"] = out["strong_ties"] == 1
+    out["top_staff_id"] = top.reindex(out.index)
+    return out
+
+
+def _channels(
+    interactions: pd.DataFrame, events: Events, customer_codes: np.ndarray, config: Config
+) -> pd.DataFrame:
+    channel = interactions["channel"]
+    categories = list(channel.cat.categories)
+    codes = channel.cat.codes.to_numpy().astype(np.int64)
+    weight = events.richness * np.exp2(-events.age_days / config.half_life_days)
+    n_channels = len(categories)
+    intensity = np.bincount(codes, weights=weight, minlength=n_channels)
+    counts = np.bincount(codes, minlength=n_channels)
+    n_customers = int(customer_codes.max()) + 1 if len(customer_codes) else 0
+    cell = customer_codes.astype(np.int64) * n_channels + codes
+    per_customer = np.bincount(cell, weights=weight, minlength=n_customers * n_channels).reshape(
+        n_customers, n_channels
+    )
+    reached = (np.bincount(cell, minlength=n_customers * n_channels) > 0).reshape(
+        n_customers, n_channels
+    )
+    totals = per_customer.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = per_customer / totals
+    return pd.DataFrame(
+        {
+            "channel": categories,
+            "richness": [config.channel_richness[c] for c in categories],
+            "interactions": counts,
+            "share_of_intensity": intensity / intensity.sum() if intensity.sum() > 0 else 0.0,
+            "customers_reached": reached.sum(axis=0),
+            "dependent_customers": (share > 0.5).sum(axis=0),
+        }
+    )
