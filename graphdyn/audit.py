@@ -1,0 +1,345 @@
+"""Running the model as of a date: the :class:`Audit` object and :func:`audit`."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graphdyn._version import __version__
+from graphdyn.audit_folder import write_audit_folder
+from graphdyn.config import Config
+from graphdyn.data.dataset import Dataset, read_data, to_timestamp
+from graphdyn.errors import UsageError
+from graphdyn.graph import GraphFrames, build_graph, interaction_counts
+from graphdyn.model.decay import STATUSES, TRENDS
+from graphdyn.model.explain import Explanation, component_table, contributions
+from graphdyn.model.relationships import Relationships, relationships
+from graphdyn.model.staff import staff_table
+from graphdyn.model.tie_strength import DAY_SECONDS, decay_weight
+
+__all__ = ["Audit", "DataLike", "audit", "load_dataset"]
+
+DataLike = Dataset | str | Path | pd.DataFrame
+Step = Callable[[str], None]
+
+
+def load_dataset(data: DataLike, config: Config) -> Dataset:
+    """Accept a Dataset, a data folder path or an interactions DataFrame."""
+    if isinstance(data, Dataset):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return Dataset.from_frames(data, config=config)
+    return read_data(data, config=config)
+
+
+def audit(
+    data: DataLike,
+    as_of: object = None,
+    config: Config | None = None,
+    *,
+    on_step: Step | None = None,
+) -> Audit:
+    """Audit every relationship in ``data`` as of a date.
+
+    Parameters
+    ----------
+    data : Dataset, path or pandas.DataFrame
+        A validated :class:`~graphdyn.Dataset`, a data folder, or an interactions frame.
+    as_of : date, datetime, str or None
+        The audit date T; a date means midnight UTC. Default: the latest timestamp in the data.
+        Events after T are excluded (counted in the summary).
+    config : Config, optional
+        Model parameters (defaults documented in ``docs/model.md``).
+    on_step : callable, optional
+        Called with the name of each step as it starts (for progress displays).
+
+    Returns
+    -------
+    Audit
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({
+    ...     "interaction_id": ["i1", "i2"], "timestamp": ["2024-01-01", "2024-03-01"],
+    ...     "customer_id": ["c1", "c1"], "staff_id": ["s1", "s1"], "channel": ["meeting", "phone"]})
+    >>> result = audit(events, as_of="2024-03-31")
+    >>> result.ties[["customer_id", "staff_id", "n_interactions"]].values.tolist()
+    [['c1', 's1', 2]]
+    """
+    config = config or Config()
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        if on_step is not None:
+            on_step(name)
+        started = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - started, 4)
+
+    with step("reading data"):
+        dataset = load_dataset(data, config)
+    latest = dataset.interactions["timestamp"].max()
+    stamp = latest if as_of is None else to_timestamp(as_of)
+    with step("excluding events after as-of"):
+        known = dataset.until(stamp)
+    if len(known.interactions) == 0:
+        raise UsageError(f"no interactions on or before the as-of date {stamp.isoformat()}")
+    with step("tie strength and decay"):
+        result = relationships(known.interactions, stamp, config)
+    with step("staff"):
+        staff = staff_table(result.ties, known.staff, config)
+    summary = _summary(known, stamp, config, result, staff, timings)
+    return Audit(
+        as_of=stamp,
+        config=config,
+        data=known,
+        ties=result.ties,
+        customers=_with_attributes(result.customers, known.customers, "customer_id"),
+        channels=result.channels,
+        staff=staff,
+        tie_trajectories=result.tie_trajectories,
+        customer_trajectories=result.customer_trajectories,
+        summary=summary,
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class Audit:
+    """The relationships of a data set as of a date: tables, graph and parameters.
+
+    Parameters
+    ----------
+    as_of : pandas.Timestamp
+        The audit date (UTC).
+    config : Config
+        The parameters used.
+    data : Dataset
+        The data the audit saw (events after ``as_of`` excluded).
+    ties, customers, channels, staff : pandas.DataFrame
+        The audit tables (columns as in ``docs/data-contract.md``).
+    tie_trajectories, customer_trajectories : pandas.DataFrame
+        Monthly strength snapshots, newest first.
+    summary : dict
+        What ``summary.json`` holds.
+    """
+
+    as_of: pd.Timestamp
+    config: Config
+    data: Dataset
+    ties: pd.DataFrame
+    customers: pd.DataFrame
+    channels: pd.DataFrame
+    staff: pd.DataFrame
+    tie_trajectories: pd.DataFrame
+    customer_trajectories: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        counts = self.summary["customer_status"]
+        statuses = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts.get(s))
+        return (
+            f"<Audit as of {self.as_of.date().isoformat()}: {len(self.customers):,} customers "
+            f"({statuses}), {len(self.ties):,} ties, {len(self.staff):,} staff; "
+            f"{self.summary['single_threaded']} single-threaded; "
+            f"half-life {self.config.half_life_days:g} d>"
+        )
+
+    @cached_property
+    def graph(self) -> nx.Graph[str]:
+        """The customer–staff–product graph with the audit's metrics on nodes and edges.
+
+        Tie edges carry strength, status, trend and the components, with ``weight`` =
+        strength; customer–product edges carry ``weight`` = decayed volume (V, or the decayed
+        event count for products without values).
+        """
+        _, product_links = interaction_counts(self.data)
+        products = self.data.products.merge(
+            product_links.groupby("product_id")
+            .agg(n_interactions=("n_interactions", "sum"), value=("value", "sum"))
+            .reset_index(),
+            on="product_id",
+            how="outer",
+        )
+        ties = self.ties.assign(weight=self.ties["strength"])
+        return build_graph(
+            GraphFrames(
+                customers=self.customers,
+                staff=self.staff,
+                products=products,
+                ties=ties,
+                product_links=_decayed_product_links(self),
+            )
+        )
+
+    def weakest_important(self, n: int = 20) -> pd.DataFrame:
+        """Return the weakest relationships among the most valuable half of customers.
+
+        Important = customers whose decayed value (or, with no values, intensity) is at or above
+        the median; sorted by strength, weakest first.
+        """
+        customers = self.customers
+        basis = customers["value_raw"].fillna(0.0)
+        if not (basis > 0).any():
+            basis = customers["intensity_raw"]
+        important = customers.loc[basis >= basis.median()]
+        return important.sort_values(["strength", "customer_id"]).head(n).reset_index(drop=True)
+
+    def explain(self, customer_id: str, staff_id: str | None = None, top: int = 10) -> Explanation:
+        """Explain a tie (customer and staff) or a customer's relationship with the vendor.
+
+        Parameters
+        ----------
+        customer_id : str
+            The customer.
+        staff_id : str, optional
+            The staff member; without it, the customer–vendor relationship is explained.
+        top : int
+            How many of the most contributing interactions to list.
+
+        Raises
+        ------
+        UsageError
+            If there is no such customer or tie in the audit.
+        """
+        events = self.data.interactions
+        mine = events["customer_id"] == customer_id
+        if staff_id is None:
+            rows = self.customers.loc[self.customers["customer_id"] == customer_id]
+            what = f"customer {customer_id!r}"
+        else:
+            rows = self.ties.loc[
+                (self.ties["customer_id"] == customer_id) & (self.ties["staff_id"] == staff_id)
+            ]
+            mine &= events["staff_id"] == staff_id
+            what = f"tie between customer {customer_id!r} and staff {staff_id!r}"
+        if rows.empty:
+            raise UsageError(f"no {what} in the audit as of {self.as_of.date().isoformat()}")
+        row = rows.iloc[0]
+        return Explanation(
+            customer_id=customer_id,
+            staff_id=staff_id,
+            row=row,
+            components=component_table(row, self.config),
+            events=contributions(events.loc[mine], self.as_of, self.config, top),
+        )
+
+    def write(self, folder: str | Path, *, force: bool = False) -> Path:
+        """Write the audit folder: whole or not at all.
+
+        Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv,
+        summary.json, report.html (and rejects.csv when rows were quarantined) into a
+        temporary sibling folder, then renames it into place.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The audit folder to create.
+        force : bool
+            Replace an existing folder. Without it, an existing folder is an error.
+
+        Returns
+        -------
+        Path
+            The folder written.
+        """
+        return write_audit_folder(self, Path(folder), force=force)
+
+
+def _decayed_product_links(result: Audit) -> pd.DataFrame:
+    events = result.data.interactions
+    linked = events.loc[events["product_id"].notna()]
+    age = (result.as_of - linked["timestamp"]).dt.total_seconds().to_numpy() / DAY_SECONDS
+    weight = decay_weight(age, result.config.half_life_days)
+    frame = pd.DataFrame(
+        {
+            "customer_id": linked["customer_id"].to_numpy(),
+            "product_id": linked["product_id"].to_numpy(),
+            "weight": weight,
+            "value": linked["value"].fillna(0.0).to_numpy(),
+        }
+    )
+    return (
+        frame.groupby(["customer_id", "product_id"], sort=True)
+        .agg(
+            n_interactions=("weight", "size"),
+            value=("value", "sum"),
+            weight=("weight", "sum"),
+        )
+        .reset_index()
+    )
+
+
+def _with_attributes(table: pd.DataFrame, attributes: pd.DataFrame, key: str) -> pd.DataFrame:
+    extra = [c for c in attributes.columns if c != key and c not in table.columns]
+    if not extra:
+        return table
+    merged = table.merge(attributes[[key, *extra]], on=key, how="left")
+    return merged[[key, *extra, *[c for c in table.columns if c != key]]]
+
+
+def _summary(
+    data: Dataset,
+    as_of: pd.Timestamp,
+    config: Config,
+    result: Relationships,
+    staff: pd.DataFrame,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    customers, ties = result.customers, result.ties
+
+    def counts(column: pd.Series, labels: tuple[str, ...]) -> dict[str, int]:
+        found = column.value_counts()
+        return {label: int(found.get(label, 0)) for label in labels}
+
+    n_customers = max(len(customers), 1)
+    status = counts(customers["status"], STATUSES)
+    data_summary = data.summary()
+    return {
+        "as_of": as_of.isoformat().replace("+00:00", "Z"),
+        "graphdyn_version": __version__,
+        "parameters": config.to_dict(),
+        "source": data.source,
+        "counts": {
+            "interactions": len(data.interactions),
+            "customers": len(customers),
+            "customers_without_interactions": len(data.customer_ids()) - len(customers),
+            "staff": len(staff),
+            "products": int(data_summary["products"]),
+            "ties": len(ties),
+            "self_service_interactions": int(data_summary["self_service_interactions"]),
+        },
+        "customer_status": status,
+        "tie_status": counts(ties["status"], STATUSES),
+        "customer_trend": counts(customers["trend"], TRENDS),
+        "at_risk_share": status["at_risk"] / n_customers,
+        "dormant_share": status["dormant"] / n_customers,
+        "single_threaded": int(customers["single_threaded"].sum()),
+        "strong_ties": int((ties["strength"] >= config.strong_threshold).sum()),
+        "mean_customer_strength": float(customers["strength"].mean()),
+        "value_reference": None if np.isnan(result.value_reference) else result.value_reference,
+        "global_gap_days": result.global_gap_days,
+        "data_quality": {
+            "rejected_rows": int(data_summary["rejected_rows"]),
+            "excluded_after_as_of": data.excluded_after_as_of,
+        },
+        "versions": {
+            "graphdyn": __version__,
+            "python": platform.python_version(),
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "networkx": nx.__version__,
+        },
+        "timings_seconds": timings,
+    }

@@ -1,0 +1,123 @@
+"""Audit folders on disk: written whole or not at all, and read back for comparisons."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.views.report import render_report
+
+if TYPE_CHECKING:
+    from graphdyn.audit import Audit
+
+__all__ = ["AUDIT_TABLES", "AuditFolder", "read_audit_folder", "write_audit_folder"]
+
+#: The tables of an audit folder, by file stem.
+AUDIT_TABLES: tuple[str, ...] = ("ties", "customers", "staff", "channels")
+
+_DATE_COLUMNS = ("first_contact", "last_contact", "account_created", "left_at")
+
+
+def write_audit_folder(result: Audit, folder: Path, *, force: bool = False) -> Path:
+    """Write ``result`` to ``folder`` atomically (temporary sibling folder, then rename).
+
+    Raises
+    ------
+    UsageError
+        If ``folder`` exists and ``force`` is false.
+    """
+    folder = folder.resolve()
+    if folder.exists() and not force:
+        raise UsageError(f"{folder} already exists; use --force to replace it")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name in AUDIT_TABLES:
+            _write_csv(getattr(result, name), staging / f"{name}.csv")
+        trajectories = result.customer_trajectories.reset_index()
+        _write_csv(trajectories, staging / "trajectories.csv")
+        if len(result.data.rejects):
+            _write_csv(result.data.rejects, staging / "rejects.csv")
+        (staging / "summary.json").write_text(
+            json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+        (staging / "report.html").write_text(render_report(result), encoding="utf-8")
+        _replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def _replace(staging: Path, folder: Path) -> None:
+    if not folder.exists():
+        os.rename(staging, folder)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+    os.rename(folder, retired / folder.name)
+    os.rename(staging, folder)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+
+
+@dataclass(frozen=True)
+class AuditFolder:
+    """An audit folder read back from disk (for ``graphdyn compare``)."""
+
+    path: Path
+    summary: dict[str, Any]
+    ties: pd.DataFrame
+    customers: pd.DataFrame
+    staff: pd.DataFrame
+    channels: pd.DataFrame
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The audit's as-of date."""
+        return pd.Timestamp(self.summary["as_of"])
+
+
+def read_audit_folder(folder: str | Path) -> AuditFolder:
+    """Read an audit folder written by :meth:`graphdyn.Audit.write`.
+
+    Raises
+    ------
+    DataError
+        If the folder or one of its files is missing.
+    """
+    path = Path(folder)
+    summary_file = path / "summary.json"
+    if not summary_file.is_file():
+        raise DataError(
+            [DataProblem(str(path), None, None, "not an audit folder (no summary.json)")]
+        )
+    tables: dict[str, pd.DataFrame] = {}
+    for name in AUDIT_TABLES:
+        file = path / f"{name}.csv"
+        if not file.is_file():
+            raise DataError([DataProblem(str(file), None, None, "file not found")])
+        frame = pd.read_csv(file, dtype={"customer_id": str, "staff_id": str, "top_staff_id": str})
+        for column in _DATE_COLUMNS:
+            if column in frame.columns:
+                frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        tables[name] = frame
+    return AuditFolder(
+        path=path,
+        summary=json.loads(summary_file.read_text(encoding="utf-8")),
+        **tables,
+    )

@@ -1,0 +1,1 @@
+"""Views: the HTML report and the interactive network view."""
