@@ -25,7 +25,7 @@ import networkx as nx
 from graphdyn.errors import UsageError
 from graphdyn.views.layout import fixed_layout
 from graphdyn.views.page import render_page
-from graphdyn.views.payload import EDGE_STATUS_COLOURS, KIND_STYLES, graph_payload
+from graphdyn.views.payload import KIND_STYLES, STATUS_COLOURS, graph_payload
 from graphdyn.views.scope import select_scope
 
 __all__ = ["NetworkView", "network_html"]
@@ -201,7 +201,7 @@ def network_html(
         "seed": seed,
         "note": scope.pruned_note,
         "focus": None if focus_key is None else {"id": node_index[focus_key], "depth": depth},
-        "style": {"kinds": KIND_STYLES, "edge_colours": EDGE_STATUS_COLOURS},
+        "style": {"kinds": KIND_STYLES, "status_colours": STATUS_COLOURS},
         **payload,
     }
     view = NetworkView(

@@ -25,15 +25,15 @@ import networkx as nx
 from graphdyn.views.values import is_missing, plain_scalar
 
 __all__ = [
-    "EDGE_STATUS_COLOURS",
     "KIND_STYLES",
     "NOT_AVAILABLE",
+    "STATUS_COLOURS",
     "graph_payload",
     "node_label",
 ]
 
 NOT_AVAILABLE = "n/a"
-LABEL_LENGTH = 40
+_LABEL_LENGTH = 40
 
 KIND_STYLES: dict[str, dict[str, str]] = {
     "customer": {"colour": "#3b7dd8", "shape": "dot", "size_by": "strength"},
@@ -43,7 +43,7 @@ KIND_STYLES: dict[str, dict[str, str]] = {
 }
 """Node look per kind; ``other`` is for nodes without a known ``kind``."""
 
-EDGE_STATUS_COLOURS: dict[str, str] = {
+STATUS_COLOURS: dict[str, str] = {
     "new": "#5dade2",
     "active": "#2e8b57",
     "cooling": "#f39c12",
@@ -52,7 +52,8 @@ EDGE_STATUS_COLOURS: dict[str, str] = {
     "none": "#b8b8b8",
     "product": "#a3d9cc",
 }
-"""Edge colour per tie status; ``none`` for ties without a status, ``product`` for orders."""
+"""Colour per status, of ties and of customers' borders; ``none`` for no status, ``product``
+for customer–product edges."""
 
 # (base size, extra size at the maximum) per kind; vis-network sizes are radii in pixels.
 _SIZES: dict[str, tuple[float, float]] = {
@@ -65,7 +66,7 @@ _SIZE_ATTRIBUTE = {"customer": "strength", "staff": "pagerank", "product": "valu
 
 
 def _text(value: Any) -> str:
-    return str(plain_scalar(value))
+    return value if isinstance(value, str) else str(plain_scalar(value))
 
 
 def _score(value: Any) -> str:
@@ -89,9 +90,9 @@ def _yes_no(value: Any) -> str:
     return "yes" if value else "no"
 
 
-Formatter = Callable[[Any], str]
+_Formatter = Callable[[Any], str]
 
-_NODE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
+_NODE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
     "customer": (
         ("segment", "Segment", _text),
         ("region", "Region", _text),
@@ -127,7 +128,7 @@ _NODE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
     "other": (),
 }
 
-_EDGE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
+_EDGE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
     "tie": (
         ("status", "Status", _text),
         ("trend", "Trend", _text),
@@ -149,7 +150,7 @@ _EDGE_FIELDS: dict[str, tuple[tuple[str, str, Formatter], ...]] = {
 
 
 def _rows(
-    data: Mapping[str, Any], fields: tuple[tuple[str, str, Formatter], ...]
+    data: Mapping[str, Any], fields: tuple[tuple[str, str, _Formatter], ...]
 ) -> list[list[str]]:
     """Return ``[label, formatted value]`` pairs, ``n/a`` for a missing or unreadable value."""
     rows = []
@@ -201,8 +202,8 @@ def node_label(node: Hashable, data: Mapping[str, Any]) -> str:
     text = next(
         (_text(c) for c in (data.get("name"), data.get("id")) if not is_missing(c)), str(node)
     )
-    if len(text) > LABEL_LENGTH:
-        return text[: LABEL_LENGTH - 1] + "…"
+    if len(text) > _LABEL_LENGTH:
+        return text[: _LABEL_LENGTH - 1] + "…"
     return text
 
 
@@ -263,10 +264,11 @@ def graph_payload(
         if measure is not None and kind in largest:
             size = base + extra * math.sqrt(min(max(measure, 0.0) / largest[kind], 1.0))
         name = data.get("name")
+        raw_id = data.get("id")
         item: dict[str, Any] = {
             "id": index[node],
             "key": _text(node),
-            "ident": _text(data.get("id", node)),
+            "ident": _text(node if is_missing(raw_id) else raw_id),
             "kind": kind,
             "label": node_label(node, data),
             "name": None if is_missing(name) else _text(name),

@@ -86,10 +86,10 @@ def resolve_focus(graph: nx.Graph[Any], focus: str) -> Hashable:
         if data.get("kind") in _FOCUS_KINDS and str(data.get("id")) == focus
     )
     if not matches:
-        raise UsageError(f"--focus {focus!r}: no customer or staff member has this id or key")
+        raise UsageError(f"focus {focus!r}: no customer or staff member has this id or key")
     if len(matches) > 1:
         raise UsageError(
-            f"--focus {focus!r} is ambiguous: it names {' and '.join(matches)}; pass the key"
+            f"focus {focus!r} is ambiguous: it names {' and '.join(matches)}; pass the key"
         )
     return matches[0]
 
@@ -122,7 +122,7 @@ def ego_nodes(graph: nx.Graph[Any], focus: Hashable, depth: int) -> set[Hashable
     [0, 1, 2]
     """
     if depth < 0:
-        raise UsageError(f"--depth must be 0 or more, not {depth}")
+        raise UsageError(f"depth must be 0 or more, not {depth}")
     return set(nx.single_source_shortest_path_length(graph, focus, cutoff=depth))
 
 
@@ -184,7 +184,7 @@ def strongest_ties(
     (['a', 'b'], 'showing 2 of 3 nodes, 1 of 2 edges; weakest ties left out')
     """
     if max_nodes < 1:
-        raise UsageError(f"--max-nodes must be 1 or more, not {max_nodes}")
+        raise UsageError(f"max_nodes must be 1 or more, not {max_nodes}")
     if graph.number_of_nodes() <= max_nodes:
         return set(graph.nodes), None
     chosen: set[Hashable] = set(keep)

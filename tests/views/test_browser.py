@@ -256,6 +256,8 @@ def test_3000_node_view_draws_with_layout_from_python(open_view: Opener) -> None
     counts = probe.page.evaluate(COUNTS)
     assert (counts["nodes"], counts["edges"]) == (3000, g.number_of_edges())
     assert probe.page.evaluate("graphdyn.network.physics.physicsEnabled") is False
+    teams = probe.page.locator('fieldset[data-filter="team"] label').all_inner_texts()
+    assert teams == [f"team {i}" for i in range(15)]  # natural order: team 2 before team 10
     screenshot(probe, "large-3000")
     probe.assert_clean()
     # recorded for the record, not asserted: navigation start to the first drawing

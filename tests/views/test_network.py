@@ -44,8 +44,8 @@ def test_ego_view_counts() -> None:
     ("arguments", "message"),
     [
         ({"focus": "nobody"}, "no customer or staff member"),
-        ({"focus": "c1", "depth": -1}, "--depth"),
-        ({"max_nodes": 0}, "--max-nodes"),
+        ({"focus": "c1", "depth": -1}, "depth must be"),
+        ({"max_nodes": 0}, "max_nodes must be"),
         ({"physics_limit": -1}, "physics_limit"),
     ],
 )

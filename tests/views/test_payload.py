@@ -121,6 +121,13 @@ def test_labels_fall_back_and_are_shortened() -> None:
     assert long == "x" * 39 + "…"
 
 
+def test_a_node_without_a_raw_id_is_identified_by_its_key() -> None:
+    g = nx.Graph()
+    g.add_node("customer:c9", kind="customer", id=None, name=None)
+    node = graph_payload(g)["nodes"][0]
+    assert (node["ident"], node["label"], node["name"]) == ("customer:c9", "customer:c9", None)
+
+
 def test_positions_are_passed_through() -> None:
     g = hand_graph()
     positions = {node: (float(i), -float(i)) for i, node in enumerate(g)}

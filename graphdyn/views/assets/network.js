@@ -9,7 +9,7 @@
 
   const data = JSON.parse(document.getElementById("graphdyn-data").textContent);
   const kinds = data.style.kinds;
-  const edgeColours = data.style.edge_colours;
+  const statusColours = data.style.status_colours;
   const STATUS_ORDER = ["new", "active", "cooling", "at_risk", "dormant"];
   const KIND_ORDER = ["customer", "staff", "product", "other"];
   const NONE_LABEL = "(none)";
@@ -33,7 +33,7 @@
 
   function visNode(n) {
     const style = kinds[n.kind];
-    const border = n.status === null ? style.colour : edgeColours[n.status] || edgeColours.none;
+    const border = n.status === null ? style.colour : statusColours[n.status] || statusColours.none;
     const node = {
       id: n.id,
       label: n.label,
@@ -56,7 +56,8 @@
   }
 
   function visEdge(e) {
-    const colour = e.kind === "product" ? edgeColours.product : edgeColours[e.status] || edgeColours.none;
+    const colour =
+      e.kind === "product" ? statusColours.product : statusColours[e.status] || statusColours.none;
     return {
       id: e.id,
       from: e.from,
@@ -82,7 +83,10 @@
   function nodeVisible(id) {
     const n = nodeById.get(id);
     if (hidden.kind.has(key(n.kind))) return false;
-    if (n.kind === "customer" && (hidden.status.has(key(n.status)) || hidden.segment.has(key(n.segment)))) {
+    if (
+      n.kind === "customer" &&
+      (hidden.status.has(key(n.status)) || hidden.segment.has(key(n.segment)))
+    ) {
       return false;
     }
     if (n.kind === "staff" && hidden.team.has(key(n.team))) return false;
@@ -102,10 +106,10 @@
   function refresh() {
     nodesView.refresh();
     edgesView.refresh();
+    const number = (n) => n.toLocaleString("en");
     counts.textContent =
-      nodesView.length.toLocaleString("en") + " of " + data.nodes.length.toLocaleString("en") +
-      " nodes, " + edgesView.length.toLocaleString("en") + " of " +
-      data.edges.length.toLocaleString("en") + " edges";
+      `${number(nodesView.length)} of ${number(data.nodes.length)} nodes, ` +
+      `${number(edgesView.length)} of ${number(data.edges.length)} edges`;
   }
 
   function setFilter(dimension, value, shown) {
@@ -149,7 +153,13 @@
     height: "100%",
     layout: { randomSeed: data.seed, improvedLayout: physics && data.nodes.length <= 150 },
     nodes: {
-      font: { size: 12, face: "system-ui, sans-serif", color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" },
+      font: {
+        size: 12,
+        face: "system-ui, sans-serif",
+        color: "#1f2328",
+        strokeWidth: 3,
+        strokeColor: "#ffffff",
+      },
     },
     edges: { smooth: physics ? { type: "continuous" } : false, selectionWidth: 2, hoverWidth: 1 },
     physics: physics
@@ -175,6 +185,10 @@
 
   function kindTitle(kind) {
     return kind.charAt(0).toUpperCase() + kind.slice(1);
+  }
+
+  function statusTitle(status) {
+    return status.replace("_", " ");
   }
 
   function card(title, subtitle, rows) {
@@ -330,24 +344,25 @@
       if (kind === "other" && !presentKinds.has(kind)) continue;
       const swatch = el("span", "gd-swatch gd-swatch-" + kinds[kind].shape);
       swatch.style.background = kinds[kind].colour;
-      nodeList.appendChild(legendItem(swatch, kindTitle(kind) + " (size: " + kinds[kind].size_by + ")"));
+      const text = `${kindTitle(kind)} (size: ${kinds[kind].size_by})`;
+      nodeList.appendChild(legendItem(swatch, text));
     }
     legend.append(el("h3", "", "Nodes"), nodeList);
     legend.appendChild(el("p", "", "A customer's border shows its status."));
     const edgeList = el("ul");
     for (const status of STATUS_ORDER) {
       const swatch = el("span", "gd-swatch gd-swatch-line");
-      swatch.style.borderTopColor = edgeColours[status];
-      edgeList.appendChild(legendItem(swatch, status.replace("_", " ")));
+      swatch.style.borderTopColor = statusColours[status];
+      edgeList.appendChild(legendItem(swatch, statusTitle(status)));
     }
     const noStatus = el("span", "gd-swatch gd-swatch-line");
-    noStatus.style.borderTopColor = edgeColours.none;
+    noStatus.style.borderTopColor = statusColours.none;
     edgeList.appendChild(legendItem(noStatus, "no status"));
     const product = el("span", "gd-swatch gd-swatch-line");
-    product.style.borderTopColor = edgeColours.product;
+    product.style.borderTopColor = statusColours.product;
     edgeList.appendChild(legendItem(product, "customer\u2013product"));
     const dashed = el("span", "gd-swatch gd-swatch-line gd-swatch-dashed");
-    dashed.style.borderTopColor = edgeColours.none;
+    dashed.style.borderTopColor = statusColours.none;
     edgeList.appendChild(legendItem(dashed, "weakening tie"));
     legend.append(el("h3", "", "Ties"), edgeList);
     legend.appendChild(el("p", "", "Width: tie strength. Hover for metrics; click for details."));
@@ -355,10 +370,12 @@
 
   /* ---------- filter controls ---------- */
 
-  function distinct(values, order) {
+  function distinct(values, order = []) {
     const set = new Set(values);
     const known = order.filter((v) => set.has(v));
-    const rest = [...set].filter((v) => v !== null && !order.includes(v)).sort();
+    const rest = [...set]
+      .filter((v) => v !== null && !order.includes(v))
+      .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
     return known.concat(rest, set.has(null) ? [null] : []);
   }
 
@@ -385,13 +402,15 @@
     const customers = data.nodes.filter((n) => n.kind === "customer");
     const staff = data.nodes.filter((n) => n.kind === "staff");
     const ties = data.edges.filter((e) => e.kind === "tie");
+    const kindsPresent = data.nodes.map((n) => n.kind);
+    const statuses = customers.map((n) => n.status).concat(ties.map((e) => e.status));
+    const segments = customers.map((n) => n.segment);
+    const teams = staff.map((n) => n.team);
     const groups = [
-      ["kind", "Type", distinct(data.nodes.map((n) => n.kind), KIND_ORDER), kindTitle],
-      ["status", "Status (customers and ties)",
-        distinct(customers.map((n) => n.status).concat(ties.map((e) => e.status)), STATUS_ORDER),
-        (v) => v.replace("_", " ")],
-      ["segment", "Segment", distinct(customers.map((n) => n.segment), []), String],
-      ["team", "Team", distinct(staff.map((n) => n.team), []), String],
+      ["kind", "Type", distinct(kindsPresent, KIND_ORDER), kindTitle],
+      ["status", "Status (customers and ties)", distinct(statuses, STATUS_ORDER), statusTitle],
+      ["segment", "Segment", distinct(segments), String],
+      ["team", "Team", distinct(teams), String],
     ];
     for (const [dimension, title, values, labelOf] of groups) {
       if (values.length > 0) filters.appendChild(filterGroup(dimension, title, values, labelOf));
@@ -404,11 +423,15 @@
   if (data.focus !== null) {
     const focus = nodeById.get(data.focus.id);
     const hops = data.focus.depth === 1 ? " hop" : " hops";
-    notes.appendChild(el("div", "gd-note", "Ego view of " + (focus.name === null ? focus.ident : focus.name) +
-      " (" + kindTitle(focus.kind).toLowerCase() + "), " + data.focus.depth + hops));
+    const name = focus.name === null ? focus.ident : focus.name;
+    const kind = focus.kind === "other" ? "node" : focus.kind;
+    notes.appendChild(
+      el("div", "gd-note", `Ego view of ${name} (${kind}), ${data.focus.depth}${hops}`),
+    );
   }
   if (data.note !== null) {
-    notes.appendChild(el("div", "gd-note", data.note.charAt(0).toUpperCase() + data.note.slice(1) + "."));
+    const note = data.note.charAt(0).toUpperCase() + data.note.slice(1) + ".";
+    notes.appendChild(el("div", "gd-note", note));
   }
 
   buildLegend();
