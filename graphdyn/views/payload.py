@@ -3,8 +3,9 @@
 What the picture encodes:
 
 - node colour and shape: kind (customer, staff, product); a customer's border: its status;
-- node size: customer ``strength``, staff ``pagerank``, product ``value`` (square-root scaled
-  against the largest shown, so area follows the measure); a node without it gets a base size;
+- node size: customer ``strength``, staff ``pagerank`` (else ``portfolio_strength``, else
+  ``customers``), product ``value`` (else ``n_interactions``), square-root scaled against the
+  largest shown, so area follows the measure; a node without it gets its kind's base size;
 - edge colour: tie ``status``; width: tie ``strength`` (product edges: decayed volume);
   dashed: tie ``trend == "weakening"``;
 - tooltip rows: every metric of the node's kind, formatted here, ``n/a`` when absent.
@@ -36,10 +37,10 @@ NOT_AVAILABLE = "n/a"
 _LABEL_LENGTH = 40
 
 KIND_STYLES: dict[str, dict[str, str]] = {
-    "customer": {"colour": "#3b7dd8", "shape": "dot", "size_by": "strength"},
-    "staff": {"colour": "#8e44ad", "shape": "diamond", "size_by": "PageRank"},
-    "product": {"colour": "#16a085", "shape": "square", "size_by": "value"},
-    "other": {"colour": "#7f8c8d", "shape": "dot", "size_by": "-"},
+    "customer": {"colour": "#3b7dd8", "shape": "dot"},
+    "staff": {"colour": "#8e44ad", "shape": "diamond"},
+    "product": {"colour": "#16a085", "shape": "square"},
+    "other": {"colour": "#7f8c8d", "shape": "dot"},
 }
 """Node look per kind; ``other`` is for nodes without a known ``kind``."""
 
@@ -62,7 +63,18 @@ _SIZES: dict[str, tuple[float, float]] = {
     "product": (6.0, 16.0),
     "other": (10.0, 0.0),
 }
-_SIZE_ATTRIBUTE = {"customer": "strength", "staff": "pagerank", "product": "value"}
+# What sizes a node, per kind: the first of these attributes that any node of the kind has
+# (a graph straight from raw data has no strength or PageRank), and its name in the legend.
+_SIZE_MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "customer": (("strength", "strength"),),
+    "staff": (
+        ("pagerank", "PageRank"),
+        ("portfolio_strength", "portfolio strength"),
+        ("customers", "customers"),
+    ),
+    "product": (("value", "value"), ("n_interactions", "interactions")),
+    "other": (),
+}
 
 
 def _text(value: Any) -> str:
@@ -92,6 +104,15 @@ def _yes_no(value: Any) -> str:
 
 _Formatter = Callable[[Any], str]
 
+# The components of tie strength (docs: model.md), on ties and on customers alike.
+_COMPONENT_FIELDS: tuple[tuple[str, str, _Formatter], ...] = (
+    ("intensity", "Intensity", _score),
+    ("tenure", "Tenure", _score),
+    ("reciprocity", "Reciprocity", _score),
+    ("affect", "Affect", _score),
+    ("value", "Value (component)", _score),
+)
+
 _NODE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
     "customer": (
         ("segment", "Segment", _text),
@@ -99,11 +120,14 @@ _NODE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
         ("status", "Status", _text),
         ("trend", "Trend", _text),
         ("strength", "Strength", _score),
-        ("value", "Value", _amount),
+        *_COMPONENT_FIELDS,
+        ("value_raw", "Decayed value", _amount),
         ("days_since_last", "Days since last contact", _count),
+        ("typical_gap_days", "Typical gap (days)", _count),
         ("n_interactions", "Interactions", _count),
         ("strong_ties", "Strong ties", _count),
         ("single_threaded", "Single-threaded", _yes_no),
+        ("top_staff_id", "Top staff", _text),
     ),
     "staff": (
         ("role", "Role", _text),
@@ -133,12 +157,11 @@ _EDGE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
         ("status", "Status", _text),
         ("trend", "Trend", _text),
         ("strength", "Strength", _score),
-        ("intensity", "Intensity", _score),
-        ("tenure", "Tenure", _score),
-        ("reciprocity", "Reciprocity", _score),
-        ("affect", "Affect", _score),
-        ("value", "Value (component)", _score),
+        *_COMPONENT_FIELDS,
         ("n_interactions", "Interactions", _count),
+        ("days_since_last", "Days since last contact", _count),
+        ("typical_gap_days", "Typical gap (days)", _count),
+        ("days_to_at_risk", "Days to at risk", _count),
     ),
     "product": (
         ("n_interactions", "Interactions", _count),
@@ -210,12 +233,30 @@ def node_label(node: Hashable, data: Mapping[str, Any]) -> str:
 def _kind(data: Mapping[str, Any]) -> str:
     """Return the node's kind, ``other`` when it is not customer, staff or product."""
     kind = data.get("kind")
-    return kind if isinstance(kind, str) and kind in _SIZE_ATTRIBUTE else "other"
+    return kind if isinstance(kind, str) and kind in _SIZE_MEASURES else "other"
+
+
+def _size_measures(graph: nx.Graph[Any]) -> dict[str, tuple[str, str, float]]:
+    """Return, per kind, the attribute that sizes its nodes, its legend name and its maximum."""
+    largest: dict[tuple[str, str], float] = {}
+    for _, data in graph.nodes(data=True):
+        kind = _kind(data)
+        for attribute, _ in _SIZE_MEASURES[kind]:
+            measure = _number(data.get(attribute))
+            if measure is not None and measure > 0:
+                largest[kind, attribute] = max(largest.get((kind, attribute), 0.0), measure)
+    chosen = {}
+    for kind, measures in _SIZE_MEASURES.items():
+        for attribute, label in measures:
+            if (kind, attribute) in largest:
+                chosen[kind] = (attribute, label, largest[kind, attribute])
+                break
+    return chosen
 
 
 def graph_payload(
     graph: nx.Graph[Any], positions: Mapping[Hashable, tuple[float, float]] | None = None
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, Any]:
     """Return the nodes and edges of ``graph`` as vis-network-ready dicts.
 
     Parameters
@@ -228,10 +269,11 @@ def graph_payload(
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...]}``. A node has ``id`` (its index), ``key``,
-        ``ident`` (raw id), ``kind``, ``label``, ``name``, ``size``, ``status``, ``segment``,
-        ``team``, ``rows`` and, when positioned, ``x`` and ``y``; an edge has ``id``, ``from``,
-        ``to``, ``kind``, ``status``, ``trend``, ``width``, ``dashed`` and ``rows``.
+        ``{"nodes": [...], "edges": [...], "size_by": {kind: measure name}}``. A node has
+        ``id`` (its index), ``key``, ``ident`` (raw id), ``kind``, ``label``, ``name``,
+        ``size``, ``status``, ``segment``, ``team``, ``rows`` and, when positioned, ``x`` and
+        ``y``; an edge has ``id``, ``from``, ``to``, ``kind``, ``status``, ``trend``,
+        ``width``, ``dashed`` and ``rows``.
 
     Examples
     --------
@@ -249,20 +291,17 @@ def graph_payload(
     ('cooling', True, 4.5)
     """
     index = {node: i for i, node in enumerate(graph.nodes)}
-    largest: dict[str, float] = {}
-    for _, data in graph.nodes(data=True):
-        kind = _kind(data)
-        measure = _number(data.get(_SIZE_ATTRIBUTE.get(kind, "")))
-        if measure is not None and measure > 0:
-            largest[kind] = max(largest.get(kind, 0.0), measure)
+    size_measures = _size_measures(graph)
     nodes = []
     for node, data in graph.nodes(data=True):
         kind = _kind(data)
         base, extra = _SIZES[kind]
-        measure = _number(data.get(_SIZE_ATTRIBUTE.get(kind, "")))
         size = base
-        if measure is not None and kind in largest:
-            size = base + extra * math.sqrt(min(max(measure, 0.0) / largest[kind], 1.0))
+        if kind in size_measures:
+            attribute, _, largest = size_measures[kind]
+            measure = _number(data.get(attribute))
+            if measure is not None:
+                size = base + extra * math.sqrt(min(max(measure, 0.0) / largest, 1.0))
         name = data.get("name")
         raw_id = data.get("id")
         item: dict[str, Any] = {
@@ -283,7 +322,11 @@ def graph_payload(
             item["x"] = round(x, 1)
             item["y"] = round(y, 1)
         nodes.append(item)
-    return {"nodes": nodes, "edges": _edge_payload(graph, index)}
+    return {
+        "nodes": nodes,
+        "edges": _edge_payload(graph, index),
+        "size_by": {kind: label for kind, (_, label, _) in size_measures.items()},
+    }
 
 
 def _edge_payload(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list[dict[str, Any]]:

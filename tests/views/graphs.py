@@ -1,8 +1,10 @@
 """Graphs shaped like the ones ``graphdyn.graph`` builds, for the view tests.
 
 The schema (node keys ``"<kind>:<id>"``, the attributes an audit adds) is the one the views are
-built against; :func:`random_graph` makes seeded graphs of any size, :func:`hand_graph` a small
-one whose answers are worked out by hand, and :func:`xss_graph` one full of hostile strings.
+built against; customers carry what ``Audit.graph`` puts on them: strength, the components
+(``value`` is the value component, 0..1) and ``value_raw`` (decayed money).
+:func:`random_graph` makes seeded graphs of any size, :func:`hand_graph` a small one whose
+answers are worked out by hand, and :func:`xss_graph` one full of hostile strings.
 """
 
 from __future__ import annotations
@@ -93,7 +95,14 @@ def hand_graph() -> nx.Graph:
         n_interactions=40,
         strong_ties=1,
         single_threaded=True,
-        value=1200.0,
+        intensity=0.85,
+        tenure=0.7,
+        reciprocity=0.6,
+        affect=0.75,
+        value=0.8,
+        value_raw=1200.0,
+        typical_gap_days=7.5,
+        top_staff_id="s1",
     )
     c2 = _customer(
         g,
@@ -108,6 +117,7 @@ def hand_graph() -> nx.Graph:
         strong_ties=0,
         single_threaded=False,
         value=0.0,
+        value_raw=0.0,
     )
     c3 = _customer(
         g,
@@ -122,6 +132,7 @@ def hand_graph() -> nx.Graph:
         strong_ties=0,
         single_threaded=False,
         value=float("nan"),
+        value_raw=float("nan"),
     )
     _customer(g, "c4", "Lone", "mid-market")
     s1 = _staff(
@@ -212,7 +223,8 @@ def random_graph(n_nodes: int, *, seed: int = 0, audited: bool = True) -> nx.Gra
                 "n_interactions": int(rng.integers(1, 80)),
                 "strong_ties": int(rng.integers(3)),
                 "single_threaded": bool(rng.integers(2)),
-                "value": float(rng.uniform(0, 5e4)),
+                "value": float(rng.uniform()),
+                "value_raw": float(rng.uniform(0, 5e4)),
             }
         c = _customer(g, f"c{i}", f"Customer {i}", SEGMENTS[i % len(SEGMENTS)], **metrics)
         for _ in range(int(rng.integers(1, 4))):

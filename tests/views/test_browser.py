@@ -155,7 +155,7 @@ def test_tooltip_shows_metrics_and_na(open_view: Opener) -> None:
     tooltip.wait_for(state="visible")
     rows = dict(line.split("\t") for line in tooltip.inner_text().splitlines()[2:])
     assert tooltip.inner_text().splitlines()[:2] == ["c3", "Customer"]
-    assert (rows["Status"], rows["Strength"], rows["Value"]) == ("at_risk", "n/a", "n/a")
+    assert (rows["Status"], rows["Strength"], rows["Decayed value"]) == ("at_risk", "n/a", "n/a")
     assert rows["Days since last contact"] == "200"
     screenshot(probe, "tooltip")
     probe.assert_clean()

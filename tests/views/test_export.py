@@ -36,7 +36,7 @@ def test_round_trip_keeps_nodes_edges_and_metrics(
     assert acme["status"] == "active"
     assert acme["single_threaded"] is True
     assert acme["n_interactions"] == 40
-    assert acme["value"] == 1200.0
+    assert (acme["value"], acme["value_raw"], acme["top_staff_id"]) == (0.8, 1200.0, "s1")
     assert (acme["raw_id"], acme["label"]) == ("c1", "Acme")
     assert back.nodes["staff:s1"]["pagerank"] == 0.3
     assert back.nodes["staff:s1"]["departure_at_risk"] == 1
@@ -56,7 +56,7 @@ def test_missing_metrics_are_left_out(
 ) -> None:
     back = read(write(hand_graph(), tmp_path / f"network.{suffix}"))
     c3 = back.nodes["customer:c3"]
-    assert "strength" not in c3 and "value" not in c3 and "name" not in c3
+    assert "strength" not in c3 and "value_raw" not in c3 and "name" not in c3
     assert c3["label"] == "c3"
     kim = back.nodes["staff:s2"]
     assert "constraint" not in kim and "effective_size" not in kim and "left_at" not in kim

@@ -29,11 +29,18 @@ def test_customer_rows_are_formatted() -> None:
         "Status": "active",
         "Trend": "stable",
         "Strength": "0.90",
-        "Value": "1,200",
+        "Intensity": "0.85",
+        "Tenure": "0.70",
+        "Reciprocity": "0.60",
+        "Affect": "0.75",
+        "Value (component)": "0.80",
+        "Decayed value": "1,200",
         "Days since last contact": "3",
+        "Typical gap (days)": "7.5",
         "Interactions": "40",
         "Strong ties": "1",
         "Single-threaded": "yes",
+        "Top staff": "s1",
     }
 
 
@@ -41,7 +48,8 @@ def test_missing_and_nan_metrics_say_na() -> None:
     nodes = _by_key(graph_payload(hand_graph()))
     c3 = _rows(nodes["customer:c3"])  # strength and value are NaN
     assert c3["Strength"] == NOT_AVAILABLE
-    assert c3["Value"] == NOT_AVAILABLE
+    assert c3["Value (component)"] == NOT_AVAILABLE
+    assert c3["Decayed value"] == NOT_AVAILABLE
     kim = _rows(nodes["staff:s2"])  # constraint NaN, effective_size None, left_at None
     assert kim["Constraint"] == NOT_AVAILABLE
     assert kim["Effective size"] == NOT_AVAILABLE
@@ -49,7 +57,7 @@ def test_missing_and_nan_metrics_say_na() -> None:
     assert kim["PageRank"] == "0.2"
     lone = _rows(nodes["customer:c4"])  # no audit metrics at all
     assert lone["Segment"] == "mid-market"
-    assert [v for k, v in lone.items() if k not in ("Segment", "Region")] == [NOT_AVAILABLE] * 8
+    assert [v for k, v in lone.items() if k not in ("Segment", "Region")] == [NOT_AVAILABLE] * 15
 
 
 def test_a_raw_graph_without_any_metric_still_renders() -> None:
@@ -71,6 +79,24 @@ def test_node_sizes_follow_the_measure_of_each_kind() -> None:
     assert nodes["staff:s1"]["size"] == 12 + 22  # pagerank 0.3, the largest
     assert nodes["staff:s2"]["size"] == pytest.approx(12 + 22 * (0.2 / 0.3) ** 0.5, abs=0.05)
     assert nodes["product:p1"]["size"] == 6 + 16
+
+
+def test_size_measures_fall_back_and_are_named_for_the_legend() -> None:
+    payload = graph_payload(hand_graph())
+    assert payload["size_by"] == {
+        "customer": "strength",
+        "staff": "PageRank",
+        "product": "value",
+    }
+    g = hand_graph()
+    for node in ("staff:s1", "staff:s2"):
+        del g.nodes[node]["pagerank"]  # an audit without centrality yet
+    nodes = _by_key(fallback := graph_payload(g))
+    assert fallback["size_by"]["staff"] == "portfolio strength"
+    assert nodes["staff:s1"]["size"] == 12 + 22  # portfolio strength 1.0, the largest
+    assert nodes["staff:s2"]["size"] == pytest.approx(12 + 22 * 0.8**0.5, abs=0.05)
+    raw = graph_payload(random_graph(60, seed=4, audited=False))
+    assert raw["size_by"] == {}
 
 
 def test_edges_are_styled_by_status_strength_and_trend() -> None:

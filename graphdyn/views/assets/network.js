@@ -344,7 +344,8 @@
       if (kind === "other" && !presentKinds.has(kind)) continue;
       const swatch = el("span", "gd-swatch gd-swatch-" + kinds[kind].shape);
       swatch.style.background = kinds[kind].colour;
-      const text = `${kindTitle(kind)} (size: ${kinds[kind].size_by})`;
+      const sizeBy = data.size_by[kind];
+      const text = sizeBy === undefined ? kindTitle(kind) : `${kindTitle(kind)} (size: ${sizeBy})`;
       nodeList.appendChild(legendItem(swatch, text));
     }
     legend.append(el("h3", "", "Nodes"), nodeList);
