@@ -84,6 +84,23 @@ def _address(hex_address: str) -> str:
     return socket.inet_ntop(family, host_order)
 
 
+def _socket_inodes(process: Path) -> set[str]:
+    """Inodes of a process's open sockets; a descriptor closed while we look is passed over."""
+    inodes: set[str] = set()
+    try:
+        descriptors = list((process / "fd").iterdir())
+    except OSError:
+        return inodes
+    for descriptor in descriptors:
+        try:
+            link = os.readlink(descriptor)
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    return inodes
+
+
 def _listening_sockets(process_group: int) -> set[tuple[str, int]]:
     """(address, port) of every TCP socket listened on by a process group's processes."""
     inodes: set[str] = set()
@@ -92,12 +109,10 @@ def _listening_sockets(process_group: int) -> set[tuple[str, int]]:
             continue
         try:
             fields = (entry / "stat").read_text().rpartition(")")[2].split()
-            if int(fields[2]) != process_group:
-                continue
-            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
         except OSError:
             continue
-        inodes.update(link[8:-1] for link in links if link.startswith("socket:["))
+        if int(fields[2]) == process_group:
+            inodes |= _socket_inodes(entry)
     found: set[tuple[str, int]] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
