@@ -3,8 +3,9 @@
 The main audit is built by hand (four customers, four staff) so that every number the page
 shows is known: C1 meets s1 every fortnight and orders monthly (single-threaded on s1), C2 went
 quiet six months ago (at risk, falling), C3 has one e-mail and no attributes (NaN components),
-C4 meets s2 and s3 every three weeks (two strong ties). One row is quarantined for a bad
-sentiment and one event after the as-of date is excluded. The names are hostile on purpose.
+C4 meets s2 and s3 every three weeks (two strong ties; the two rhythms interleave into a
+one-week usual gap, so its 13 days of silence make it cooling). One row is quarantined for a
+bad sentiment and one event after the as-of date is excluded. The names are hostile on purpose.
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ def test_missing_values_read_na_never_nan(page: str, parsed: Page) -> None:
     assert c3[at_risk.headers.index("Segment")] == "n/a"
     assert c3[at_risk.headers.index("Value (decayed)")] == "n/a"
     days_left = at_risk.column("Days to at risk")
-    assert days_left == ["never", "0", "never"]  # C2 and C4 never fall below; C3 is below
+    assert days_left == ["never", "0"]  # C2 never falls below; C3 is below
 
 
 def test_same_audit_same_page(hand: Audit, page: str) -> None:
@@ -315,8 +316,8 @@ def test_headline_figures(parsed: Page) -> None:
         "staff": "4",
         "interactions": "132",
         "mean-strength": "0.59",  # (0.849 + 0.577 + 0.070 + 0.874) / 4
-        "at-risk": "3",
-        "at-risk-share": "75%",
+        "at-risk": "2",
+        "at-risk-share": "50%",
         "single-threaded": "1",
         "rejected-rows": "1",
         "excluded-after-as-of": "1",
@@ -330,8 +331,8 @@ def test_status_table(parsed: Page) -> None:
     assert table.headers == ["Status", "Customers", "Share of customers", "Ties"]
     assert table.rows == [
         ["active", "1", "25%", "3"],
-        ["cooling", "0", "0%", "0"],
-        ["at risk", "3", "75%", "2"],
+        ["cooling", "1", "25%", "0"],
+        ["at risk", "2", "50%", "2"],
         ["dormant", "0", "0%", "1"],
         ["new", "0", "0%", "1"],
     ]
@@ -398,8 +399,8 @@ def test_at_risk_table(parsed: Page) -> None:
         "Top contact",
         "Value (decayed)",
     ]
-    # C2 has value; C3 and C4 have none, so they follow, weakest first.
-    assert table.column("Customer") == [f"{XSS_SCRIPT} C2", "C3", "Acme & Sons C4"]
+    # C2 has value; C3 has none, so it follows.
+    assert table.column("Customer") == [f"{XSS_SCRIPT} C2", "C3"]
     assert table.rows[0] == [
         f"{XSS_SCRIPT} C2",
         "smb",
@@ -482,11 +483,11 @@ def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> 
 
 
 def test_long_tables_are_cut_with_a_note(hand: Audit) -> None:
-    parsed = Page(render_report(hand, max_rows=2))
-    assert len(parsed.sections["at-risk"].tables[0].rows) == 2
-    assert "Showing the first 2 of 3" in parsed.sections["at-risk"].prose
-    assert len(parsed.sections["staff"].tables[0].rows) == 2
-    assert "Showing the first 2 of 4" in parsed.sections["staff"].prose
+    parsed = Page(render_report(hand, max_rows=1))
+    assert len(parsed.sections["at-risk"].tables[0].rows) == 1
+    assert "Showing the first 1 of 2" in parsed.sections["at-risk"].prose
+    assert len(parsed.sections["staff"].tables[0].rows) == 1
+    assert "Showing the first 1 of 4" in parsed.sections["staff"].prose
     with pytest.raises(ValueError, match="max_rows"):
         render_report(hand, max_rows=0)
 
@@ -614,11 +615,11 @@ def test_opens_clean_and_sorts_in_chromium(browser: Browser, report_file: Path) 
         def first_column() -> list[str]:
             return probe.page.locator("#at-risk tbody tr td:first-child .id").all_inner_texts()
 
-        assert first_column() == ["C2", "C3", "C4"]
+        assert first_column() == ["C2", "C3"]  # most valuable first
         header.locator("button").click()
-        assert first_column() == ["C3", "C2", "C4"]  # 0.07, 0.58, 0.87
+        assert first_column() == ["C3", "C2"]  # 0.07, 0.58
         header.locator("button").click()
-        assert first_column() == ["C4", "C2", "C3"]
+        assert first_column() == ["C2", "C3"]
         assert header.get_attribute("aria-sort") == "descending"
         svg_count = probe.page.locator("svg.chart").count()
         assert svg_count == 5
