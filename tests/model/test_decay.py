@@ -1,0 +1,252 @@
+"""Decay: typical gaps, trend, status over time, days_to_at_risk, trajectories; compare; fail-on."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphdyn import Config, UsageError
+from graphdyn.audit import audit
+from graphdyn.compare import compare_audits
+from graphdyn.conditions import audit_figures, parse_condition
+
+START = pd.Timestamp("2023-01-01T00:00Z")
+
+
+def contacts(customer: str, staff: str, days: list[float], channel: str = "phone", **extra: object):  # type: ignore[no-untyped-def]
+    return pd.DataFrame(
+        {
+            "interaction_id": [f"{customer}-{staff}-{n}" for n in range(len(days))],
+            "timestamp": [(START + pd.Timedelta(days=d)).isoformat() for d in days],
+            "customer_id": customer,
+            "staff_id": staff,
+            "channel": channel,
+            "direction": ["inbound" if n % 2 else "outbound" for n in range(len(days))],
+            **extra,
+        }
+    )
+
+
+# Fortnightly calls for a year (days 0..364), then silence.
+QUIET = contacts("c1", "s1", [14.0 * n for n in range(27)])
+LAST = START + pd.Timedelta(days=14 * 26)
+
+
+def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = None) -> pd.Series:
+    return audit(events, as_of=as_of, config=config).ties.iloc[0]
+
+
+def test_typical_gap_of_a_regular_tie() -> None:
+    row = tie_at(QUIET, LAST)
+    assert row["typical_gap_days"] == pytest.approx(14.0)
+    assert row["days_since_last"] == pytest.approx(0.0)
+
+
+def test_typical_gap_is_shrunk_toward_the_global_median() -> None:
+    regular = contacts("c1", "s1", [10.0 * n for n in range(21)])  # 20 intervals of 10 days
+    sparse = contacts("c2", "s1", [0.0, 100.0])  # one interval of 100 days
+    result = audit(pd.concat([regular, sparse]), as_of=START + pd.Timedelta(days=200))
+    gaps = result.ties.set_index("customer_id")["typical_gap_days"]
+    global_gap = (10 + 100) / 2  # median of the ties' own gaps
+    assert result.summary["global_gap_days"]["ties"] == pytest.approx(global_gap)
+    assert gaps["c1"] == pytest.approx((20 * 10 + 3 * global_gap) / (20 + 3))
+    assert gaps["c2"] == pytest.approx((1 * 100 + 3 * global_gap) / (1 + 3))
+
+
+def test_a_single_contact_takes_the_global_gap() -> None:
+    regular = contacts("c1", "s1", [10.0 * n for n in range(21)])
+    once = contacts("c2", "s1", [150.0])
+    gaps = audit(pd.concat([regular, once]), as_of=START + pd.Timedelta(days=200)).ties
+    assert gaps.set_index("customer_id").loc["c2", "typical_gap_days"] == pytest.approx(10.0)
+
+
+def test_gap_never_below_the_floor() -> None:
+    daily = contacts("c1", "s1", [float(n) for n in range(60)])
+    assert tie_at(daily, START + pd.Timedelta(days=60))["typical_gap_days"] == 7.0
+    no_floor = Config(min_gap_days=0.0)
+    assert tie_at(daily, START + pd.Timedelta(days=60), no_floor)["typical_gap_days"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("days_after_last", "status"),
+    [
+        (7, "active"),  # overdue 0.5
+        (30, "cooling"),  # overdue 30/14 = 2.1 > 1.5
+        (50, "at_risk"),  # overdue 50/14 = 3.6 > 3
+        (364, "at_risk"),
+        (365, "dormant"),  # a year without contact
+    ],
+)
+def test_a_tie_that_goes_quiet_moves_through_the_statuses(
+    days_after_last: int, status: str
+) -> None:
+    row = tie_at(QUIET, LAST + pd.Timedelta(days=days_after_last))
+    assert row["status"] == status
+    assert row["overdue"] == pytest.approx(days_after_last / 14.0)
+
+
+def test_status_sequence_is_monotone_as_as_of_advances() -> None:
+    order = ["active", "cooling", "at_risk", "dormant"]
+    seen = [tie_at(QUIET, LAST + pd.Timedelta(days=d))["status"] for d in range(0, 400, 5)]
+    ranks = [order.index(s) for s in seen]
+    assert ranks == sorted(ranks)
+    assert set(seen) == set(order)
+
+
+def test_a_new_tie_is_new() -> None:
+    events = contacts("c1", "s1", [300.0, 305.0, 310.0])  # gap 5, floored to 7 days
+    assert tie_at(events, START + pd.Timedelta(days=314))["status"] == "new"  # 14 <= 2 g
+    assert tie_at(events, START + pd.Timedelta(days=315))["status"] == "active"  # 15 > 2 g
+
+
+def test_dormant_by_faded_intensity() -> None:
+    once = contacts("c1", "s1", [0.0], channel="order")
+    # 0.2 richness decays below f_I = 0.05 (I = I_ref * -ln(0.95) = 0.174) after 18 days;
+    # at 200 days the tie is neither new (>= 90 days) nor a year silent.
+    row = tie_at(once, START + pd.Timedelta(days=200))
+    assert row["intensity"] < 0.05
+    assert row["status"] == "dormant"
+
+
+def test_trend_known_answers() -> None:
+    as_of = START + pd.Timedelta(days=200)
+    growing = contacts("c1", "s1", [150.0 + 5 * n for n in range(10)], channel="meeting")
+    row = tie_at(growing, as_of)
+    assert math.isclose(row["trend_delta"], row["strength"])  # no contact 90 days ago
+    assert row["trend"] == "strengthening"
+    steady = contacts("c2", "s1", [7.0 * n for n in range(121)], channel="phone")
+    row = tie_at(steady, START + pd.Timedelta(days=7 * 120))
+    assert abs(row["trend_delta"]) <= 0.05
+    assert row["trend"] == "stable"
+    fading = tie_at(QUIET, LAST + pd.Timedelta(days=200))
+    assert fading["trend_delta"] < -0.05
+    assert fading["trend"] == "weakening"
+
+
+def test_trend_delta_equals_strength_difference_with_an_audit_90_days_earlier() -> None:
+    as_of = LAST + pd.Timedelta(days=40)
+    now = tie_at(QUIET, as_of)
+    before = tie_at(QUIET, as_of - pd.Timedelta(days=90))
+    assert now["trend_delta"] == pytest.approx(now["strength"] - before["strength"], abs=1e-12)
+
+
+def test_trajectory_equals_re_auditing_at_each_snapshot() -> None:
+    as_of = LAST + pd.Timedelta(days=40)
+    result = audit(QUIET, as_of=as_of)
+    trajectory = result.tie_trajectories.iloc[0]
+    assert len(trajectory) == 12
+    for label, strength in trajectory.items():
+        snapshot = pd.Timestamp(str(label), tz="UTC") + (as_of - as_of.normalize())
+        expected = tie_at(QUIET, snapshot)["strength"]
+        assert strength == pytest.approx(expected, abs=1e-12), label
+    customer = result.customer_trajectories.iloc[0]
+    np.testing.assert_allclose(customer.to_numpy(), trajectory.to_numpy(), rtol=1e-12)
+
+
+def test_trajectory_is_nan_before_first_contact() -> None:
+    events = contacts("c1", "s1", [300.0, 310.0])
+    result = audit(events, as_of=START + pd.Timedelta(days=320))
+    values = result.tie_trajectories.iloc[0].to_numpy()
+    assert not np.isnan(values[0])
+    assert np.isnan(values[1:]).all()
+
+
+# A tie with no sentiment, no value and every contact outbound: reciprocity 0 pulls the long-run
+# strength to (0.10 * 1 + 0.15 * 0) / 0.70 = 0.143 < 0.2, so it does cross the threshold.
+ONE_WAY = contacts("c1", "s1", [14.0 * n for n in range(27)]).assign(direction="outbound")
+
+
+def test_days_to_at_risk_agrees_with_re_auditing() -> None:
+    as_of = LAST + pd.Timedelta(days=10)
+    row = tie_at(ONE_WAY, as_of)
+    days = row["days_to_at_risk"]
+    assert row["strength"] >= 0.2
+    assert 0 < days < 2000
+    before = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days - 1))
+    after = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days + 1))
+    assert before["strength"] >= 0.2 > after["strength"]
+    exact = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days))
+    assert exact["strength"] == pytest.approx(0.2, abs=1e-6)
+
+
+def test_days_to_at_risk_counts_down() -> None:
+    first = tie_at(ONE_WAY, LAST + pd.Timedelta(days=10))["days_to_at_risk"]
+    later = tie_at(ONE_WAY, LAST + pd.Timedelta(days=40))["days_to_at_risk"]
+    assert later == pytest.approx(first - 30, abs=1e-6)
+
+
+def test_days_to_at_risk_zero_below_and_blank_when_never() -> None:
+    below = tie_at(ONE_WAY, LAST + pd.Timedelta(days=3000))
+    assert below["strength"] < 0.2
+    assert below["days_to_at_risk"] == 0.0
+    kept_up = contacts("c1", "s1", [14.0 * n for n in range(27)], sentiment=0.9)
+    row = tie_at(kept_up, LAST + pd.Timedelta(days=10))
+    assert math.isnan(row["days_to_at_risk"])  # affect and reciprocity keep it above 0.2
+
+
+# ------------------------------------------------------------------------- compare
+
+
+def test_compare_two_hand_made_audits() -> None:
+    others = contacts("c2", "s2", [14.0 * n for n in range(40)])
+    late = contacts("c3", "s1", [400.0, 410.0])  # after the old as-of, before the new
+    events = pd.concat([QUIET, others, late], ignore_index=True)
+    old = audit(events, as_of=LAST + pd.Timedelta(days=7))
+    new = audit(events, as_of=LAST + pd.Timedelta(days=60))
+    comparison = compare_audits(old, new)
+    changes = comparison.changes.set_index(["level", "change", "customer_id"])
+    assert ("customer", "status_changed", "c1") in changes.index
+    row = changes.loc[("customer", "status_changed", "c1")]
+    assert (row["old_status"], row["new_status"]) == ("active", "at_risk")
+    assert ("tie", "new", "c3") in changes.index
+    assert comparison.transitions.loc["active", "at_risk"] >= 1
+    drops = comparison.biggest_drops(1)
+    assert drops["customer_id"].tolist() == ["c1"]
+    assert drops["strength_change"].iloc[0] == pytest.approx(
+        new.customers.set_index("customer_id").loc["c1", "strength"]
+        - old.customers.set_index("customer_id").loc["c1", "strength"]
+    )
+
+
+# ------------------------------------------------------------------------- fail-on
+
+
+def test_fail_on_conditions() -> None:
+    result = audit(QUIET, as_of=LAST + pd.Timedelta(days=50))
+    figures = audit_figures(result.summary)
+    assert figures["at_risk"] == 1.0
+    assert figures["at_risk_share"] == 1.0
+    assert parse_condition("at_risk_share>0.15").holds(figures)
+    assert parse_condition("at_risk_share > 15%").holds(figures)
+    assert not parse_condition("single_threaded>20").holds(figures)
+    assert parse_condition("single_threaded>20 or at_risk>=1").holds(figures)
+    assert not parse_condition("single_threaded>20 and at_risk>=1").holds(figures)
+    assert parse_condition("(dormant>0 or at_risk>0) and customers==1").holds(figures)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "--fail-on: empty condition"),
+        (
+            "at_risk_share",
+            "--fail-on 'at_risk_share': expected a comparison (>, >=, <, <=, ==, !=) at the end",
+        ),
+        ("risk>1", "--fail-on 'risk>1': unknown figure 'risk'; known: active, at_risk,"),
+        ("at_risk>1 and", "--fail-on 'at_risk>1 and': expected a figure name at the end"),
+        (
+            "at_risk>1 at",
+            "--fail-on 'at_risk>1 at': expected 'and', 'or' or the end at character 11",
+        ),
+        ("at_risk>x", "--fail-on 'at_risk>x': expected a number at character 9"),
+        ("__import__('os')>1", "--fail-on \"__import__('os')>1\": unexpected character"),
+        ("(at_risk>1", "--fail-on '(at_risk>1': expected ')' at the end"),
+    ],
+)
+def test_fail_on_syntax_errors(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_condition(text)
+    assert str(info.value).startswith(message)
