@@ -26,6 +26,7 @@ import networkx as nx
 from graphdyn.views.values import is_missing, plain_scalar
 
 __all__ = [
+    "FIELD_LABELS",
     "KIND_STYLES",
     "NOT_AVAILABLE",
     "STATUS_COLOURS",
@@ -172,19 +173,23 @@ _EDGE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
 }
 
 
-def _rows(
-    data: Mapping[str, Any], fields: tuple[tuple[str, str, _Formatter], ...]
-) -> list[list[str]]:
-    """Return ``[label, formatted value]`` pairs, ``n/a`` for a missing or unreadable value."""
-    rows = []
-    for attribute, label, formatter in fields:
+FIELD_LABELS: dict[str, dict[str, list[str]]] = {
+    "node": {kind: [label for _, label, _ in fields] for kind, fields in _NODE_FIELDS.items()},
+    "edge": {kind: [label for _, label, _ in fields] for kind, fields in _EDGE_FIELDS.items()},
+}
+"""Tooltip row labels per node kind and edge kind, sent once; each item sends its values."""
+
+
+def _values(data: Mapping[str, Any], fields: tuple[tuple[str, str, _Formatter], ...]) -> list[str]:
+    """Return the formatted tooltip values, ``n/a`` for a missing one (text if unreadable)."""
+    values = []
+    for attribute, _, formatter in fields:
         value = data.get(attribute)
         try:
-            shown = NOT_AVAILABLE if is_missing(value) else formatter(value)
+            values.append(NOT_AVAILABLE if is_missing(value) else formatter(value))
         except (TypeError, ValueError):
-            shown = _text(value)
-        rows.append([label, shown])
-    return rows
+            values.append(_text(value))
+    return values
 
 
 def _number(value: object) -> float | None:
@@ -269,11 +274,12 @@ def graph_payload(
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...], "size_by": {kind: measure name}}``. A node has
-        ``id`` (its index), ``key``, ``ident`` (raw id), ``kind``, ``label``, ``name``,
-        ``size``, ``status``, ``segment``, ``team``, ``rows`` and, when positioned, ``x`` and
-        ``y``; an edge has ``id``, ``from``, ``to``, ``kind``, ``status``, ``trend``,
-        ``width``, ``dashed`` and ``rows``.
+        ``{"nodes": [...], "edges": [...], "size_by": {kind: measure name}, "fields":
+        FIELD_LABELS}``. A node has ``id`` (its index), ``key``, ``ident`` (raw id), ``kind``,
+        ``label``, ``name``, ``size``, ``status``, ``segment``, ``team``, ``values`` (the
+        tooltip values, in the order of ``FIELD_LABELS["node"][kind]``) and, when positioned,
+        ``x`` and ``y``; an edge has ``id``, ``from``, ``to``, ``kind``, ``status``, ``trend``,
+        ``width``, ``dashed`` and ``values``.
 
     Examples
     --------
@@ -284,8 +290,10 @@ def graph_payload(
     ...            trend="weakening", weight=0.5)
     >>> payload = graph_payload(g)
     >>> node = payload["nodes"][0]
-    >>> node["label"], node["size"], node["rows"][4]
-    ('Acme', 24.0, ['Strength', '0.50'])
+    >>> node["label"], node["size"], node["values"][4]
+    ('Acme', 24.0, '0.50')
+    >>> payload["fields"]["node"]["customer"][4]
+    'Strength'
     >>> edge = payload["edges"][0]
     >>> edge["status"], edge["dashed"], edge["width"]
     ('cooling', True, 4.5)
@@ -315,7 +323,7 @@ def graph_payload(
             "status": _category(data.get("status")) if kind == "customer" else None,
             "segment": _category(data.get("segment")) if kind == "customer" else None,
             "team": _category(data.get("team")) if kind == "staff" else None,
-            "rows": _rows(data, _NODE_FIELDS[kind]),
+            "values": _values(data, _NODE_FIELDS[kind]),
         }
         if positions is not None:
             x, y = positions[node]
@@ -326,6 +334,7 @@ def graph_payload(
         "nodes": nodes,
         "edges": _edge_payload(graph, index),
         "size_by": {kind: label for kind, (_, label, _) in size_measures.items()},
+        "fields": FIELD_LABELS,
     }
 
 
@@ -369,7 +378,7 @@ def _edge_payload(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list[d
                 "trend": trend,
                 "width": round(width, 2),
                 "dashed": trend == "weakening",
-                "rows": _rows(data, _EDGE_FIELDS[kind]),
+                "values": _values(data, _EDGE_FIELDS[kind]),
             }
         )
     return edges

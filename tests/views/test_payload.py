@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import pytest
 
-from graphdyn.views.payload import NOT_AVAILABLE, graph_payload, node_label
+from graphdyn.views.payload import FIELD_LABELS, NOT_AVAILABLE, graph_payload, node_label
 
 from .graphs import hand_graph, random_graph
 
@@ -15,10 +17,10 @@ def _by_key(payload: dict[str, list[dict[str, object]]]) -> dict[object, dict[st
     return {node["key"]: node for node in payload["nodes"]}
 
 
-def _rows(item: dict[str, object]) -> dict[str, str]:
-    rows = item["rows"]
-    assert isinstance(rows, list)
-    return {label: value for label, value in rows}
+def _rows(item: dict[str, Any]) -> dict[str, str]:
+    labels = FIELD_LABELS["edge" if "from" in item else "node"][item["kind"]]
+    assert len(labels) == len(item["values"])
+    return dict(zip(labels, item["values"], strict=True))
 
 
 def test_customer_rows_are_formatted() -> None:

@@ -191,6 +191,10 @@
     return status.replace("_", " ");
   }
 
+  function rowsOf(labels, values) {
+    return labels.map((label, i) => [label, values[i]]);
+  }
+
   function card(title, subtitle, rows) {
     const box = el("div", "gd-card");
     box.appendChild(el("div", "gd-card-title", title));
@@ -210,14 +214,17 @@
   function nodeCard(id) {
     const n = nodeById.get(id);
     const degree = neighbours.get(id).length;
-    const rows = [["Id", n.ident]].concat(n.rows, [["Connections", degree.toLocaleString("en")]]);
+    const rows = [["Id", n.ident]].concat(rowsOf(data.fields.node[n.kind], n.values), [
+      ["Connections", degree.toLocaleString("en")],
+    ]);
     return card(n.name === null ? n.ident : n.name, kindTitle(n.kind), rows);
   }
 
   function edgeCard(id) {
     const e = edgeById.get(id);
     const title = nodeById.get(e.from).label + " \u2013 " + nodeById.get(e.to).label;
-    return card(title, e.kind === "tie" ? "Tie" : kindTitle(e.kind) + " link", e.rows);
+    const rows = rowsOf(data.fields.edge[e.kind], e.values);
+    return card(title, e.kind === "tie" ? "Tie" : kindTitle(e.kind) + " link", rows);
   }
 
   const tooltip = document.getElementById("graphdyn-tooltip");
