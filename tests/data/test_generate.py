@@ -1,0 +1,594 @@
+"""The synthetic data generator: contract format, determinism, realism and planted truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import graphdyn.data.generate as generate_module
+from graphdyn.data import read_data
+from graphdyn.data.contract import TABLES
+from graphdyn.data.generate import DEFAULT_END, GeneratedData, generate
+from graphdyn.errors import UsageError
+
+SIZES = {"customers": 300, "staff": 20, "products": 20, "interactions": 20_000}
+CHANNELS = {"meeting", "video", "phone", "chat", "email", "support_ticket", "feedback", "order"}
+SELF_SERVICE_CHANNELS = {"order", "support_ticket", "feedback"}
+TIMED_CHANNELS = {"meeting", "video", "phone"}
+DAY = pd.Timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A generated folder and its tables, read back as plain text-aware frames."""
+
+    result: GeneratedData
+    interactions: pd.DataFrame
+    customers: pd.DataFrame
+    staff: pd.DataFrame
+    products: pd.DataFrame
+    truth: dict[str, Any]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def _load(result: GeneratedData) -> Folder:
+    folder = result.path
+    interactions = _read_csv(folder / "interactions.csv")
+    interactions["t"] = pd.to_datetime(interactions["timestamp"], utc=True, format="ISO8601")
+    for column in ("duration_minutes", "sentiment", "value"):
+        interactions[column] = interactions[column].astype(float)
+    staff = _read_csv(folder / "staff.csv")
+    interactions["role"] = interactions["staff_id"].map(staff.set_index("staff_id")["role"])
+    return Folder(
+        result=result,
+        interactions=interactions,
+        customers=_read_csv(folder / "customers.csv"),
+        staff=staff,
+        products=_read_csv(folder / "products.csv"),
+        truth=json.loads((folder / "truth.json").read_text(encoding="utf-8")),
+    )
+
+
+@pytest.fixture(scope="module")
+def csv_folder(tmp_path_factory: pytest.TempPathFactory) -> Folder:
+    return _load(generate(tmp_path_factory.mktemp("csv") / "data", **SIZES))
+
+
+@pytest.fixture(scope="module")
+def parquet_folder(tmp_path_factory: pytest.TempPathFactory) -> GeneratedData:
+    return generate(tmp_path_factory.mktemp("parquet") / "data", fmt="parquet", **SIZES)
+
+
+# --- format ------------------------------------------------------------------------------------
+
+
+def test_counts_and_files(csv_folder: Folder) -> None:
+    folder = csv_folder.result.path
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "customers.csv",
+        "interactions.csv",
+        "products.csv",
+        "staff.csv",
+        "truth.json",
+    ]
+    assert dict(csv_folder.result.counts) == SIZES
+    assert csv_folder.truth["counts"] == SIZES
+    assert len(csv_folder.interactions) == SIZES["interactions"]
+    assert len(csv_folder.customers) == SIZES["customers"]
+    assert len(csv_folder.staff) == SIZES["staff"]
+    assert len(csv_folder.products) == SIZES["products"]
+
+
+def test_columns_are_the_contract_in_order(csv_folder: Folder) -> None:
+    assert list(csv_folder.interactions.columns[:10]) == [
+        "interaction_id",
+        "timestamp",
+        "customer_id",
+        "staff_id",
+        "channel",
+        "direction",
+        "duration_minutes",
+        "sentiment",
+        "value",
+        "product_id",
+    ]
+    for name in ("customers", "staff", "products"):
+        text = (csv_folder.result.path / f"{name}.csv").read_text(encoding="utf-8")
+        header = next(csv.reader(text.splitlines()))
+        assert tuple(header) == TABLES[name].column_names
+    assert list(csv_folder.customers.columns) == [
+        "customer_id",
+        "name",
+        "segment",
+        "region",
+        "account_created",
+    ]
+    assert list(csv_folder.staff.columns) == ["staff_id", "name", "role", "team", "left_at"]
+    assert list(csv_folder.products.columns) == ["product_id", "name", "category", "price"]
+
+
+def test_ids_are_numbered_unique_and_time_sorted(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    expected = [f"I{i:08d}" for i in range(1, SIZES["interactions"] + 1)]
+    assert events["interaction_id"].tolist() == expected
+    assert events["t"].is_monotonic_increasing
+    assert csv_folder.customers["customer_id"].tolist() == [f"C{i:06d}" for i in range(1, 301)]
+    assert csv_folder.staff["staff_id"].tolist() == [f"S{i:04d}" for i in range(1, 21)]
+    assert csv_folder.products["product_id"].tolist() == [f"P{i:04d}" for i in range(1, 21)]
+
+
+def test_timestamps_are_iso_utc_inside_the_window(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    assert events["timestamp"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").all()
+    assert csv_folder.truth["start"] == "2023-06-30T00:00:00Z"
+    assert csv_folder.truth["end"] == "2026-06-30T00:00:00Z"
+    assert csv_folder.result.start == datetime(2023, 6, 30, tzinfo=UTC)
+    assert csv_folder.result.end == DEFAULT_END
+    assert events["t"].min() >= pd.Timestamp("2023-06-30", tz="UTC")
+    assert events["t"].max() < pd.Timestamp("2026-06-30", tz="UTC")
+    # Spread over the whole window, not bunched at one end.
+    per_year = events["t"].dt.year.value_counts()
+    assert set(per_year.index) == {2023, 2024, 2025, 2026}
+
+
+def test_every_id_in_interactions_exists_in_its_table(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    assert set(events["customer_id"]) <= set(csv_folder.customers["customer_id"])
+    assert set(events["staff_id"].dropna()) <= set(csv_folder.staff["staff_id"])
+    assert set(events["product_id"].dropna()) <= set(csv_folder.products["product_id"])
+    # Every customer has at least one interaction.
+    assert events["customer_id"].nunique() == SIZES["customers"]
+
+
+def test_channels_and_directions(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    assert set(events["channel"]) == CHANNELS
+    assert set(events["direction"]) == {"inbound", "outbound"}
+    outbound = (events["direction"] == "outbound").groupby(events["channel"]).mean()
+    assert outbound["support_ticket"] < 0.1
+    assert outbound["chat"] < 0.2
+    assert outbound["meeting"] > 0.7
+    assert outbound["video"] > 0.6
+    assert outbound["feedback"] == 0.0
+
+
+def test_optional_fields_only_where_they_apply(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    timed = events["channel"].isin(TIMED_CHANNELS)
+    assert events.loc[timed, "duration_minutes"].notna().all()
+    assert events.loc[~timed, "duration_minutes"].isna().all()
+    assert (events["duration_minutes"].dropna() >= 1).all()
+    median = events.groupby("channel")["duration_minutes"].median()
+    assert median["phone"] < median["video"] < median["meeting"]
+
+    sentiment = events["sentiment"]
+    assert sentiment.dropna().between(-1, 1).all()
+    scored = sentiment.notna().groupby(events["channel"]).mean()
+    assert scored["feedback"] == 1.0
+    assert 0.6 < scored["support_ticket"] < 0.8
+    assert 0.1 < scored["phone"] < 0.4
+    assert scored[["meeting", "email", "order"]].eq(0).all()
+
+    orders = events["channel"] == "order"
+    assert events.loc[orders, ["value", "product_id"]].notna().all().all()
+    assert (events.loc[orders, "value"] >= 0).all()
+    assert events.loc[~orders, "value"].isna().all()
+    with_product = events["product_id"].notna().groupby(events["channel"]).mean()
+    assert 0.5 < with_product["support_ticket"] < 0.7
+    assert 0.4 < with_product["feedback"] < 0.6
+    assert with_product[["meeting", "video", "phone", "chat", "email"]].eq(0).all()
+
+
+def test_order_value_follows_price_times_quantity(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    orders = events[events["channel"] == "order"]
+    price = orders["product_id"].map(csv_folder.products.set_index("product_id")["price"])
+    units = orders["value"] / price.astype(float)
+    # Quantity >= 1 at a discount of at most 15%, rounded to cents.
+    assert (orders["value"] >= 0.85 * price.astype(float) - 0.005).all()
+    segment = orders["customer_id"].map(csv_folder.customers.set_index("customer_id")["segment"])
+    mean_units = units.groupby(segment).mean()
+    assert mean_units["enterprise"] > mean_units["mid_market"] > mean_units["smb"]
+
+
+def test_self_service_events_have_no_staff(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    self_service = events[events["staff_id"].isna()]
+    assert 0.15 < len(self_service) / len(events) < 0.4
+    assert set(self_service["channel"]) == SELF_SERVICE_CHANNELS
+    assert (self_service["direction"] == "inbound").all()
+
+
+def test_staff_roles_and_their_channels(csv_folder: Folder) -> None:
+    roles = csv_folder.staff["role"].value_counts()
+    assert roles.to_dict() == {
+        "account_manager": 6,
+        "support": 6,
+        "sales": 5,
+        "solutions_engineer": 2,
+        "customer_success": 1,
+    }
+    events = csv_folder.interactions
+    by_role = events.groupby("role")["channel"].agg(set)
+    assert by_role["support"] == {"support_ticket", "chat", "phone", "email"}
+    assert "meeting" in by_role["account_manager"]
+    assert not by_role["account_manager"] & {"support_ticket", "chat", "feedback"}
+    share = events["role"].value_counts(normalize=True)
+    assert share.idxmax() == "account_manager"
+
+
+def test_names_exercise_csv_quoting(csv_folder: Folder, parquet_folder: GeneratedData) -> None:
+    names = csv_folder.customers["name"]
+    assert names.is_unique
+    assert names.str.contains(",").any()
+    assert names.str.contains("'").any()
+    assert names.map(lambda s: not s.isascii()).any()
+    assert csv_folder.staff["name"].map(lambda s: not s.isascii()).any()
+    # What the CSV quoting carried is exactly what Parquet stored.
+    stored = pq.read_table(parquet_folder.path / "customers.parquet").column("name").to_pylist()
+    assert names.tolist() == stored
+
+
+def test_attribute_values(csv_folder: Folder) -> None:
+    customers = csv_folder.customers
+    assert set(customers["segment"]) == {"enterprise", "mid_market", "smb"}
+    assert set(customers["region"]) == {"North America", "EMEA", "APAC", "LATAM"}
+    products = csv_folder.products
+    assert (products["price"].astype(float) > 0).all()
+    assert products["name"].is_unique
+    assert products["category"].nunique() >= 4
+    price = products["price"].astype(float).groupby(products["category"]).median()
+    assert price.max() > 3 * price.min()  # prices depend on the category
+
+
+def test_account_created_before_first_interaction(csv_folder: Folder) -> None:
+    first = csv_folder.interactions.groupby("customer_id")["t"].min()
+    created = pd.to_datetime(csv_folder.customers.set_index("customer_id")["account_created"])
+    created = created.dt.tz_localize("UTC")
+    assert (created[first.index] < first).all()
+    # Many relationships predate the window.
+    assert (created < pd.Timestamp(csv_folder.truth["start"])).mean() > 0.3
+
+
+# --- formats and determinism -------------------------------------------------------------------
+
+
+def test_parquet_types(parquet_folder: GeneratedData) -> None:
+    events = pq.read_schema(parquet_folder.path / "interactions.parquet")
+    assert events.names == list(TABLES["interactions"].column_names)
+    assert events.field("timestamp").type == pa.timestamp("ms", tz="UTC")
+    assert events.field("duration_minutes").type == pa.int32()
+    staff = pq.read_schema(parquet_folder.path / "staff.parquet")
+    assert staff.field("left_at").type == pa.date32()
+
+
+def test_csv_and_parquet_hold_the_same_data(
+    csv_folder: Folder, parquet_folder: GeneratedData
+) -> None:
+    from_csv = read_data(csv_folder.result.path)
+    from_parquet = read_data(parquet_folder.path)
+    for name in ("interactions", "customers", "staff", "products"):
+        pd.testing.assert_frame_equal(getattr(from_csv, name), getattr(from_parquet, name))
+    assert json.loads((parquet_folder.path / "truth.json").read_text()) == csv_folder.truth
+
+
+def test_the_reader_accepts_the_folder(csv_folder: Folder) -> None:
+    data = read_data(csv_folder.result.path)
+    assert len(data.interactions) == SIZES["interactions"]
+    assert len(data.rejects) == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_same_seed_same_bytes(tmp_path: Path, fmt: str) -> None:
+    small = {"customers": 60, "staff": 8, "products": 9, "interactions": 3_000}
+    first = generate(tmp_path / "a", fmt=fmt, seed=7, **small).path
+    second = generate(tmp_path / "b", fmt=fmt, seed=7, **small).path
+    other = generate(tmp_path / "c", fmt=fmt, seed=8, **small).path
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert (first / f"interactions.{fmt}").read_bytes() != (
+        other / f"interactions.{fmt}"
+    ).read_bytes()
+
+
+def test_end_accepts_dates_text_and_naive_datetimes(tmp_path: Path) -> None:
+    small = {"customers": 5, "staff": 3, "products": 2, "interactions": 50}
+    ends = [date(2025, 1, 1), "2025-01-01", "2025-01-01T00:00:00Z", datetime(2025, 1, 1)]
+    truths = [generate(tmp_path / str(i), end=e, **small).truth for i, e in enumerate(ends)]
+    assert {t["end"] for t in truths} == {"2025-01-01T00:00:00Z"}
+    assert {t["start"] for t in truths} == {"2022-01-01T00:00:00Z"}
+    assert truths[0] == truths[1] == truths[2] == truths[3]
+    half = generate(tmp_path / "half", end="2025-01-01", years=0.5, **small)
+    assert half.truth["start"] == "2024-07-02T00:00:00Z"  # 183 days before
+
+
+def test_smallest_possible_world(tmp_path: Path) -> None:
+    result = generate(
+        tmp_path / "tiny", customers=1, staff=3, products=1, interactions=1, years=0.01
+    )
+    events = _read_csv(result.path / "interactions.csv")
+    assert len(events) == 1
+    assert result.truth["key_persons"] == []
+    assert result.truth["departed_staff"] == []
+    assert result.truth["decaying_customers"] == []
+
+
+def test_progress_is_reported_in_order(tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    generate(tmp_path / "p", customers=10, staff=3, products=2, interactions=200,
+             progress=lambda stage, done: seen.append((stage, done)))  # fmt: skip
+    fractions = [done for _, done in seen]
+    assert fractions == sorted(fractions)
+    assert seen[0][1] == 0.0
+    assert seen[-1] == ("done", 1.0)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"customers": 10, "interactions": 9}, "interactions must be at least 10"),
+        ({"staff": 2}, "staff must be at least 3"),
+        ({"customers": 0}, "customers must be at least 1"),
+        ({"products": 0}, "products must be at least 1"),
+        ({"seed": -1}, "seed must be >= 0"),
+        ({"years": 0}, "years must be between"),
+        ({"years": float("nan")}, "years must be between"),
+        ({"fmt": "xlsx"}, "fmt must be 'csv' or 'parquet'"),
+        ({"end": "last tuesday"}, "end is not an ISO-8601 date"),
+        ({"customers": 2.5}, "customers must be an integer"),
+        ({"staff": True}, "staff must be an integer"),
+    ],
+)
+def test_impossible_arguments(tmp_path: Path, arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        generate(tmp_path / "out", **arguments)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_must_not_hold_anything(tmp_path: Path) -> None:
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="already exists and is not an empty folder"):
+        generate(busy, customers=5, staff=3, interactions=50)
+    assert [p.name for p in busy.iterdir()] == ["notes.txt"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(UsageError, match="already exists"):
+        generate(a_file, customers=5, staff=3, interactions=50)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert generate(empty, customers=5, staff=3, interactions=50).path == empty
+    assert (empty / "truth.json").is_file()
+
+
+def test_a_failed_run_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = generate_module._write
+
+    def write_then_fail(table: pa.Table, folder: Path, stem: str, fmt: str, **kw: Any) -> None:
+        if stem == "staff":
+            raise OSError("disk full")
+        real_write(table, folder, stem, fmt, **kw)
+
+    monkeypatch.setattr(generate_module, "_write", write_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        generate(tmp_path / "out", customers=5, staff=3, interactions=50)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- realism -----------------------------------------------------------------------------------
+
+
+def test_activity_is_heavy_tailed_and_follows_segment(csv_folder: Folder) -> None:
+    per_customer = csv_folder.interactions["customer_id"].value_counts()
+    top = per_customer.iloc[: len(per_customer) // 10].sum()
+    assert top / per_customer.sum() > 0.4
+    assert per_customer.max() > 10 * per_customer.median()
+    segment = csv_folder.customers.set_index("customer_id")["segment"]
+    median = per_customer.groupby(segment).median()
+    assert median["enterprise"] > 2 * median["mid_market"] > 2 * median["smb"]
+
+
+def test_ties_keep_a_steady_rhythm(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    staffed = events[events["role"].isin(["account_manager", "customer_success"])]
+    days = staffed["t"].astype("int64") / 86_400e6
+    gaps = days.groupby([staffed["customer_id"], staffed["staff_id"]]).diff().dropna()
+    pair = [staffed.loc[gaps.index, "customer_id"], staffed.loc[gaps.index, "staff_id"]]
+    stats = gaps.groupby(pair).agg(["mean", "std", "size"])
+    regular = stats[stats["size"] >= 10]
+    assert len(regular) > 50
+    # Coefficient of variation of the gaps: 1 for Poisson (random) timing, ~0.5 here.
+    assert (regular["std"] / regular["mean"]).median() < 0.75
+
+
+def test_staff_work_on_weekdays(csv_folder: Folder) -> None:
+    staffed = csv_folder.interactions.dropna(subset=["staff_id"])
+    weekend = staffed["t"].dt.day_of_week >= 5
+    assert weekend.mean() < 0.01
+
+
+def test_customers_who_do_not_decay_stay_active(csv_folder: Folder) -> None:
+    events = csv_folder.interactions
+    decaying = {row["customer_id"] for row in csv_folder.truth["decaying_customers"]}
+    steady = events[~events["customer_id"].isin(decaying)]
+    per_customer = steady.groupby("customer_id")["t"].agg(["min", "max", "size"])
+    per_customer = per_customer[per_customer["size"] >= 5]
+    mean_gap = (per_customer["max"] - per_customer["min"]) / (per_customer["size"] - 1)
+    since_last = pd.Timestamp(csv_folder.truth["end"]) - per_customer["max"]
+    # Still in contact at their own rhythm at the end of the window.
+    assert (since_last < 3 * mean_gap).mean() > 0.9
+    assert (since_last[per_customer["size"] >= 20] < 90 * DAY).mean() > 0.97
+
+
+# --- planted truth -----------------------------------------------------------------------------
+
+
+def test_truth_has_exactly_the_documented_keys(csv_folder: Folder) -> None:
+    truth = csv_folder.truth
+    assert list(truth) == [
+        "seed",
+        "generator_version",
+        "start",
+        "end",
+        "counts",
+        "decaying_customers",
+        "single_threaded_customers",
+        "key_persons",
+        "departed_staff",
+    ]
+    assert truth["seed"] == 0
+    assert truth["generator_version"] == 1
+    assert truth == csv_folder.result.truth
+    assert set(truth["decaying_customers"][0]) == {"customer_id", "decay_start", "last_contact"}
+    assert set(truth["single_threaded_customers"][0]) == {"customer_id", "staff_id"}
+    assert set(truth["key_persons"][0]) == {"staff_id", "customers"}
+    assert set(truth["departed_staff"][0]) == {"staff_id", "left_at"}
+
+
+def test_single_threaded_customers_see_one_staff_member(csv_folder: Folder) -> None:
+    rows = csv_folder.truth["single_threaded_customers"]
+    assert len(rows) == round(0.08 * SIZES["customers"])
+    events = csv_folder.interactions.dropna(subset=["staff_id"])
+    staff_of = events.groupby("customer_id")["staff_id"].agg(set)
+    roles = csv_folder.staff.set_index("staff_id")["role"]
+    for row in rows:
+        assert staff_of[row["customer_id"]] == {row["staff_id"]}
+        assert roles[row["staff_id"]] == "account_manager"
+    # Most customers are not single-threaded: they meet several people.
+    assert (staff_of.map(len) >= 2).mean() > 0.8
+
+
+def _segment(
+    events: pd.DataFrame, customer: str, start: pd.Timestamp
+) -> tuple[pd.Series, pd.Series]:
+    mine = events[events["customer_id"] == customer]
+    return mine[mine["t"] < start], mine[mine["t"] >= start]
+
+
+def test_decaying_customers_thin_out(csv_folder: Folder) -> None:
+    rows = csv_folder.truth["decaying_customers"]
+    assert len(rows) == round(0.10 * SIZES["customers"])
+    events = csv_folder.interactions
+    end = pd.Timestamp(csv_folder.truth["end"])
+    starts = pd.to_datetime([row["decay_start"] for row in rows], utc=True)
+    # Spread over the last ~18 months: an audit a year ago sees some begun, some not yet.
+    assert starts.min() >= end - 550 * DAY
+    assert starts.max() <= end - 40 * DAY
+    assert (starts < end - 365 * DAY).any() and (starts > end - 180 * DAY).any()
+
+    totals = {"before": 0.0, "after": 0.0}
+    outbound: dict[str, list[bool]] = {"before": [], "after": []}
+    mood = {"before": [], "after": []}
+    ratios = []
+    for row, start in zip(rows, starts, strict=True):
+        before, after = _segment(events, row["customer_id"], start)
+        assert len(before) >= 8  # a meaningful history
+        days_before = (start - before["t"].min()) / DAY
+        days_after = (end - start) / DAY
+        if days_after >= 120:  # long enough for the decay (tau 60-100 days) to show
+            ratios.append((len(after) / days_after) / (len(before) / days_before))
+        totals["before"] += len(before) / days_before
+        totals["after"] += len(after) / days_after
+        outbound["before"].extend(before["direction"] == "outbound")
+        outbound["after"].extend(after["direction"] == "outbound")
+        mood["before"].extend(before["sentiment"].dropna())
+        mood["after"].extend(after["sentiment"].dropna())
+        if row["last_contact"] is not None:
+            last = max(before["t"].max(), after["t"].max() if len(after) else before["t"].max())
+            assert last.date().isoformat() == row["last_contact"]
+    assert len(ratios) > len(rows) / 2
+    assert np.median(ratios) < 0.25
+    assert np.mean(np.array(ratios) < 0.5) > 0.85
+    assert totals["after"] / totals["before"] < 0.4
+    # Staff-initiated contact drops first: what is left is mostly the customer's doing.
+    assert np.mean(outbound["after"]) < 0.6 * np.mean(outbound["before"])
+    assert np.mean(mood["after"]) < np.mean(mood["before"]) - 0.2
+    quiet = [row for row in rows if row["last_contact"] is not None]
+    assert len(quiet) > 0.6 * len(rows)
+
+
+def test_departed_staff_hand_over_and_stop(csv_folder: Folder) -> None:
+    rows = csv_folder.truth["departed_staff"]
+    assert len(rows) == 2
+    events = csv_folder.interactions
+    roles = csv_folder.staff.set_index("staff_id")["role"]
+    left_at = csv_folder.staff.set_index("staff_id")["left_at"]
+    assert set(left_at.dropna().index) == {row["staff_id"] for row in rows}
+    key_persons = {row["staff_id"] for row in csv_folder.truth["key_persons"]}
+    handed_over = 0
+    for row in rows:
+        assert left_at[row["staff_id"]] == row["left_at"]
+        assert row["staff_id"] not in key_persons
+        leaves = pd.Timestamp(row["left_at"], tz="UTC")
+        theirs = events[events["staff_id"] == row["staff_id"]]
+        assert len(theirs) > 0
+        assert theirs["t"].max() < leaves
+        # Their customers go on with a colleague of the same role.
+        role = roles[row["staff_id"]]
+        later = events[
+            events["customer_id"].isin(theirs["customer_id"])
+            & (events["t"] >= leaves)
+            & (events["role"] == role)
+        ]
+        handed_over += later["customer_id"].nunique()
+        assert row["staff_id"] not in set(later["staff_id"])
+    assert handed_over > 0
+
+
+def test_key_persons_hold_many_accounts(csv_folder: Folder) -> None:
+    rows = csv_folder.truth["key_persons"]
+    assert len(rows) == 2
+    events = csv_folder.interactions
+    managers = events[events["role"] == "account_manager"]
+    portfolio = managers.groupby("staff_id")["customer_id"].nunique()
+    single = {row["customer_id"] for row in csv_folder.truth["single_threaded_customers"]}
+    on_key = 0
+    for row in rows:
+        held = row["customers"]
+        assert len(held) >= 0.05 * SIZES["customers"]
+        assert len(held) > 2 * portfolio.drop([r["staff_id"] for r in rows]).median()
+        mine = events[events["customer_id"].isin(held) & events["staff_id"].notna()]
+        contacts = mine.groupby("customer_id")["staff_id"].agg(set)
+        assert len(contacts) == len(held)
+        assert all(row["staff_id"] in people for people in contacts)
+        top_contact = mine.groupby("customer_id")["staff_id"].agg(
+            lambda s: s.value_counts().index[0]
+        )
+        assert (top_contact == row["staff_id"]).mean() > 0.75
+        assert (mine["staff_id"] == row["staff_id"]).mean() > 0.5
+        on_key += len(single & set(held))
+    # Most single-threaded accounts hang on a key person.
+    assert on_key >= 0.7 * len(single)
+
+
+def test_planted_truth_covers_about_the_documented_shares(tmp_path: Path) -> None:
+    result = generate(
+        tmp_path / "mid", customers=2_000, staff=100, products=30, interactions=60_000
+    )
+    truth: dict[str, Any] = result.truth
+    assert len(truth["decaying_customers"]) == 200
+    assert len(truth["single_threaded_customers"]) == 160
+    assert len(truth["departed_staff"]) == 10
+    assert len(truth["key_persons"]) == 3
+    for row in truth["key_persons"]:
+        assert 0.05 * 2_000 <= len(row["customers"]) <= 0.10 * 2_000
