@@ -26,6 +26,7 @@ from graphdyn.model.explain import Explanation, component_table, contributions
 from graphdyn.model.relationships import Relationships, relationships
 from graphdyn.model.staff import staff_table
 from graphdyn.model.tie_strength import DAY_SECONDS, decay_weight
+from graphdyn.views.network import NetworkView, network_html
 
 __all__ = ["Audit", "DataLike", "audit", "load_dataset"]
 
@@ -235,12 +236,42 @@ class Audit:
             events=contributions(events.loc[mine], self.as_of, self.config, top),
         )
 
+    def view(
+        self,
+        *,
+        focus: str | None = None,
+        depth: int = 1,
+        max_nodes: int = 1500,
+        title: str | None = None,
+    ) -> NetworkView:
+        """Render the interactive network view (one offline HTML page; shows inline in Jupyter).
+
+        Parameters
+        ----------
+        focus : str, optional
+            A customer or staff id (or node key): show only its ego network.
+        depth : int
+            Hops around ``focus``.
+        max_nodes : int
+            Above this, keep the strongest ties and say what was left out.
+        title : str, optional
+            The page title.
+        """
+        return network_html(
+            self.graph,
+            focus=focus,
+            depth=depth,
+            max_nodes=max_nodes,
+            title=title or f"graphdyn network as of {self.as_of.date().isoformat()}",
+            seed=self.config.seed,
+        )
+
     def write(self, folder: str | Path, *, force: bool = False) -> Path:
         """Write the audit folder: whole or not at all.
 
         Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv,
-        summary.json, report.html (and rejects.csv when rows were quarantined) into a
-        temporary sibling folder, then renames it into place.
+        summary.json, report.html, network.html (and rejects.csv when rows were quarantined)
+        into a temporary sibling folder, then renames it into place.
 
         Parameters
         ----------

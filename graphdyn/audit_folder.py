@@ -50,6 +50,7 @@ def write_audit_folder(result: Audit, folder: Path, *, force: bool = False) -> P
             json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
         )
         (staging / "report.html").write_text(render_report(result), encoding="utf-8")
+        result.view().save(staging / "network.html")
         _replace(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
