@@ -1,0 +1,176 @@
+"""Commands that run the model: ``audit`` and ``explain``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from graphdyn.audit import Audit, audit
+from graphdyn.cli.console import progress, stderr, stdout
+from graphdyn.cli.options import as_of_option, model_options, on_error_option
+from graphdyn.conditions import audit_figures, parse_condition
+from graphdyn.config import Config
+from graphdyn.data import read_data
+from graphdyn.errors import UsageError
+from graphdyn.model.decay import STATUSES
+
+__all__ = ["audit_command", "explain", "run_audit"]
+
+
+def run_audit(data: Path, as_of: str | None, config: Config, on_error: str = "raise") -> Audit:
+    """Read, validate and audit a data folder, showing progress on stderr."""
+    with progress() as bar:
+        task = bar.add_task("reading data", total=None)
+        dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
+        bar.update(task, description="auditing")
+        return audit(
+            dataset,
+            as_of=as_of,
+            config=config,
+            on_step=lambda name: bar.update(task, description=name),
+        )
+
+
+@click.command("audit")
+@click.argument("data", type=click.Path(path_type=Path))
+@as_of_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The audit folder to write (created whole or not at all).",
+)
+@click.option("--force", is_flag=True, help="Replace the audit folder if it exists.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    metavar="CONDITION",
+    help="Exit 1 when the condition holds, e.g. 'at_risk_share>0.15' or 'single_threaded>20'; "
+    "repeatable (see docs/cli.md for the figures and grammar).",
+)
+@on_error_option
+@model_options
+def audit_command(
+    data: Path,
+    as_of: str | None,
+    out: Path,
+    force: bool,
+    fail_on: tuple[str, ...],
+    on_error: str,
+    config: Config,
+) -> None:
+    """Audit tie strength and decay in DATA as of a date and write an audit folder.
+
+    Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json
+    and report.html to OUT. With --fail-on, exits 1 (after writing) when a condition holds.
+    """
+    conditions = [parse_condition(text) for text in fail_on]
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists; use --force to replace it")
+    result = run_audit(data, as_of, config, on_error)
+    folder = result.write(out, force=force)
+    print_headline(result)
+    stdout.print(f"Audit written to {folder} (report: {folder / 'report.html'})", highlight=False)
+    figures = audit_figures(result.summary)
+    held = [condition for condition in conditions if condition.holds(figures)]
+    for condition in held:
+        stderr.print(f"[bold red]fail-on:[/] {condition.describe(figures)}", highlight=False)
+    if held:
+        click.get_current_context().exit(1)
+
+
+def print_headline(result: Audit) -> None:
+    """Print an audit's headline figures as a small table."""
+    summary = result.summary
+    table = Table(title=f"Audit as of {result.as_of.date().isoformat()}", title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("customers", f"{len(result.customers):,}")
+    table.add_row("ties (customer–staff)", f"{len(result.ties):,}")
+    table.add_row("mean customer strength", f"{summary['mean_customer_strength']:.3f}")
+    for status in STATUSES:
+        table.add_row(f"  {status}", f"{summary['customer_status'][status]:,}")
+    table.add_row("at-risk share", f"{summary['at_risk_share']:.1%}")
+    table.add_row("single-threaded accounts", f"{summary['single_threaded']:,}")
+    table.add_row(
+        "events after as-of (excluded)", f"{summary['data_quality']['excluded_after_as_of']:,}"
+    )
+    stdout.print(table)
+
+
+@click.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--customer", "customer_id", required=True, help="The customer's id.")
+@click.option("--staff", "staff_id", help="A staff member's id: explain that tie.")
+@as_of_option
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@model_options
+def explain(
+    data: Path,
+    customer_id: str,
+    staff_id: str | None,
+    as_of: str | None,
+    top: int,
+    config: Config,
+) -> None:
+    """Explain one relationship: its components and the interactions behind it.
+
+    With --staff, the customer–staff tie; without, the customer's whole relationship with the
+    vendor (self-service included).
+    """
+    result = run_audit(data, as_of, config)
+    explanation = result.explain(customer_id, staff_id, top=top)
+    row = explanation.row
+    who = customer_id if staff_id is None else f"{customer_id} – {staff_id}"
+    stdout.print(
+        f"[bold]{who}[/] as of {result.as_of.date().isoformat()}: strength "
+        f"[bold]{row['strength']:.3f}[/], status {row['status']}, trend {row['trend']}",
+        highlight=False,
+    )
+    stdout.print(
+        f"{int(row['n_interactions'])} interactions, last {row['days_since_last']:.0f} days ago "
+        f"(typical gap {row['typical_gap_days']:.0f} days); days to at-risk: "
+        f"{_days(row['days_to_at_risk'])}",
+        highlight=False,
+    )
+    parts = Table(title="Components", title_justify="left")
+    for column in ("component", "value", "weight", "contribution"):
+        parts.add_column(column, justify="left" if column == "component" else "right")
+    for item in explanation.components.to_dict("records"):
+        parts.add_row(
+            str(item["component"]),
+            "no data" if pd.isna(item["value"]) else f"{item['value']:.3f}",
+            f"{item['weight']:.2f}",
+            f"{item['contribution']:.3f}",
+        )
+    stdout.print(parts)
+    events = Table(
+        title=f"Top {len(explanation.events)} interactions by intensity", title_justify="left"
+    )
+    for column in ("interaction", "date", "staff", "channel", "direction", "age (d)", "share"):
+        events.add_column(
+            column,
+            justify="right" if column in ("age (d)", "share") else "left",
+            no_wrap=column in ("date", "staff"),
+        )
+    for event in explanation.events.to_dict("records"):
+        events.add_row(
+            str(event["interaction_id"]),
+            event["timestamp"].date().isoformat(),
+            "self-service" if pd.isna(event["staff_id"]) else str(event["staff_id"]),
+            str(event["channel"]),
+            "" if pd.isna(event["direction"]) else str(event["direction"]),
+            f"{event['age_days']:.0f}",
+            f"{event['share_of_intensity']:.1%}",
+        )
+    stdout.print(events)
+
+
+def _days(value: float) -> str:
+    if pd.isna(value):
+        return "never (other components keep it above the threshold)"
+    return "already at risk" if value == 0 else f"{value:.0f}"

@@ -1,0 +1,66 @@
+"""The command group, error handling and the commands' registration."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+from rich.logging import RichHandler
+
+from graphdyn import __version__
+from graphdyn.cli.audit import audit_command, explain
+from graphdyn.cli.compare import compare
+from graphdyn.cli.console import stderr
+from graphdyn.cli.data import demo, generate, validate
+from graphdyn.cli.view import view
+from graphdyn.errors import DataError, GraphdynError
+
+__all__ = ["cli", "main"]
+
+
+class _Group(click.Group):
+    """A click group that reports graphdyn's errors as messages with their exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            count = exc.total
+            stderr.print(
+                f"[bold red]error:[/] the data was rejected ({count} problem"
+                f"{'s' if count != 1 else ''}):",
+                highlight=False,
+            )
+            stderr.print(str(exc), markup=False, highlight=False)
+            ctx.exit(exc.exit_code)
+        except GraphdynError as exc:
+            stderr.print("[bold red]error:[/] ", end="", highlight=False)
+            stderr.print(str(exc), markup=False, highlight=False)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphdyn")
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logging on stderr.")
+def cli(verbose: bool) -> None:
+    """Graphdyn: tie strength, relationship decay and contact-point centrality.
+
+    Reads a data folder (interactions plus optional customers, staff and products tables, CSV
+    or Parquet), audits the relationships in it and explores them as a network.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=stderr, show_time=False, show_path=False)],
+        force=True,
+    )
+
+
+for _command in (validate, generate, demo, audit_command, explain, compare, view):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="graphdyn")

@@ -1,0 +1,110 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graphdyn.config import load_config
+from graphdyn.errors import UsageError
+
+__all__ = ["as_of_option", "model_options", "on_error_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in values:
+        name, sep, number = item.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise UsageError(f"{option}: expected NAME=NUMBER ({item})")
+    return out
+
+
+def model_options(command: F) -> F:
+    """Add ``--config`` and the model-parameter flags; the command receives one ``config``.
+
+    Flags override the file, which overrides the defaults.
+    """
+
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="A graphdyn.toml with model parameters (default: ./graphdyn.toml if present).",
+    )
+    @click.option("--half-life", type=float, help="Half-life H of an event's weight, in days.")
+    @click.option(
+        "--weight",
+        "weights",
+        multiple=True,
+        metavar="COMPONENT=ALPHA",
+        help="Weight of a component (intensity, tenure, reciprocity, affect, value); repeatable.",
+    )
+    @click.option(
+        "--richness",
+        multiple=True,
+        metavar="CHANNEL=R",
+        help="Richness of a channel in (0, 1]; a new name adds a channel; repeatable.",
+    )
+    @click.option("--strong-threshold", type=float, help="Strength at which a tie is strong.")
+    @click.option("--at-risk-threshold", type=float, help="Strength below which ties are at risk.")
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        config_file: Path | None,
+        half_life: float | None,
+        weights: tuple[str, ...],
+        richness: tuple[str, ...],
+        strong_threshold: float | None,
+        at_risk_threshold: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        config = load_config(config_file)
+        changes: dict[str, Any] = {}
+        if half_life is not None:
+            changes["half_life_days"] = half_life
+        if weights:
+            changes["weights"] = {**config.weights, **_pairs(weights, "--weight")}
+        if richness:
+            changes["channel_richness"] = {
+                **config.channel_richness,
+                **_pairs(richness, "--richness"),
+            }
+        if strong_threshold is not None:
+            changes["strong_threshold"] = strong_threshold
+        if at_risk_threshold is not None:
+            changes["at_risk_threshold"] = at_risk_threshold
+        return command(*args, config=config.replace(**changes) if changes else config, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def as_of_option(command: F) -> F:
+    """``--as-of DATE``: the audit date (default: the latest timestamp in the data)."""
+    return click.option(
+        "--as-of",
+        metavar="DATE",
+        help="Audit date, ISO-8601 (a date means midnight UTC). Default: the latest event.",
+    )(command)
+
+
+def on_error_option(command: F) -> F:
+    """``--on-error raise|quarantine``: stop on bad rows, or set them aside and go on."""
+    return click.option(
+        "--on-error",
+        type=click.Choice(["raise", "quarantine"]),
+        default="raise",
+        show_default=True,
+        help="raise: reject the data on any bad value; quarantine: set bad interaction rows "
+        "aside (rejects.csv) and go on.",
+    )(command)

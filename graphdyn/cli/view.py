@@ -1,0 +1,95 @@
+"""``graphdyn view``: the interactive network view of a data folder or an audit folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+import pandas as pd
+
+from graphdyn.audit_folder import read_audit_folder
+from graphdyn.cli.audit import run_audit
+from graphdyn.cli.console import stdout
+from graphdyn.cli.options import as_of_option, model_options
+from graphdyn.config import Config
+from graphdyn.graph import GraphFrames, build_graph
+from graphdyn.views.export import write_gexf, write_graphml
+from graphdyn.views.network import network_html
+
+__all__ = ["view"]
+
+
+@click.command()
+@click.argument("data_or_audit", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The HTML file to write (self-contained, works offline).",
+)
+@click.option("--focus", help="A customer or staff id: show its ego network only.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--max-nodes",
+    default=1500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Above this, keep the strongest ties and say on the page what was left out.",
+)
+@click.option("--gexf", type=click.Path(path_type=Path, dir_okay=False), help="Also write GEXF.")
+@click.option(
+    "--graphml", type=click.Path(path_type=Path, dir_okay=False), help="Also write GraphML."
+)
+@as_of_option
+@model_options
+def view(
+    data_or_audit: Path,
+    out: Path,
+    focus: str | None,
+    depth: int,
+    max_nodes: int,
+    gexf: Path | None,
+    graphml: Path | None,
+    as_of: str | None,
+    config: Config,
+) -> None:
+    """Write the interactive network view of DATA_OR_AUDIT to an HTML file.
+
+    DATA_OR_AUDIT is a data folder (audited first, as of --as-of) or an audit folder written
+    by `graphdyn audit` (its metrics are used as they are).
+    """
+    if (data_or_audit / "summary.json").is_file():
+        graph = _graph_of_audit_folder(data_or_audit)
+        title = f"graphdyn network: {data_or_audit.name}"
+    else:
+        result = run_audit(data_or_audit, as_of, config)
+        graph = result.graph
+        title = f"graphdyn network as of {result.as_of.date().isoformat()}"
+    page = network_html(graph, focus=focus, depth=depth, max_nodes=max_nodes, title=title)
+    page.save(out)
+    for path, writer in ((gexf, write_gexf), (graphml, write_graphml)):
+        if path is not None:
+            writer(graph, path)
+    shown = f"{page.nodes_shown:,} of {page.nodes_total:,} nodes, {page.edges_shown:,} edges"
+    stdout.print(f"Wrote {out} ({shown})", highlight=False)
+    if page.pruned_note:
+        stdout.print(page.pruned_note, highlight=False)
+
+
+def _graph_of_audit_folder(folder: Path) -> nx.Graph[Any]:
+    saved = read_audit_folder(folder)
+    empty_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
+    no_links = pd.DataFrame(
+        {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
+    )
+    return build_graph(
+        GraphFrames(
+            customers=saved.customers,
+            staff=saved.staff,
+            products=empty_products,
+            ties=saved.ties.assign(weight=saved.ties["strength"]),
+            product_links=no_links,
+        )
+    )
