@@ -1,4 +1,4 @@
-"""Inline SVG charts for the audit report: histogram, horizontal bars and lines.
+"""Inline SVG charts for report.html and compare.html: histogram, horizontal bars and lines.
 
 Each chart is a pure function from numbers to SVG text: no JavaScript, no external resource, so
 the page that embeds it works offline and prints. Labels pass through :func:`html.escape`;

@@ -4,30 +4,38 @@
 figures, strength distributions, channel mix, falling trajectories, the at-risk, weakest-important
 and single-threaded lists, staff exposure, and the parameters with a plain account of the method.
 
-The page loads nothing: charts are inline SVG (:mod:`graphdyn.views.charts`), the style sheet
-and the small table-sorting script are inlined, and a Content-Security-Policy allows exactly
-those two by hash, so no request leaves the page and no injected markup could run. Every value
-that comes from the data is escaped with :func:`html.escape`; the page is the same for the same
-audit, byte for byte.
+The page loads nothing: charts are inline SVG (:mod:`graphdyn.views.charts`), and the page
+shell, with its inlined style sheet and script under a Content-Security-Policy, the tables and
+the number formats come from :mod:`graphdyn.views.document`, which escapes every value that
+comes from the data. The page is the same for the same audit, byte for byte.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import math
-import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from html import escape
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from graphdyn.config import COMPONENTS, Config
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart
+from graphdyn.views.document import (
+    NOT_AVAILABLE,
+    Column,
+    Figure,
+    empty_note,
+    figure_cards,
+    format_date,
+    format_label,
+    format_score,
+    format_share,
+    page_header,
+    render_document,
+    render_sections,
+    render_table,
+)
 from graphdyn.views.values import is_missing
 
 if TYPE_CHECKING:
@@ -48,10 +56,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("method", "Parameters and method"),
 )
 
-_ASSETS = Path(__file__).parent / "report_assets"
-_NOT_AVAILABLE = "n/a"
 _STATUS_ORDER = ("active", "cooling", "at_risk", "dormant", "new")
-_TRENDS = {"strengthening": "↑ strengthening", "stable": "→ stable", "weakening": "↓ weakening"}
 _FALLING_SHOWN = 8
 _WEAKEST_SHOWN = 20
 _HISTOGRAM_BINS = 20
@@ -98,162 +103,19 @@ def render_report(result: Audit, *, max_rows: int = 50) -> str:
         _staff_exposure(result.staff, max_rows),
         _method(result),
     )
-    body = _header(result) + "".join(
-        f'<section id="{anchor}"><h2>{heading}</h2>{content}</section>'
-        for (anchor, heading), content in zip(SECTIONS, sections, strict=True)
+    return render_document(
+        f"Relationship audit as of {format_date(result.as_of)}",
+        _header(result) + render_sections(SECTIONS, sections),
+        version=str(result.summary.get("graphdyn_version", "")),
     )
-    css = (_ASSETS / "report.css").read_text(encoding="utf-8")
-    script = (_ASSETS / "report.js").read_text(encoding="utf-8")
-    csp = (
-        f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
-    fields = {
-        "CSP": csp,
-        "VERSION": escape(str(result.summary.get("graphdyn_version", ""))),
-        "TITLE": f"Relationship audit as of {_date(result.as_of)}",
-        "CSS": css,
-        "BODY": body,
-        "SCRIPT": script,
-    }
-    template = (_ASSETS / "report.html").read_text(encoding="utf-8")
-    # One pass over the template: text substituted in is never scanned for placeholders.
-    return re.sub(r"@@([A-Z]+)@@", lambda match: fields[match.group(1)], template)
 
 
-# Formatting ---------------------------------------------------------------------------------
-
-
-def _significant(value: float, digits: int = 3) -> str:
-    """Round to ``digits`` significant digits; thousands separated, no exponent, no trailing 0."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}"
-    decimals = digits - 1 - math.floor(math.log10(abs(value)))
-    text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
-    return text.rstrip("0").rstrip(".") if decimals > 0 else text
-
-
-def _date(value: Any) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def _share(value: float) -> str:
-    return "<1%" if 0 < value < 0.005 else f"{value:.0%}"
-
-
-def _score(value: float) -> str:
-    return f"{value:.2f}"
-
-
-def _label(text: str) -> str:
-    return text.replace("_", " ")
-
-
-_Kind = Literal[
-    "text", "raw", "status", "trend", "score", "number", "count", "days", "ratio", "delta",
-    "share", "date", "entity",
-]  # fmt: skip
-
-# How each kind of cell is written ("entity" is written by _Column.td itself); a kind listed in
-# _NUMERIC is right-aligned and sorts by value.
-_FORMATS: dict[_Kind, Callable[[Any], str]] = {
-    "text": lambda v: escape(_label(str(v))),
-    "raw": lambda v: escape(str(v)),
-    "status": lambda v: escape(_label(str(v))),
-    "trend": lambda v: escape(_TRENDS.get(str(v), str(v))),
-    "score": lambda v: _score(float(v)),
-    "number": lambda v: _significant(float(v)),
-    "count": lambda v: f"{int(v):,}",
-    "days": lambda v: f"{float(v):,.0f}",
-    "ratio": lambda v: f"{_significant(float(v), 2)}×",
-    "delta": lambda v: f"{float(v):+.2f}".replace("-", "−"),
-    "share": lambda v: _share(float(v)),
-    "date": _date,
-}
-_NUMERIC: frozenset[_Kind] = frozenset(
-    {"score", "number", "count", "days", "ratio", "delta", "share"}
-)
-
-
-@dataclass(frozen=True)
-class _Column:
-    """A table column: the frame column it shows, and how.
-
-    ``kind`` picks the format (a key of ``_FORMATS``, or ``"entity"``: the name in ``name_key``,
-    when known, beside the id); ``missing`` is what a missing value reads as; ``help`` is the
-    header's hover text.
-    """
-
-    key: str
-    header: str
-    kind: _Kind = "text"
-    name_key: str | None = None
-    missing: str = _NOT_AVAILABLE
-    help: str = ""
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in _NUMERIC
-
-    def th(self) -> str:
-        attributes = ' class="num"' if self.numeric else ""
-        if self.help:
-            attributes += f' title="{escape(self.help)}"'
-        return f'<th scope="col"{attributes}>{escape(self.header)}</th>'
-
-    def td(self, row: Mapping[Hashable, Any]) -> str:
-        value: Any = row.get(self.key)
-        classes = ["num"] if self.numeric else ["date"] if self.kind == "date" else []
-        if is_missing(value):
-            classes.append("na")
-            return f'<td class="{" ".join(classes)}">{escape(self.missing)}</td>'
-        if self.kind in ("status", "trend"):
-            classes.append(f"{self.kind}-{escape(str(value))}")
-        attributes = f' class="{" ".join(classes)}"' if classes else ""
-        if self.numeric:
-            attributes += f' data-sort="{float(value):.10g}"'
-        elif self.kind == "date":
-            attributes += f' data-sort="{escape(pd.Timestamp(value).isoformat())}"'
-        if self.kind != "entity":
-            return f"<td{attributes}>{_FORMATS[self.kind](value)}</td>"
-        name = row.get(self.name_key) if self.name_key else None
-        text = f'<span class="id">{escape(str(value))}</span>'
-        if not is_missing(name):
-            text = f'<span class="name">{escape(str(name))}</span> {text}'
-        return f"<td{attributes}>{text}</td>"
-
-
-_CUSTOMER = _Column("customer_id", "Customer", "entity", name_key="name")
-_SEGMENT = _Column("segment", "Segment", "raw")
-_TOP_CONTACT = _Column("top_staff_id", "Top contact", "entity", name_key="top_staff_name")
-_VALUE = _Column(
+_CUSTOMER = Column("customer_id", "Customer", "entity", name_key="name")
+_SEGMENT = Column("segment", "Segment", "raw")
+_TOP_CONTACT = Column("top_staff_id", "Top contact", "entity", name_key="top_staff_name")
+_VALUE = Column(
     "value_raw", "Value (decayed)", "number", help="order value, each weighted by its decay"
 )
-
-
-def _table(frame: pd.DataFrame, columns: Sequence[_Column], *, total: int | None = None) -> str:
-    """Write ``frame``'s rows as a sortable table, leaving out columns with no value at all."""
-    shown = [
-        c for c in columns if c.key in frame.columns and not frame[c.key].map(is_missing).all()
-    ]
-    head = "".join(c.th() for c in shown)
-    rows = "".join(
-        "<tr>" + "".join(c.td(row) for c in shown) + "</tr>" for row in frame.to_dict("records")
-    )
-    table = (
-        f'<div class="table-wrap"><table class="data sortable"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-    if total is not None and total > len(frame):
-        table += (
-            f'<p class="note">Showing the first {len(frame):,} of {total:,}; '
-            "the audit folder's CSV files hold every row.</p>"
-        )
-    return table
-
-
-def _empty(message: str) -> str:
-    return f'<p class="empty">{escape(message)}</p>'
 
 
 # Sections -----------------------------------------------------------------------------------
@@ -261,7 +123,7 @@ def _empty(message: str) -> str:
 
 def _header(result: Audit) -> str:
     config, summary = result.config, result.summary
-    as_of = _date(result.as_of)
+    as_of = format_date(result.as_of)
     if result.as_of != result.as_of.normalize():
         as_of += result.as_of.strftime(" %H:%M UTC")
     parameters = (
@@ -271,38 +133,38 @@ def _header(result: Audit) -> str:
     )
     meta = {
         "As of": as_of,
-        "Data source": str(summary.get("source", _NOT_AVAILABLE)),
+        "Data source": str(summary.get("source", NOT_AVAILABLE)),
         "Parameters": parameters,
-        "graphdyn": str(summary.get("graphdyn_version", _NOT_AVAILABLE)),
+        "graphdyn": str(summary.get("graphdyn_version", NOT_AVAILABLE)),
     }
-    entries = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in meta.items())
-    links = "".join(f'<li><a href="#{anchor}">{heading}</a></li>' for anchor, heading in SECTIONS)
-    return (
-        f'<header><h1>Relationship audit <span class="as-of">as of {_date(result.as_of)}</span>'
-        f'</h1><dl class="meta">{entries}</dl>'
-        f'<nav aria-label="Sections"><ol>{links}</ol></nav></header>'
-    )
+    subheading = f"as of {format_date(result.as_of)}"
+    return page_header("Relationship audit", subheading, meta, SECTIONS)
 
 
 def _headline(result: Audit) -> str:
     summary = result.summary
     counts = summary["counts"]
     customer_status, tie_status = summary["customer_status"], summary["tie_status"]
-    figures = [
-        ("customers", f"{counts['customers']:,}", "customers", False),
-        ("ties", f"{counts['ties']:,}", "customer–staff ties", False),
-        ("staff", f"{counts['staff']:,}", "staff", False),
-        ("interactions", f"{counts['interactions']:,}", "interactions", False),
-        ("mean-strength", _score(summary["mean_customer_strength"]), "mean strength", False),
-        ("at-risk", f"{customer_status['at_risk']:,}", "customers at risk", True),
-        ("at-risk-share", _share(summary["at_risk_share"]), "at-risk share", True),
-        ("single-threaded", f"{summary['single_threaded']:,}", "single-threaded accounts", True),
-    ]
-    cards = "".join(
-        f'<div class="figure{" alert" if alert and value not in ("0", "0%") else ""}">'
-        f'<span class="value" data-figure="{key}">{value}</span>'
-        f'<span class="label">{label}</span></div>'
-        for key, value, label, alert in figures
+    cards = figure_cards(
+        [
+            Figure("customers", f"{counts['customers']:,}", "customers"),
+            Figure("ties", f"{counts['ties']:,}", "customer–staff ties"),
+            Figure("staff", f"{counts['staff']:,}", "staff"),
+            Figure("interactions", f"{counts['interactions']:,}", "interactions"),
+            Figure(
+                "mean-strength", format_score(summary["mean_customer_strength"]), "mean strength"
+            ),
+            Figure("at-risk", f"{customer_status['at_risk']:,}", "customers at risk", alert=True),
+            Figure(
+                "at-risk-share", format_share(summary["at_risk_share"]), "at-risk share", alert=True
+            ),
+            Figure(
+                "single-threaded",
+                f"{summary['single_threaded']:,}",
+                "single-threaded accounts",
+                alert=True,
+            ),
+        ]
     )
     n_customers = max(counts["customers"], 1)
     status_rows = pd.DataFrame(
@@ -313,13 +175,13 @@ def _headline(result: Audit) -> str:
             "ties": [tie_status[s] for s in _STATUS_ORDER],
         }
     )
-    status_table = _table(
+    status_table = render_table(
         status_rows,
         [
-            _Column("status", "Status", "status"),
-            _Column("customers", "Customers", "count"),
-            _Column("share", "Share of customers", "share"),
-            _Column("ties", "Ties", "count"),
+            Column("status", "Status", "status"),
+            Column("customers", "Customers", "count"),
+            Column("share", "Share of customers", "share"),
+            Column("ties", "Ties", "count"),
         ],
     )
     trend = summary["customer_trend"]
@@ -348,8 +210,7 @@ def _headline(result: Audit) -> str:
         for key, label, value in checks
     )
     return (
-        f'<div class="figures">{cards}</div>'
-        f"<h3>Customers and ties by status</h3>{status_table}"
+        f"{cards}<h3>Customers and ties by status</h3>{status_table}"
         f"<p>Trend over the last {result.config.trend_window_days:g} days: {trend_text}.</p>"
         f'<h3>Data quality</h3><dl class="meta">{quality_list}</dl>'
     )
@@ -363,7 +224,7 @@ def _distribution(result: Audit) -> str:
         strength = frame["strength"].to_numpy(dtype=np.float64)
         if len(strength) == 0:
             missing = "No customer–staff ties: every interaction is self-service."
-            figures.append(f"<figure>{_empty(missing)}</figure>")
+            figures.append(f"<figure>{empty_note(missing)}</figure>")
             continue
         chart = histogram(
             strength,
@@ -375,9 +236,9 @@ def _distribution(result: Audit) -> str:
         )
         caption = (
             f"{noun.capitalize()}: median {np.median(strength):.2f}; "
-            f"{_share(float(np.mean(strength < config.at_risk_threshold)))} below "
+            f"{format_share(float(np.mean(strength < config.at_risk_threshold)))} below "
             f"{config.at_risk_threshold:g}, "
-            f"{_share(float(np.mean(strength >= config.strong_threshold)))} at or above "
+            f"{format_share(float(np.mean(strength >= config.strong_threshold)))} at or above "
             f"{config.strong_threshold:g}."
         )
         figures.append(f"<figure>{chart}<figcaption>{caption}</figcaption></figure>")
@@ -386,16 +247,16 @@ def _distribution(result: Audit) -> str:
 
 def _channel_mix(channels: pd.DataFrame) -> str:
     if channels.empty:
-        return _empty("No channels.")
+        return empty_note("No channels.")
     ordered = channels.sort_values(["share_of_intensity", "channel"], ascending=[False, True])
-    labels = [_label(str(c)) for c in ordered["channel"]]
+    labels = [format_label(str(c)) for c in ordered["channel"]]
     shares = ordered["share_of_intensity"].astype(float).tolist()
     interactions = ordered["interactions"].astype(float).tolist()
     share_chart = bar_chart(
         labels,
         shares,
         title="Share of intensity by channel",
-        value_labels=[_share(s) for s in shares],
+        value_labels=[format_share(s) for s in shares],
     )
     count_chart = bar_chart(
         labels,
@@ -403,15 +264,15 @@ def _channel_mix(channels: pd.DataFrame) -> str:
         title="Interactions by channel",
         value_labels=[f"{int(n):,}" for n in interactions],
     )
-    table = _table(
+    table = render_table(
         ordered,
         [
-            _Column("channel", "Channel"),
-            _Column("richness", "Richness", "score", help="weight of one contact on this channel"),
-            _Column("interactions", "Interactions", "count"),
-            _Column("share_of_intensity", "Share of intensity", "share"),
-            _Column("customers_reached", "Customers reached", "count"),
-            _Column(
+            Column("channel", "Channel"),
+            Column("richness", "Richness", "score", help="weight of one contact on this channel"),
+            Column("interactions", "Interactions", "count"),
+            Column("share_of_intensity", "Share of intensity", "share"),
+            Column("customers_reached", "Customers reached", "count"),
+            Column(
                 "dependent_customers",
                 "Dependent customers",
                 "count",
@@ -431,7 +292,7 @@ def _channel_mix(channels: pd.DataFrame) -> str:
 def _trajectories(result: Audit) -> str:
     history = result.customer_trajectories.iloc[:, ::-1]  # oldest snapshot first
     if history.shape[1] < 2:
-        return _empty("Only one snapshot was computed, so there is no trajectory to show.")
+        return empty_note("Only one snapshot was computed, so there is no trajectory to show.")
     falls = (
         pd.DataFrame(
             {"first": history.bfill(axis=1).iloc[:, 0], "last": history.ffill(axis=1).iloc[:, -1]}
@@ -443,7 +304,7 @@ def _trajectories(result: Audit) -> str:
     falls = falls.loc[falls["change"] < 0].sort_values(["change", "customer_id"])
     falls = falls.head(_FALLING_SHOWN).reset_index(drop=True)
     if falls.empty:
-        return _empty("No customer's strength fell over the snapshots.")
+        return empty_note("No customer's strength fell over the snapshots.")
     customers = result.customers.set_index("customer_id")
     falls = falls.join(customers[["status"]], on="customer_id")
     if "name" in customers.columns:
@@ -463,19 +324,19 @@ def _trajectories(result: Audit) -> str:
         width=900.0,
         height=340.0,
     )
-    table = _table(
+    table = render_table(
         falls,
         [
             _CUSTOMER,
-            _Column(
+            Column(
                 "first",
                 "Strength at first snapshot",
                 "score",
                 help="at the first monthly snapshot after the customer's first contact",
             ),
-            _Column("last", "Strength now", "score", help=f"on {_date(result.as_of)}"),
-            _Column("change", "Change", "delta"),
-            _Column("status", "Status", "status"),
+            Column("last", "Strength now", "score", help=f"on {format_date(result.as_of)}"),
+            Column("change", "Change", "delta"),
+            Column("status", "Status", "status"),
         ],
     )
     return (
@@ -502,7 +363,7 @@ def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
     customers = result.customers
     at_risk = customers.loc[customers["status"] == "at_risk"]
     if at_risk.empty:
-        return _empty("No at-risk customers.")
+        return empty_note("No at-risk customers.")
     ordered = at_risk.sort_values(
         ["value_raw", "strength", "customer_id"], ascending=[False, True, True], na_position="last"
     )
@@ -510,16 +371,16 @@ def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
     return (
         "<p>Most valuable first (decayed order value), then weakest. Overdue is the silence so "
         "far in units of the customer's usual gap between contacts.</p>"
-        + _table(
+        + render_table(
             shown,
             [
                 _CUSTOMER,
                 _SEGMENT,
-                _Column("strength", "Strength", "score"),
-                _Column("trend", "Trend", "trend"),
-                _Column("days_since_last", "Days since last contact", "days"),
-                _Column("overdue", "Overdue", "ratio", help="days since last ÷ typical gap"),
-                _Column(
+                Column("strength", "Strength", "score"),
+                Column("trend", "Trend", "trend"),
+                Column("days_since_last", "Days since last contact", "days"),
+                Column("overdue", "Overdue", "ratio", help="days since last ÷ typical gap"),
+                Column(
                     "days_to_at_risk",
                     "Days to at risk",
                     "days",
@@ -538,25 +399,25 @@ def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
 def _weakest_important(result: Audit, names: Mapping[str, str]) -> str:
     weakest = result.weakest_important(_WEAKEST_SHOWN)
     if weakest.empty:
-        return _empty("No customers.")
+        return empty_note("No customers.")
     shown = _with_staff_names(weakest, names)
     components = [
-        _Column(name, name.capitalize(), "score", help="n/a: no data, left out of strength")
+        Column(name, name.capitalize(), "score", help="n/a: no data, left out of strength")
         for name in COMPONENTS
     ]
     return (
         "<p>The weakest relationships among the more valuable half of customers (by decayed "
         "order value, or by contact intensity where there are no values), weakest first. "
         "The components show what makes each one weak.</p>"
-        + _table(
+        + render_table(
             shown,
             [
                 _CUSTOMER,
                 _SEGMENT,
-                _Column("strength", "Strength", "score"),
+                Column("strength", "Strength", "score"),
                 *components,
-                _Column("status", "Status", "status"),
-                _Column("last_contact", "Last contact", "date"),
+                Column("status", "Status", "status"),
+                Column("last_contact", "Last contact", "date"),
                 _TOP_CONTACT,
                 _VALUE,
             ],
@@ -568,7 +429,7 @@ def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> 
     customers = result.customers
     single = customers.loc[customers["single_threaded"].astype(bool)]
     if single.empty:
-        return _empty("No single-threaded accounts.")
+        return empty_note("No single-threaded accounts.")
     tie_strength = result.ties.set_index(["customer_id", "staff_id"])["strength"]
     pairs = pd.MultiIndex.from_arrays([single["customer_id"], single["top_staff_id"]])
     single = single.assign(tie_strength=tie_strength.reindex(pairs).to_numpy())
@@ -581,15 +442,15 @@ def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> 
     return (
         "<p>Customers with exactly one strong tie: if that person leaves, the relationship "
         "rests on weak ties only.</p>"
-        + _table(
+        + render_table(
             shown,
             [
                 _CUSTOMER,
                 _SEGMENT,
-                _Column("top_staff_id", "Only strong contact", "entity", name_key="top_staff_name"),
-                _Column("tie_strength", "Tie strength", "score"),
-                _Column("strength", "Customer strength", "score"),
-                _Column("status", "Status", "status"),
+                Column("top_staff_id", "Only strong contact", "entity", name_key="top_staff_name"),
+                Column("tie_strength", "Tie strength", "score"),
+                Column("strength", "Customer strength", "score"),
+                Column("status", "Status", "status"),
                 _VALUE,
             ],
             total=len(single),
@@ -598,44 +459,45 @@ def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> 
 
 
 _STAFF_COLUMNS = (
-    _Column("staff_id", "Staff", "entity", name_key="name"),
-    _Column("role", "Role"),
-    _Column("team", "Team", "raw"),
-    _Column("left_at", "Left", "date", missing=""),
-    _Column("customers", "Customers", "count"),
-    _Column("portfolio_strength", "Portfolio strength", "number", help="sum of tie strengths"),
-    _Column("strong_ties", "Strong ties", "count"),
-    _Column(
+    Column("staff_id", "Staff", "entity", name_key="name"),
+    Column("role", "Role"),
+    Column("team", "Team", "raw"),
+    Column("left_at", "Left", "date", missing=""),
+    Column("customers", "Customers", "count"),
+    Column("portfolio_strength", "Portfolio strength", "number", help="sum of tie strengths"),
+    Column("strong_ties", "Strong ties", "count"),
+    Column(
         "sole_strong_tie_customers",
         "Sole strong tie",
         "count",
         help="customers whose only strong tie is this person",
     ),
-    _Column("betweenness", "Betweenness", "number"),
-    _Column("pagerank", "PageRank", "number"),
-    _Column("constraint", "Constraint", "number", help="Burt's constraint: high = no brokerage"),
-    _Column("effective_size", "Effective size", "number"),
-    _Column(
+    Column("betweenness", "Betweenness", "number"),
+    Column("pagerank", "PageRank", "number"),
+    Column("constraint", "Constraint", "number", help="Burt's constraint: high = no brokerage"),
+    Column("effective_size", "Effective size", "number"),
+    Column(
         "departure_at_risk",
         "At risk if they leave",
         "count",
         help="customers who would become at risk without this person's interactions",
     ),
-    _Column("value_at_stake", "Value at stake", "number"),
+    Column("value_at_stake", "Value at stake", "number"),
 )
 
 
 def _staff_exposure(staff: pd.DataFrame, max_rows: int) -> str:
     if staff.empty:
-        return _empty("No staff.")
+        return empty_note("No staff.")
     first = "value_at_stake" if "value_at_stake" in staff.columns else "sole_strong_tie_customers"
     ordered = staff.sort_values(
         [first, "portfolio_strength", "staff_id"],
         ascending=[False, False, True],
         na_position="last",
     )
-    return f"<p>Sorted by {escape(_label(first))}, then portfolio strength.</p>" + _table(
-        ordered.head(max_rows), _STAFF_COLUMNS, total=len(staff)
+    return (
+        f"<p>Sorted by {escape(format_label(first))}, then portfolio strength.</p>"
+        + render_table(ordered.head(max_rows), _STAFF_COLUMNS, total=len(staff))
     )
 
 
@@ -657,6 +519,8 @@ def _method(result: Audit) -> str:
     richest = max(richness_of, key=lambda c: (richness_of[c], c))
     poorest = min(richness_of, key=lambda c: (richness_of[c], c))
     richness = pd.DataFrame({"channel": list(richness_of), "richness": list(richness_of.values())})
+    richest_name, poorest_name = escape(format_label(richest)), escape(format_label(poorest))
+    reference_name = escape(format_label(config.reference_channel))
     parameters = pd.DataFrame(
         [
             {"parameter": key, "value": f"{value:.4g}" if isinstance(value, float) else str(value)}
@@ -668,9 +532,9 @@ def _method(result: Audit) -> str:
 <p>Every interaction counts less the older it is: its weight halves every
 {config.half_life_days:g} days (the half-life). A relationship's <strong>strength</strong>, between
 0 and 1, is a weighted average of up to five components, each between 0 and 1:
-<em>intensity</em> (recent contact, where richer channels count more: {escape(_label(richest))}
-counts {richness_of[richest]:g}, {escape(_label(poorest))} {richness_of[poorest]:g}; one
-{escape(_label(config.reference_channel))} contact every {config.reference_interval_days:g} days
+<em>intensity</em> (recent contact, where richer channels count more: {richest_name}
+counts {richness_of[richest]:g}, {poorest_name} {richness_of[poorest]:g}; one
+{reference_name} contact every {config.reference_interval_days:g} days
 keeps it at about 0.63), <em>tenure</em>
 (how long the relationship has existed), <em>reciprocity</em> (how balanced customer-initiated and
 vendor-initiated contact is), <em>affect</em> (sentiment) and <em>value</em> (recent order value).
@@ -688,21 +552,21 @@ compares strength now with {config.trend_window_days:g} days earlier (±{config.
     return (
         f'<div class="method">{prose}</div><div class="charts"><div>'
         "<h3>Component weights</h3>"
-        + _table(
+        + render_table(
             weights,
             [
-                _Column("component", "Component"),
-                _Column("weight", "Weight", "score"),
-                _Column("customers", "Customers with data", "count"),
+                Column("component", "Component"),
+                Column("weight", "Weight", "score"),
+                Column("customers", "Customers with data", "count"),
             ],
         )
         + "<h3>Channel richness</h3>"
-        + _table(
-            richness, [_Column("channel", "Channel"), _Column("richness", "Richness", "score")]
+        + render_table(
+            richness, [Column("channel", "Channel"), Column("richness", "Richness", "score")]
         )
         + "</div><div><h3>All parameters</h3>"
-        + _table(
-            parameters, [_Column("parameter", "Parameter", "raw"), _Column("value", "Value", "raw")]
+        + render_table(
+            parameters, [Column("parameter", "Parameter", "raw"), Column("value", "Value", "raw")]
         )
         + "</div></div>"
     )
@@ -728,8 +592,3 @@ def _staff_names(staff: pd.DataFrame) -> dict[str, str]:
 def _with_staff_names(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     top = frame["top_staff_id"]
     return frame.assign(top_staff_name=top.map(lambda v: names.get(str(v), pd.NA)))
-
-
-def _sha256(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import doctest
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -306,6 +308,13 @@ def test_same_audit_same_page(hand: Audit, page: str) -> None:
     assert render_report(hand) == page
 
 
+def test_a_share_under_one_percent_is_escaped(hand: Audit) -> None:
+    tiny = dataclasses.replace(hand, summary={**hand.summary, "at_risk_share": 0.003})
+    page = render_report(tiny)
+    assert 'data-figure="at-risk-share">&lt;1%</span>' in page
+    assert Page(page).figures["at-risk-share"] == "<1%"
+
+
 # Headline figures -------------------------------------------------------------------------
 
 
@@ -544,6 +553,13 @@ def test_one_snapshot_has_no_trajectory() -> None:
 
 
 # The chart helpers on their own -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["graphdyn.views.report", "graphdyn.views.charts"])
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 def test_nice_ticks() -> None:
