@@ -15,8 +15,8 @@ from graphdyn.cli.audit import print_headline, run_audit
 from graphdyn.cli.console import progress, stderr, stdout
 from graphdyn.cli.options import model_options, on_error_option
 from graphdyn.config import Config, load_config
-from graphdyn.data import generate as generate_data
 from graphdyn.data import read_data
+from graphdyn.data.generate import generate as generate_data
 from graphdyn.errors import UsageError
 
 __all__ = ["demo", "generate", "validate"]
