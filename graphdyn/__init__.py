@@ -5,6 +5,8 @@ The public API: read a data folder with :func:`read_data`, audit it as of a date
 """
 
 from graphdyn._version import __version__
+from graphdyn.audit import Audit, audit
+from graphdyn.compare import Comparison, compare_audits
 from graphdyn.config import Config, load_config
 from graphdyn.data import Dataset, read_data
 from graphdyn.errors import (
@@ -19,6 +21,8 @@ from graphdyn.errors import (
 )
 
 __all__ = [
+    "Audit",
+    "Comparison",
     "Config",
     "ConfigError",
     "DataError",
@@ -30,6 +34,8 @@ __all__ = [
     "Neo4jQueryError",
     "UsageError",
     "__version__",
+    "audit",
+    "compare_audits",
     "load_config",
     "read_data",
 ]
