@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import graphdyn.errors
-from graphdyn.audit import Audit, audit
+from graphdyn import Audit, audit
 from graphdyn.audit_folder import AUDIT_TABLES
 from graphdyn.cli import cli
 from graphdyn.compare import CHANGE_COLUMNS

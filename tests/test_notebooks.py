@@ -32,8 +32,7 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 import graphdyn
-from graphdyn.audit import Audit, audit
-from graphdyn.compare import compare_audits
+from graphdyn import Audit, audit, compare_audits
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
