@@ -14,6 +14,7 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.model.decay import (
+    RhythmStats,
     classify_status,
     classify_trend,
     days_to_at_risk,
@@ -73,7 +74,13 @@ def snapshot_dates(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
     return [as_of - pd.DateOffset(months=k) for k in range(count)]
 
 
-def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config) -> Relationships:
+def relationships(
+    interactions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    config: Config,
+    *,
+    reference: pd.DataFrame | None = None,
+) -> Relationships:
     """Compute ties, customers and channels as of a date.
 
     Parameters
@@ -84,6 +91,11 @@ def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Confi
         The audit date T (UTC).
     config : Config
         Model parameters.
+    reference : pandas.DataFrame, optional
+        Interactions whose customers and ties define the population medians the model scores
+        against: V_ref and the global typical gaps. Default: ``interactions`` themselves. A
+        what-if re-audits some customers with some interactions removed against the full
+        audit's medians, so that re-auditing a subset does not move them.
 
     Returns
     -------
@@ -100,13 +112,11 @@ def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Confi
     customer_sums = group_sums(
         events, customer_codes, len(customer_ids), offsets, config.half_life_days
     )
-    value_ref = value_reference(customer_sums)
+    medians = None if reference is None else _medians(reference, as_of, offsets, config)
+    value_ref = value_reference(customer_sums) if medians is None else medians.value_ref
     customer_parts = components(customer_sums, config, value_ref)
 
-    staffed = interactions["staff_id"].notna().to_numpy()
-    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
-    pair = customer_codes[staffed].astype(np.int64) * max(len(staff_ids), 1) + staff_codes
-    pair_keys, tie_codes = np.unique(pair, return_inverse=True)
+    staffed, staff_ids, pair_keys, tie_codes = _tie_codes(interactions, customer_codes)
     tie_events = events.take(staffed)
     tie_sums = group_sums(tie_events, tie_codes, len(pair_keys), offsets, config.half_life_days)
     tie_parts = components(tie_sums, config, value_ref)
@@ -118,10 +128,24 @@ def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Confi
         ],
         names=["customer_id", "staff_id"],
     )
-    ties, tie_gap = _level_frame(tie_sums, tie_parts, tie_events, tie_codes, as_of, config)
+    ties, tie_gap = _level_frame(
+        tie_sums,
+        tie_parts,
+        tie_events,
+        tie_codes,
+        as_of,
+        config,
+        None if medians is None else medians.tie_gap,
+    )
     ties.index = tie_index
     customers, customer_gap = _level_frame(
-        customer_sums, customer_parts, events, customer_codes, as_of, config
+        customer_sums,
+        customer_parts,
+        events,
+        customer_codes,
+        as_of,
+        config,
+        None if medians is None else medians.customer_gap,
     )
     customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
     customers = _add_tie_counts(customers, ties, config)
@@ -145,6 +169,51 @@ def relationships(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Confi
     )
 
 
+def _tie_codes(
+    interactions: pd.DataFrame, customer_codes: np.ndarray
+) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
+    """Staffed rows, staff ids, and the customer–staff pair key and tie code of those rows."""
+    staffed = interactions["staff_id"].notna().to_numpy()
+    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
+    pair = customer_codes[staffed].astype(np.int64) * max(len(staff_ids), 1) + staff_codes
+    pair_keys, tie_codes = np.unique(pair, return_inverse=True)
+    return staffed, staff_ids, pair_keys, tie_codes
+
+
+@dataclass(frozen=True)
+class _Medians:
+    """Population medians: V_ref per evaluation time and the global gaps of both levels."""
+
+    value_ref: np.ndarray
+    tie_gap: float
+    customer_gap: float
+
+
+def _medians(
+    reference: pd.DataFrame, as_of: pd.Timestamp, offsets: np.ndarray, config: Config
+) -> _Medians:
+    events = prepare_events(reference, as_of, config)
+    customer_codes, customer_ids = pd.factorize(reference["customer_id"], sort=True)
+    sums = group_sums(events, customer_codes, len(customer_ids), offsets, config.half_life_days)
+    staffed, _, pair_keys, tie_codes = _tie_codes(reference, customer_codes)
+    tie_days = events.day[staffed]
+    return _Medians(
+        value_ref=value_reference(sums),
+        tie_gap=typical_gaps(tie_codes, tie_days, len(pair_keys), config).global_gap,
+        customer_gap=typical_gaps(customer_codes, events.day, len(customer_ids), config).global_gap,
+    )
+
+
+def _shrunk_toward(rhythm: RhythmStats, prior_gap: float, config: Config) -> RhythmStats:
+    """Shrink the groups' own gaps toward a given global gap, as :func:`typical_gaps` does."""
+    k = config.gap_prior_weight
+    m = rhythm.intervals
+    shrunk = np.where(
+        m > 0, (m * np.nan_to_num(rhythm.raw_gap) + k * prior_gap) / (m + k), prior_gap
+    )
+    return RhythmStats(np.maximum(shrunk, config.min_gap_days), rhythm.raw_gap, m, prior_gap)
+
+
 def _level_frame(
     sums: GroupSums,
     parts: Components,
@@ -152,6 +221,7 @@ def _level_frame(
     codes: np.ndarray,
     as_of: pd.Timestamp,
     config: Config,
+    prior_gap: float | None,
 ) -> tuple[pd.DataFrame, float]:
     n_groups = len(sums.first_age)
     at_t = {name: values[:, 0] for name, values in parts.as_mapping().items()}
@@ -159,6 +229,8 @@ def _level_frame(
     delta = strength - np.nan_to_num(parts.strength[:, 1], nan=0.0)
     trend = classify_trend(delta, config)
     rhythm = typical_gaps(codes, events.day, n_groups, config)
+    if prior_gap is not None:
+        rhythm = _shrunk_toward(rhythm, prior_gap, config)
     days_since_last = sums.last_age[:, 0]
     tenure_days = sums.first_age
     status = classify_status(
