@@ -1,0 +1,339 @@
+"""Key-person risk: what happens to customers if staff members' interactions disappear.
+
+For a staff member (or a set of them) leaving, the customers they have a tie with are
+re-audited without their interactions, against the full audit's medians (V_ref and the global
+typical gaps, see :func:`~graphdyn.model.relationships.relationships`), so that only those
+customers move. For each such customer:
+
+- becomes_at_risk: status ``at_risk`` or ``dormant`` after, and neither before (a customer
+  left with no interaction at all has no intensity, so it is dormant, strength 0);
+- loses_all_strong_ties: at least one strong tie before, none after. A tie's strength depends
+  on that tie's interactions only, so the remaining ties keep theirs: this is the customer
+  whose only strong ties were with the people who left (for one person: a single-threaded
+  account of that person);
+- at stake: either of the two. The value at stake is the sum of the customers' ``value_raw``
+  (customers.csv: decayed order value at the as-of date, half-life H; 0 without orders) over
+  the customers at stake.
+
+:func:`departure_impact` does this for every staff member at once, in one vectorised re-audit:
+each tie (customer c, staff s) becomes a virtual customer holding c's interactions except those
+with s. :func:`what_if` does it for one set of staff members; both give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from graphdyn.config import Config
+from graphdyn.errors import UsageError
+from graphdyn.model.relationships import relationships
+
+if TYPE_CHECKING:
+    from graphdyn.audit import Audit
+
+__all__ = ["AT_RISK_STATUSES", "WhatIf", "departure_impact", "what_if"]
+
+#: Statuses that count as at risk for departure impact.
+AT_RISK_STATUSES: tuple[str, ...] = ("at_risk", "dormant")
+
+#: The interaction columns the relationship model reads, besides customer_id and staff_id.
+_EVENT_COLUMNS = ["timestamp", "channel", "direction", "sentiment", "value"]
+
+
+def departure_impact(
+    interactions: pd.DataFrame,
+    customers: pd.DataFrame,
+    ties: pd.DataFrame,
+    as_of: pd.Timestamp,
+    config: Config,
+) -> pd.DataFrame:
+    """Departure impact of every staff member: who would become at risk, and the value at stake.
+
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        The audit's interactions (none after ``as_of``).
+    customers, ties : pandas.DataFrame
+        The audit's customers (customer_id, status, strong_ties, value_raw) and ties
+        (customer_id, staff_id, strength).
+    as_of : pandas.Timestamp
+        The audit date.
+    config : Config
+        Model parameters (the strong threshold among them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by staff_id (every staff member with a tie): departure_at_risk (customers who
+        would become at risk or dormant) and value_at_stake (their value plus that of the
+        customers who would lose every strong tie).
+
+    Examples
+    --------
+    c1 talks to s1 every week and to s2 once; without s1 only an old email is left.
+
+    >>> import pandas as pd
+    >>> from graphdyn.data.dataset import Dataset
+    >>> weekly = pd.date_range("2024-01-01", "2024-06-24", freq="7D").strftime("%Y-%m-%d")
+    >>> events = pd.DataFrame({
+    ...     "interaction_id": [f"i{k}" for k in range(len(weekly) + 1)],
+    ...     "timestamp": [*weekly, "2024-01-03"], "customer_id": "c1",
+    ...     "staff_id": ["s1"] * len(weekly) + ["s2"],
+    ...     "channel": ["meeting"] * len(weekly) + ["email"]})
+    >>> data = Dataset.from_frames(events)
+    >>> from graphdyn.model.relationships import relationships
+    >>> as_of = pd.Timestamp("2024-06-30", tz="UTC")
+    >>> result = relationships(data.interactions, as_of, Config())
+    >>> result.customers[["status", "strong_ties"]].values.tolist()
+    [['active', 1]]
+    >>> impact = departure_impact(data.interactions, result.customers, result.ties, as_of,
+    ...                           Config())
+    >>> impact["departure_at_risk"].to_dict()
+    {'s1': 1, 's2': 0}
+    """
+    cases = _tie_cases(customers, ties, config)
+    rows, groups = _without_each_tie(interactions, cases)
+    after = _reaudit(interactions, rows, groups, as_of, config)
+    impact = _compare(cases, after.reindex(pd.RangeIndex(len(cases))))
+    grouped = impact.groupby(cases["staff_id"].to_numpy(), sort=True)
+    table = pd.DataFrame(
+        {
+            "departure_at_risk": grouped["becomes_at_risk"].sum().astype(np.int64),
+            "value_at_stake": grouped["value_at_stake"].sum(),
+        }
+    )
+    table.index.name = "staff_id"
+    return table
+
+
+@dataclass(frozen=True, repr=False)
+class WhatIf:
+    """What happens to the customers of some staff members if those people leave.
+
+    Parameters
+    ----------
+    removed_staff : tuple of str
+        The staff members whose interactions were removed.
+    as_of : pandas.Timestamp
+        The audit date.
+    customers : pandas.DataFrame
+        One row per affected customer (a tie with someone removed): customer_id,
+        removed_contacts, strength and status before and after, strong_ties before and after,
+        becomes_at_risk, loses_all_strong_ties, at_stake, value_raw; customers at stake first,
+        most valuable first.
+    summary : dict
+        The counts and the total value at stake.
+    """
+
+    removed_staff: tuple[str, ...]
+    as_of: pd.Timestamp
+    customers: pd.DataFrame
+    summary: dict[str, Any]
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<WhatIf without {', '.join(self.removed_staff)} as of "
+            f"{self.as_of.date().isoformat()}: {s['affected_customers']:,} customers affected, "
+            f"{s['becomes_at_risk']:,} become at risk, {s['loses_all_strong_ties']:,} lose every "
+            f"strong tie; value at stake {s['value_at_stake']:,.2f}>"
+        )
+
+    @property
+    def at_stake(self) -> pd.DataFrame:
+        """The customers who become at risk or lose every strong tie."""
+        return self.customers.loc[self.customers["at_stake"]].reset_index(drop=True)
+
+
+def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
+    """Re-audit the customers of some staff members as if those people had left.
+
+    Parameters
+    ----------
+    result : Audit
+        The full audit.
+    remove_staff : str or iterable of str
+        Staff ids whose interactions are removed.
+
+    Returns
+    -------
+    WhatIf
+
+    Raises
+    ------
+    UsageError
+        If no id is given or an id is not a staff member of the audit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graphdyn import audit
+    >>> weekly = pd.date_range("2024-01-01", "2024-06-24", freq="7D").strftime("%Y-%m-%d")
+    >>> events = pd.DataFrame({
+    ...     "interaction_id": [f"i{k}" for k in range(len(weekly) + 1)],
+    ...     "timestamp": [*weekly, "2024-01-03"], "customer_id": "c1",
+    ...     "staff_id": ["s1"] * len(weekly) + ["s2"],
+    ...     "channel": ["meeting"] * len(weekly) + ["email"]})
+    >>> change = what_if(audit(events, as_of="2024-06-30"), ["s1"])
+    >>> columns = ["customer_id", "status_before", "status_after", "at_stake"]
+    >>> change.customers[columns].values.tolist()
+    [['c1', 'active', 'dormant', True]]
+    """
+    removed = _staff_ids(remove_staff, result.staff["staff_id"])
+    ties, interactions = result.ties, result.data.interactions
+    removed_ties = ties.loc[ties["staff_id"].isin(removed)]
+    affected = pd.Index(removed_ties["customer_id"].unique()).sort_values()
+    strong = removed_ties.loc[removed_ties["strength"] >= result.config.strong_threshold]
+    cases = pd.DataFrame({"customer_id": affected})
+    cases = _with_before(cases, result.customers)
+    cases["strong_removed"] = (
+        strong.groupby("customer_id").size().reindex(affected, fill_value=0).to_numpy()
+    )
+    keep = interactions["customer_id"].isin(affected) & ~interactions["staff_id"].isin(removed)
+    rows = np.flatnonzero(keep.to_numpy())
+    after = _reaudit(
+        interactions,
+        rows,
+        interactions["customer_id"].to_numpy()[rows],
+        result.as_of,
+        result.config,
+    )
+    impact = _compare(cases, after.reindex(affected))
+    contacts = removed_ties.groupby("customer_id")["staff_id"].agg(lambda s: ", ".join(sorted(s)))
+    frame = pd.DataFrame(
+        {
+            "customer_id": affected,
+            "removed_contacts": contacts.reindex(affected).to_numpy(),
+            "strength_before": cases["strength"].to_numpy(),
+            "strength_after": impact["strength_after"].to_numpy(),
+            "status_before": cases["status"].to_numpy(),
+            "status_after": impact["status_after"].to_numpy(),
+            "strong_ties_before": cases["strong_ties"].to_numpy(),
+            "strong_ties_after": impact["strong_ties_after"].to_numpy(),
+            "becomes_at_risk": impact["becomes_at_risk"].to_numpy(),
+            "loses_all_strong_ties": impact["loses_all_strong_ties"].to_numpy(),
+            "at_stake": impact["at_stake"].to_numpy(),
+            "value_raw": cases["value_raw"].to_numpy(),
+        }
+    )
+    frame = frame.sort_values(
+        ["at_stake", "value_raw", "customer_id"],
+        ascending=[False, False, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+    summary = {
+        "removed_staff": list(removed),
+        "affected_customers": len(frame),
+        "becomes_at_risk": int(frame["becomes_at_risk"].sum()),
+        "loses_all_strong_ties": int(frame["loses_all_strong_ties"].sum()),
+        "at_stake": int(frame["at_stake"].sum()),
+        "value_at_stake": float(impact["value_at_stake"].sum()),
+    }
+    return WhatIf(removed_staff=removed, as_of=result.as_of, customers=frame, summary=summary)
+
+
+def _staff_ids(remove_staff: str | Iterable[str], known: pd.Series) -> tuple[str, ...]:
+    ids = [remove_staff] if isinstance(remove_staff, str) else list(remove_staff)
+    ids = list(dict.fromkeys(str(i).strip() for i in ids if str(i).strip()))
+    if not ids:
+        raise UsageError("what-if: name at least one staff id to remove")
+    unknown = [i for i in ids if i not in set(known)]
+    if unknown:
+        raise UsageError(f"what-if: unknown staff id(s): {', '.join(unknown)}")
+    return tuple(ids)
+
+
+def _tie_cases(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One row per tie, by customer: the customer before, and whether the tie is strong."""
+    cases = ties[["customer_id", "staff_id", "strength"]].rename(
+        columns={"strength": "tie_strength"}
+    )
+    cases = cases.sort_values(["customer_id", "staff_id"], kind="stable").reset_index(drop=True)
+    cases = _with_before(cases, customers)
+    cases["strong_removed"] = (cases["tie_strength"] >= config.strong_threshold).astype(np.int64)
+    return cases
+
+
+def _without_each_tie(
+    interactions: pd.DataFrame, cases: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``interactions`` and their group: for tie k, its customer's rows but its staff's.
+
+    ``cases`` holds one row per tie, sorted by customer. Each interaction of customer c is
+    copied once per tie of c, into group k of that tie, unless it was with the tie's staff
+    member: group k is then c as if that person had never been there.
+    """
+    ids = cases["customer_id"].to_numpy()
+    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
+    ties_of = np.diff(np.append(first, len(ids)))
+    customer = pd.Index(ids[first]).get_indexer(interactions["customer_id"])
+    staff_index = pd.Index(cases["staff_id"].unique())
+    tie_staff = staff_index.get_indexer(cases["staff_id"])
+    event_staff = staff_index.get_indexer(interactions["staff_id"])
+    events = np.flatnonzero(customer >= 0)
+    copies = ties_of[customer[events]]
+    rows = np.repeat(events, copies)
+    start = np.repeat(np.cumsum(copies) - copies, copies)
+    tie = np.repeat(first[customer[events]], copies) + (np.arange(len(rows)) - start)
+    keep = tie_staff[tie] != event_staff[rows]
+    return rows[keep], tie[keep]
+
+
+def _with_before(cases: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    before = customers.set_index("customer_id")[["strength", "status", "strong_ties", "value_raw"]]
+    out = cases.join(before, on="customer_id")
+    out["value_raw"] = out["value_raw"].fillna(0.0)
+    return out
+
+
+def _reaudit(
+    interactions: pd.DataFrame,
+    rows: np.ndarray,
+    groups: np.ndarray,
+    as_of: pd.Timestamp,
+    config: Config,
+) -> pd.DataFrame:
+    """Strength and status of each group of ``interactions`` rows, against all of their medians.
+
+    Returns a frame indexed by group; groups without rows are absent.
+    """
+    if len(rows) == 0:
+        return pd.DataFrame({"strength": [], "status": []})
+    # The customer level does not depend on whom each interaction was with; without staff ids
+    # the tie level, which nothing here reads, is empty.
+    subset = interactions[_EVENT_COLUMNS].take(rows).assign(customer_id=groups, staff_id=None)
+    redone = relationships(subset, as_of, config.replace(snapshots=1), reference=interactions)
+    return redone.customers.set_index("customer_id")[["strength", "status"]]
+
+
+def _compare(cases: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Flag the cases that become at risk or lose every strong tie (``after`` aligned to cases).
+
+    A case absent from ``after`` has no interaction left: strength 0, dormant.
+    """
+    status_after = after["status"].to_numpy(dtype=object)
+    gone = pd.isna(after["strength"]).to_numpy()
+    status_after = np.where(gone, "dormant", status_after)
+    strong_after = cases["strong_ties"].to_numpy() - cases["strong_removed"].to_numpy()
+    at_risk_before = np.isin(cases["status"].to_numpy(dtype=object), AT_RISK_STATUSES)
+    becomes = ~at_risk_before & np.isin(status_after, AT_RISK_STATUSES)
+    loses = (cases["strong_ties"].to_numpy() > 0) & (strong_after == 0)
+    at_stake = becomes | loses
+    return pd.DataFrame(
+        {
+            "strength_after": np.where(gone, 0.0, after["strength"].to_numpy(dtype=np.float64)),
+            "status_after": status_after,
+            "strong_ties_after": strong_after,
+            "becomes_at_risk": becomes,
+            "loses_all_strong_ties": loses,
+            "at_stake": at_stake,
+            "value_at_stake": np.where(at_stake, cases["value_raw"].to_numpy(), 0.0),
+        },
+        index=cases.index,
+    )
