@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,11 +20,13 @@ from graphdyn.audit_folder import write_audit_folder
 from graphdyn.config import Config
 from graphdyn.data.dataset import Dataset, read_data, to_timestamp
 from graphdyn.errors import UsageError
-from graphdyn.graph import GraphFrames, build_graph, interaction_counts
+from graphdyn.graph import GraphFrames, build_graph, interaction_counts, node_key
+from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
+from graphdyn.model.departure import WhatIf, departure_impact, what_if
 from graphdyn.model.explain import Explanation, component_table, contributions
 from graphdyn.model.relationships import Relationships, relationships
-from graphdyn.model.staff import staff_table
+from graphdyn.model.staff import add_exposure, staff_table
 from graphdyn.model.tie_strength import DAY_SECONDS, decay_weight
 from graphdyn.views.network import NetworkView, network_html
 
@@ -101,13 +103,25 @@ def audit(
         result = relationships(known.interactions, stamp, config)
     with step("staff"):
         staff = staff_table(result.ties, known.staff, config)
-    summary = _summary(known, stamp, config, result, staff, timings)
+    customers = _with_attributes(result.customers, known.customers, "customer_id")
+    with step("centrality"):
+        graph = _audit_graph(known, stamp, config, customers, staff, result.ties)
+        centrality = node_centrality(graph, config)
+    with step("departure impact"):
+        departure = departure_impact(
+            known.interactions, result.customers, result.ties, stamp, config
+        )
+    staff_keys = [node_key("staff", staff_id) for staff_id in staff["staff_id"]]
+    staff = add_exposure(
+        staff, centrality.table.loc[staff_keys].set_axis(staff["staff_id"]), departure
+    )
+    summary = _summary(known, stamp, config, result, staff, centrality, timings)
     return Audit(
         as_of=stamp,
         config=config,
         data=known,
         ties=result.ties,
-        customers=_with_attributes(result.customers, known.customers, "customer_id"),
+        customers=customers,
         channels=result.channels,
         staff=staff,
         tie_trajectories=result.tie_trajectories,
@@ -162,27 +176,49 @@ class Audit:
         """The customer–staff–product graph with the audit's metrics on nodes and edges.
 
         Tie edges carry strength, status, trend and the components, with ``weight`` =
-        strength; customer–product edges carry ``weight`` = decayed volume (V, or the decayed
-        event count for products without values).
+        strength; customer–product edges carry ``weight`` = decayed volume (the decayed
+        interaction count). Staff nodes carry the centrality and departure columns of
+        ``staff``, computed on this graph (distance = 1 / weight).
         """
-        _, product_links = interaction_counts(self.data)
-        products = self.data.products.merge(
-            product_links.groupby("product_id")
-            .agg(n_interactions=("n_interactions", "sum"), value=("value", "sum"))
-            .reset_index(),
-            on="product_id",
-            how="outer",
+        return _audit_graph(
+            self.data, self.as_of, self.config, self.customers, self.staff, self.ties
         )
-        ties = self.ties.assign(weight=self.ties["strength"])
-        return build_graph(
-            GraphFrames(
-                customers=self.customers,
-                staff=self.staff,
-                products=products,
-                ties=ties,
-                product_links=_decayed_product_links(self),
-            )
-        )
+
+    def whatif(self, remove_staff: str | Iterable[str]) -> WhatIf:
+        """Re-audit the customers of some staff members as if those people had left.
+
+        Their interactions are removed and their customers re-audited against this audit's
+        medians (see :func:`graphdyn.model.departure.what_if`).
+
+        Parameters
+        ----------
+        remove_staff : str or iterable of str
+            The staff ids.
+
+        Returns
+        -------
+        WhatIf
+            Every affected customer before and after, who becomes at risk or loses every strong
+            tie, and the value at stake.
+
+        Raises
+        ------
+        UsageError
+            If no id is given or an id is not one of the audit's staff.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> events = pd.DataFrame({
+        ...     "interaction_id": ["i1", "i2", "i3"],
+        ...     "timestamp": ["2024-01-01", "2024-03-01", "2024-03-01"],
+        ...     "customer_id": ["c1", "c1", "c2"], "staff_id": ["s1", "s1", "s2"],
+        ...     "channel": ["meeting", "phone", "email"]})
+        >>> change = audit(events, as_of="2024-03-31").whatif("s1")
+        >>> change.customers[["customer_id", "status_after", "strength_after"]].values.tolist()
+        [['c1', 'dormant', 0.0]]
+        """
+        return what_if(self, remove_staff)
 
     def weakest_important(self, n: int = 20) -> pd.DataFrame:
         """Return the weakest relationships among the most valuable half of customers.
@@ -288,11 +324,38 @@ class Audit:
         return write_audit_folder(self, Path(folder), force=force)
 
 
-def _decayed_product_links(result: Audit) -> pd.DataFrame:
-    events = result.data.interactions
+def _audit_graph(
+    data: Dataset,
+    as_of: pd.Timestamp,
+    config: Config,
+    customers: pd.DataFrame,
+    staff: pd.DataFrame,
+    ties: pd.DataFrame,
+) -> nx.Graph[str]:
+    _, product_links = interaction_counts(data)
+    products = data.products.merge(
+        product_links.groupby("product_id")
+        .agg(n_interactions=("n_interactions", "sum"), value=("value", "sum"))
+        .reset_index(),
+        on="product_id",
+        how="outer",
+    )
+    return build_graph(
+        GraphFrames(
+            customers=customers,
+            staff=staff,
+            products=products,
+            ties=ties.assign(weight=ties["strength"]),
+            product_links=_decayed_product_links(data, as_of, config),
+        )
+    )
+
+
+def _decayed_product_links(data: Dataset, as_of: pd.Timestamp, config: Config) -> pd.DataFrame:
+    events = data.interactions
     linked = events.loc[events["product_id"].notna()]
-    age = (result.as_of - linked["timestamp"]).dt.total_seconds().to_numpy() / DAY_SECONDS
-    weight = decay_weight(age, result.config.half_life_days)
+    age = (as_of - linked["timestamp"]).dt.total_seconds().to_numpy() / DAY_SECONDS
+    weight = decay_weight(age, config.half_life_days)
     frame = pd.DataFrame(
         {
             "customer_id": linked["customer_id"].to_numpy(),
@@ -326,6 +389,7 @@ def _summary(
     config: Config,
     result: Relationships,
     staff: pd.DataFrame,
+    centrality: Centrality,
     timings: dict[str, float],
 ) -> dict[str, Any]:
     customers, ties = result.customers, result.ties
@@ -361,6 +425,7 @@ def _summary(
         "mean_customer_strength": float(customers["strength"].mean()),
         "value_reference": None if np.isnan(result.value_reference) else result.value_reference,
         "global_gap_days": result.global_gap_days,
+        "centrality": centrality.summary(),
         "data_quality": {
             "rejected_rows": int(data_summary["rejected_rows"]),
             "excluded_after_as_of": data.excluded_after_as_of,

@@ -1,4 +1,4 @@
-"""Per staff member (a contact point): portfolio and single-threading from the tie table."""
+"""Per staff member (a contact point): portfolio, single-threading, centrality and exposure."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ import pandas as pd
 
 from graphdyn.config import Config
 
-__all__ = ["staff_table"]
+__all__ = ["EXPOSURE_COLUMNS", "add_exposure", "staff_table"]
+
+#: Columns :func:`add_exposure` adds: centrality before ``sole_strong_tie_customers``, departure
+#: impact after it (the order of staff.csv).
+EXPOSURE_COLUMNS: tuple[str, ...] = (
+    "betweenness",
+    "pagerank",
+    "constraint",
+    "effective_size",
+    "departure_at_risk",
+    "value_at_stake",
+)
 
 
 def staff_table(ties: pd.DataFrame, staff: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -62,3 +73,51 @@ def staff_table(ties: pd.DataFrame, staff: pd.DataFrame, config: Config) -> pd.D
         table = attributes.merge(table, on="staff_id", how="right")
         table = table[["staff_id", *extra, *counts[:1], "portfolio_strength", *counts[1:]]]
     return table
+
+
+def add_exposure(
+    table: pd.DataFrame, centrality: pd.DataFrame, departure: pd.DataFrame
+) -> pd.DataFrame:
+    """Add centrality and departure impact to a staff table, in staff.csv column order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`staff_table`.
+    centrality : pandas.DataFrame
+        Indexed by staff_id: betweenness, pagerank, constraint, effective_size
+        (see :func:`graphdyn.model.centrality.node_centrality`).
+    departure : pandas.DataFrame
+        Indexed by staff_id: departure_at_risk, value_at_stake
+        (see :func:`graphdyn.model.departure.departure_impact`); staff members absent from it
+        (no ties) put nothing at stake.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` with the :data:`EXPOSURE_COLUMNS`.
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"customer_id": ["c1"], "staff_id": ["s1"], "strength": [0.8]})
+    >>> table = staff_table(ties, pd.DataFrame({"staff_id": ["s1", "s2"]}), Config())
+    >>> centrality = pd.DataFrame({"betweenness": [0.0, 0.0], "pagerank": [0.4, 0.2],
+    ...     "constraint": [1.0, float("nan")], "effective_size": [1.0, float("nan")]},
+    ...     index=["s1", "s2"])
+    >>> departure = pd.DataFrame({"departure_at_risk": [1], "value_at_stake": [250.0]},
+    ...                          index=["s1"])
+    >>> out = add_exposure(table, centrality, departure)
+    >>> out[["staff_id", "pagerank", "departure_at_risk", "value_at_stake"]].values.tolist()
+    [['s1', 0.4, 1, 250.0], ['s2', 0.2, 0, 0.0]]
+    """
+    ids = table["staff_id"]
+    measures = centrality.reindex(ids)
+    impact = departure.reindex(ids)
+    out = table.copy()
+    for column in EXPOSURE_COLUMNS[:4]:
+        out[column] = measures[column].to_numpy(dtype=np.float64)
+    out["departure_at_risk"] = impact["departure_at_risk"].fillna(0).to_numpy().astype(np.int64)
+    out["value_at_stake"] = impact["value_at_stake"].fillna(0.0).to_numpy(dtype=np.float64)
+    before = list(table.columns[: table.columns.get_loc("sole_strong_tie_customers")])
+    order = [*before, *EXPOSURE_COLUMNS[:4], "sole_strong_tie_customers", *EXPOSURE_COLUMNS[4:]]
+    return out[order]

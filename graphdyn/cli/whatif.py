@@ -1,0 +1,126 @@
+"""``graphdyn whatif``: what happens to customers if some staff members leave."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from graphdyn.cli.audit import run_audit
+from graphdyn.cli.console import stdout
+from graphdyn.cli.options import as_of_option, model_options
+from graphdyn.config import Config
+from graphdyn.model.departure import WhatIf
+
+__all__ = ["print_whatif", "whatif"]
+
+
+@click.command("whatif")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option(
+    "--remove-staff",
+    "remove_staff",
+    required=True,
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Staff ids whose interactions are removed, comma-separated; repeatable.",
+)
+@as_of_option
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every affected customer, not only those at stake.",
+)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every affected customer, before and after, to this CSV file.",
+)
+@model_options
+def whatif(
+    data: Path,
+    remove_staff: tuple[str, ...],
+    as_of: str | None,
+    show_all: bool,
+    csv_file: Path | None,
+    config: Config,
+) -> None:
+    """Re-audit DATA as if some staff members had left.
+
+    Removes their interactions, re-audits the customers they had a tie with (against the full
+    audit's medians, so nobody else moves) and lists who becomes at risk or dormant, or loses
+    every strong tie, with the value at stake: the customers' decayed order value.
+    """
+    ids = [part.strip() for item in remove_staff for part in item.split(",")]
+    result = run_audit(data, as_of, config)
+    change = result.whatif(ids)
+    names = _names(result.customers)
+    print_whatif(change, names, show_all=show_all)
+    if csv_file is not None:
+        change.customers.to_csv(csv_file, index=False, float_format="%.10g", lineterminator="\n")
+        stdout.print(f"Written: {csv_file}", highlight=False)
+
+
+def print_whatif(change: WhatIf, names: Mapping[str, str], *, show_all: bool = False) -> None:
+    """Print the affected customers (those at stake, or all) and a total line."""
+    summary = change.summary
+    shown = change.customers if show_all else change.at_stake
+    which = "Affected customers" if show_all else "Customers at stake"
+    table = Table(
+        title=f"{which} without {', '.join(change.removed_staff)}, as of "
+        f"{change.as_of.date().isoformat()}",
+        title_justify="left",
+        caption="before→after; value: decayed order value",
+        caption_justify="left",
+    )
+    for column, justify, wrap in (
+        ("customer", "left", True),
+        ("leaving", "left", True),
+        ("strength", "right", False),
+        ("status", "left", False),
+        ("strong ties", "right", False),
+        ("lost all strong", "left", True),
+        ("value", "right", False),
+    ):
+        table.add_column(column, justify=justify, no_wrap=not wrap)  # type: ignore[arg-type]
+    for row in shown.to_dict("records"):
+        customer = str(row["customer_id"])
+        name = names.get(customer)
+        table.add_row(
+            customer if name is None else f"{customer} {name}",
+            str(row["removed_contacts"]),
+            f"{row['strength_before']:.3f}→{row['strength_after']:.3f}",
+            f"{row['status_before']}→{row['status_after']}",
+            f"{row['strong_ties_before']}→{row['strong_ties_after']}",
+            "yes" if row["loses_all_strong_ties"] else "no",
+            f"{row['value_raw']:,.0f}",
+        )
+    table.add_section()
+    table.add_row(
+        f"total {summary['affected_customers']:,}",
+        "",
+        "",
+        f"{summary['becomes_at_risk']:,} at risk",
+        "",
+        f"{summary['loses_all_strong_ties']:,}",
+        f"{summary['value_at_stake']:,.0f}",
+    )
+    stdout.print(table)
+    stdout.print(
+        f"{summary['affected_customers']:,} customers affected: {summary['becomes_at_risk']:,} "
+        f"become at risk or dormant, {summary['loses_all_strong_ties']:,} lose every strong tie; "
+        f"{summary['at_stake']:,} at stake, value at stake {summary['value_at_stake']:,.2f}.",
+        highlight=False,
+    )
+
+
+def _names(customers: pd.DataFrame) -> dict[str, str]:
+    if "name" not in customers.columns:
+        return {}
+    named = customers.loc[customers["name"].notna(), ["customer_id", "name"]]
+    return dict(zip(named["customer_id"].astype(str), named["name"].astype(str), strict=True))
