@@ -39,6 +39,7 @@ def write_audit_folder(result: Audit, folder: Path, *, force: bool = False) -> P
         raise UsageError(f"{folder} already exists; use --force to replace it")
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; an audit folder is meant to be shared
     try:
         for name in AUDIT_TABLES:
             _write_csv(getattr(result, name), staging / f"{name}.csv")
