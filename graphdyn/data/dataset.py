@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from graphdyn.data.files import RawTable, find_table_file, load_raw_table
 from graphdyn.data.validate import (
     PROBLEM_COLUMNS,
     ParsedTable,
+    arrow_table,
     empty_table,
     parse_table,
     problems_to_error,
@@ -95,7 +96,7 @@ class Dataset:
         frames = {"interactions": interactions, "customers": customers, "staff": staff}
         frames["products"] = products
         raws = {
-            name: RawTable(name, frame.reset_index(drop=True), np.arange(2, len(frame) + 2))
+            name: RawTable(name, arrow_table(frame), np.arange(2, len(frame) + 2))
             for name, frame in frames.items()
             if frame is not None
         }
@@ -182,8 +183,8 @@ def read_data(
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "interactions.csv").write_text(
-    ...     "interaction_id,timestamp,customer_id,channel,sentiment\\n"
-    ...     "i1,2024-05-01,c1,phone,1.5\\n")
+    ...     "interaction_id,timestamp,customer_id,channel,sentiment\n"
+    ...     "i1,2024-05-01,c1,phone,1.5\n")
     >>> read_data(folder)
     Traceback (most recent call last):
     ...
@@ -211,7 +212,8 @@ def read_data(
                     ]
                 )
             continue
-        raws[table.name] = load_raw_table(file)
+        categorical = [c.name for c in table.columns if c.kind in ("channel", "direction")]
+        raws[table.name] = load_raw_table(file, categorical)
     return _build(raws, config or Config(), on_error, str(folder))
 
 
@@ -237,15 +239,17 @@ def to_timestamp(value: object) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
-def _build(raws: Mapping[str, RawTable], config: Config, on_error: OnError, source: str) -> Dataset:
+def _build(
+    raws: MutableMapping[str, RawTable], config: Config, on_error: OnError, source: str
+) -> Dataset:
+    """Parse every raw table; each is dropped from ``raws`` once parsed, to free its memory."""
     parsed: dict[str, ParsedTable] = {}
-    for name, raw in raws.items():
-        parsed[name] = parse_table(raw, TABLES[name], config.channels)
+    events_file = raws["interactions"].file
+    for name in list(raws):
+        parsed[name] = parse_table(raws.pop(name), TABLES[name], config.channels)
     events = parsed["interactions"]
     if len(events.frame) == 0:
-        raise DataError(
-            [DataProblem(raws["interactions"].file, None, None, "no interactions (header only)")]
-        )
+        raise DataError([DataProblem(events_file, None, None, "no interactions (header only)")])
     attribute_problems = [p.problems for n, p in parsed.items() if n != "interactions"]
     fatal = [p for p in attribute_problems if len(p)]
     if on_error == "raise" and len(events.problems):

@@ -1,19 +1,22 @@
 """Finding and loading the raw tables of a data folder (CSV or Parquet), with exact line numbers.
 
-Values come out as text (CSV) or as stored (Parquet); parsing and checking them against the data
-contract is :mod:`graphdyn.data.validate`'s job. Problems of a whole file (missing, empty, not
-UTF-8, wrong delimiter, ragged rows) are reported here.
+Values come out as text (CSV) or as stored (Parquet), in Arrow; parsing and checking them against
+the data contract is :mod:`graphdyn.data.validate`'s job. Problems of a whole file (missing,
+empty, not UTF-8, wrong delimiter, ragged rows) are reported here.
+
+Columns named in ``dictionary_columns`` (a few distinct values in many rows: channel, direction)
+are read dictionary-encoded, so that checking them looks at each distinct value once.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -26,6 +29,9 @@ __all__ = ["RawTable", "find_table_file", "load_raw_table"]
 
 _SUFFIXES = (".csv", ".parquet")
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+_BLANK_SCAN_BYTES = 1 << 20
+
+ValueTest = Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray]
 
 
 @dataclass(frozen=True)
@@ -36,15 +42,15 @@ class RawTable:
     ----------
     file : str
         The file name used in messages (``interactions.csv``).
-    frame : pandas.DataFrame
-        The rows; CSV columns are text with blanks as ``""``.
+    table : pyarrow.Table
+        The rows; CSV columns are text with blanks as ``""`` (or dictionary-encoded text).
     lines : numpy.ndarray
         The 1-based line of each row in the file (header = line 1). For Parquet, the line the
         row would have in the equivalent CSV: its row number + 1.
     """
 
     file: str
-    frame: pd.DataFrame
+    table: pa.Table
     lines: np.ndarray
 
 
@@ -55,6 +61,15 @@ def find_table_file(folder: Path, table: Table) -> Path | None:
     ------
     DataError
         If both a CSV and a Parquet file exist (which one is meant is not guessed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from graphdyn.data.contract import INTERACTIONS
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "interactions.parquet").write_bytes(b"")
+    >>> find_table_file(folder, INTERACTIONS).name
+    'interactions.parquet'
     """
     found = [folder / f"{table.name}{suffix}" for suffix in _SUFFIXES]
     present = [p for p in found if p.is_file()]
@@ -72,13 +87,15 @@ def find_table_file(folder: Path, table: Table) -> Path | None:
     return present[0] if present else None
 
 
-def load_raw_table(path: Path) -> RawTable:
-    """Load a CSV or Parquet file without interpreting its values.
+def load_raw_table(path: Path, dictionary_columns: Collection[str] = ()) -> RawTable:
+    r"""Load a CSV or Parquet file without interpreting its values.
 
     Parameters
     ----------
     path : Path
         A ``.csv`` or ``.parquet`` file.
+    dictionary_columns : collection of str
+        Text columns to read dictionary-encoded (those absent from the file are ignored).
 
     Returns
     -------
@@ -89,35 +106,50 @@ def load_raw_table(path: Path) -> RawTable:
     DataError
         Empty file, not UTF-8, wrong delimiter, rows with the wrong number of fields, duplicate
         headers or an unreadable Parquet file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "staff.csv"
+    >>> _ = path.write_text("staff_id,name\ns1,Ann\n\ns2,Bob\n")
+    >>> raw = load_raw_table(path)
+    >>> raw.table.column("name").to_pylist(), raw.lines.tolist()
+    (['Ann', 'Bob'], [2, 4])
     """
     if path.suffix == ".parquet":
-        return _load_parquet(path)
-    return _load_csv(path)
+        return _load_parquet(path, dictionary_columns)
+    return _load_csv(path, dictionary_columns)
 
 
 def _fail(file: str, line: int | None, problem: str, value: str | None = None) -> DataError:
     return DataError([DataProblem(file, line, None, problem, value)])
 
 
-def _load_parquet(path: Path) -> RawTable:
+def _load_parquet(path: Path, dictionary_columns: Collection[str]) -> RawTable:
     try:
-        arrow = pq.read_table(path)
+        schema = pq.read_schema(path)
+        encode = [
+            name
+            for name in dictionary_columns
+            if name in schema.names and pa.types.is_string(schema.field(name).type)
+        ]
+        arrow = pq.read_table(path, read_dictionary=encode or None)
     except (pa.ArrowException, OSError) as exc:
         raise _fail(path.name, None, f"not a readable Parquet file: {exc}") from None
     if arrow.num_columns == 0:
         raise _fail(path.name, None, "empty file (no columns)")
-    frame = arrow.to_pandas()
-    return RawTable(path.name, frame, np.arange(2, len(frame) + 2, dtype=np.int64))
+    return RawTable(path.name, arrow, np.arange(2, arrow.num_rows + 2, dtype=np.int64))
 
 
-def _load_csv(path: Path) -> RawTable:
+def _load_csv(path: Path, dictionary_columns: Collection[str]) -> RawTable:
     name = path.name
-    data = path.read_bytes()
-    if not data.strip():
+    with path.open("rb") as stream:
+        first_line = stream.readline()
+    if not first_line.strip() and _only_whitespace(path):
         raise _fail(name, None, "empty file (no header, no rows)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if first_line.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(name, 1, "not UTF-8: the file is UTF-16 encoded; save it as UTF-8")
-    header_bytes = data.split(b"\n", 1)[0]
+    header_bytes = first_line[:-1] if first_line.endswith(b"\n") else first_line
     header_text = _decode_line(name, header_bytes, 1).lstrip("\ufeff").rstrip("\r")
     header = next(csv.reader([header_text]))
     _check_header(name, header, header_text)
@@ -128,9 +160,11 @@ def _load_csv(path: Path) -> RawTable:
         invalid.append(row.actual_columns)
         return "skip"
 
+    text = pa.string()
+    encoded = pa.dictionary(pa.int32(), pa.string())
     try:
         arrow = pacsv.read_csv(
-            io.BytesIO(data),
+            path,
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=header),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True,
@@ -138,28 +172,66 @@ def _load_csv(path: Path) -> RawTable:
                 invalid_row_handler=on_invalid_row,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                column_types={c: encoded if c in dictionary_columns else text for c in header},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-            raise _encoding_error(name, data) from None
+            raise _encoding_error(name, path.read_bytes()) from None
         raise _fail(name, None, f"not a readable CSV file: {exc}") from None
     if invalid:
-        raise DataError(_ragged_rows(name, data, len(header)))
-    lines = _record_lines(data, arrow) if _has_newlines(arrow) else None
-    frame = arrow.to_pandas()
-    if lines is None:
-        lines = np.arange(2, len(frame) + 2, dtype=np.int64)
-    blank = np.ones(len(frame), dtype=bool)
-    for column in frame.columns:
-        blank &= (frame[column] == "").to_numpy()
+        raise DataError(_ragged_rows(name, path.read_bytes(), len(header)))
+    if any(_any_value(column, lambda values: pc.match_substring(values, "\n")) for column in arrow):
+        lines = _record_lines(path.read_bytes(), arrow)
+    else:
+        lines = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
+    blank = _blank_rows(arrow)
     if blank.any():
-        frame = frame.loc[~blank].reset_index(drop=True)
+        arrow = arrow.filter(pa.array(~blank))
         lines = lines[~blank]
-    return RawTable(name, frame, lines)
+    return RawTable(name, arrow, lines)
+
+
+def _only_whitespace(path: Path) -> bool:
+    with path.open("rb") as stream:
+        while chunk := stream.read(_BLANK_SCAN_BYTES):
+            if chunk.strip():
+                return False
+    return True
+
+
+def _dictionary_mask(column: pa.ChunkedArray, test: ValueTest) -> np.ndarray:
+    """Evaluate ``test`` on each chunk's dictionary, then spread it over the rows (null: False)."""
+    parts = []
+    for chunk in column.chunks:
+        # One extra False entry at the end stands for the null indices.
+        entries = np.append(np.asarray(test(chunk.dictionary).fill_null(False), dtype=bool), False)
+        parts.append(entries[chunk.indices.fill_null(len(chunk.dictionary)).to_numpy()])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _any_value(column: pa.ChunkedArray, test: ValueTest) -> bool:
+    values = (
+        pa.chunked_array([chunk.dictionary for chunk in column.chunks], column.type.value_type)
+        if pa.types.is_dictionary(column.type)
+        else column
+    )
+    return bool(pc.any(test(values)).as_py())
+
+
+def _blank_rows(arrow: pa.Table) -> np.ndarray:
+    """Rows whose every field is empty: the blank lines of the file."""
+    blank = np.ones(arrow.num_rows, dtype=bool)
+    for column in arrow.columns:
+        if pa.types.is_dictionary(column.type):
+            blank &= _dictionary_mask(column, lambda values: pc.equal(values, ""))
+        else:
+            blank &= np.asarray(pc.equal(column, "").fill_null(False), dtype=bool)
+        if not blank.any():
+            break
+    return blank
 
 
 def _decode_line(file: str, raw: bytes, line: int) -> str:
@@ -219,12 +291,6 @@ def _ragged_rows(file: str, data: bytes, expected: int) -> list[DataProblem]:
                 )
             )
     return problems
-
-
-def _has_newlines(arrow: pa.Table) -> bool:
-    return any(
-        pc.any(pc.match_substring(arrow.column(i), "\n")).as_py() for i in range(arrow.num_columns)
-    )
 
 
 def _record_lines(data: bytes, arrow: pa.Table) -> np.ndarray:
