@@ -22,7 +22,7 @@ with s. :func:`what_if` does it for one set of staff members; both give the same
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,15 +31,19 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
-from graphdyn.model.relationships import relationships
+from graphdyn.model.relationships import PopulationMedians, population_medians, relationships
 
 if TYPE_CHECKING:
     from graphdyn.audit import Audit
 
-__all__ = ["AT_RISK_STATUSES", "WhatIf", "departure_impact", "what_if"]
+__all__ = ["AT_RISK_STATUSES", "BATCH_ROWS", "WhatIf", "departure_impact", "what_if"]
 
 #: Statuses that count as at risk for departure impact.
 AT_RISK_STATUSES: tuple[str, ...] = ("at_risk", "dormant")
+
+#: How many interaction copies :func:`departure_impact` re-audits at once (about 200 bytes each
+#: at the peak): its memory stays bounded whatever the size of the data.
+BATCH_ROWS = 2_000_000
 
 #: The interaction columns the relationship model reads, besides customer_id and staff_id.
 _EVENT_COLUMNS = ["timestamp", "channel", "direction", "sentiment", "value"]
@@ -51,6 +55,8 @@ def departure_impact(
     ties: pd.DataFrame,
     as_of: pd.Timestamp,
     config: Config,
+    *,
+    batch_rows: int = BATCH_ROWS,
 ) -> pd.DataFrame:
     """Departure impact of every staff member: who would become at risk, and the value at stake.
 
@@ -65,6 +71,9 @@ def departure_impact(
         The audit date.
     config : Config
         Model parameters (the strong threshold among them).
+    batch_rows : int
+        Re-audit the customers in batches of about this many interaction copies (each
+        interaction of a customer is copied once per tie of that customer).
 
     Returns
     -------
@@ -96,10 +105,15 @@ def departure_impact(
     >>> impact["departure_at_risk"].to_dict()
     {'s1': 1, 's2': 0}
     """
+    settings = config.replace(snapshots=1)
+    medians = population_medians(interactions, as_of, settings)
     cases = _tie_cases(customers, ties, config)
-    rows, groups = _without_each_tie(interactions, cases)
-    after = _reaudit(interactions, rows, groups, as_of, config)
-    impact = _compare(cases, after.reindex(pd.RangeIndex(len(cases))))
+    impacts = [_compare(cases.iloc[:0], _NOTHING)]
+    for batch, events in _batches(interactions, cases, batch_rows):
+        rows, groups = _without_each_tie(events, batch)
+        after = _reaudit(events, rows, groups, as_of, settings, medians)
+        impacts.append(_compare(batch, after.reindex(pd.RangeIndex(len(batch)))))
+    impact = pd.concat(impacts, ignore_index=True)
     grouped = impact.groupby(cases["staff_id"].to_numpy(), sort=True)
     table = pd.DataFrame(
         {
@@ -196,12 +210,14 @@ def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
     )
     keep = interactions["customer_id"].isin(affected) & ~interactions["staff_id"].isin(removed)
     rows = np.flatnonzero(keep.to_numpy())
+    settings = result.config.replace(snapshots=1)
     after = _reaudit(
         interactions,
         rows,
         interactions["customer_id"].to_numpy()[rows],
         result.as_of,
-        result.config,
+        settings,
+        population_medians(interactions, result.as_of, settings),
     )
     impact = _compare(cases, after.reindex(affected))
     contacts = removed_ties.groupby("customer_id")["staff_id"].agg(lambda s: ", ".join(sorted(s)))
@@ -260,6 +276,33 @@ def _tie_cases(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> p
     return cases
 
 
+def _batches(
+    interactions: pd.DataFrame, cases: pd.DataFrame, batch_rows: int
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Split ``cases`` (ties, sorted by customer) into batches of whole customers.
+
+    Yields each batch's cases (index from 0) and its customers' interactions, in their original
+    order. A batch takes customers while their interactions times their ties stay within
+    ``batch_rows``; a customer larger than that is a batch of its own.
+    """
+    ids = cases["customer_id"].to_numpy()
+    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
+    bounds = np.append(first, len(ids))
+    customer = pd.Index(ids[first]).get_indexer(interactions["customer_id"])
+    size = np.bincount(customer[customer >= 0], minlength=len(first)) * np.diff(bounds)
+    batch = (np.cumsum(size) - size) // max(batch_rows, 1)
+    order = np.argsort(customer, kind="stable")
+    sorted_customer = customer[order]
+    columns = ["customer_id", "staff_id", *_EVENT_COLUMNS]
+    starts = np.flatnonzero(np.r_[True, batch[1:] != batch[:-1]]) if len(batch) else batch
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(first)], strict=True):
+        lo, hi = np.searchsorted(sorted_customer, [start, stop])
+        yield (
+            cases.iloc[bounds[start] : bounds[stop]].reset_index(drop=True),
+            interactions[columns].take(np.sort(order[lo:hi])),
+        )
+
+
 def _without_each_tie(
     interactions: pd.DataFrame, cases: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -292,23 +335,30 @@ def _with_before(cases: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The re-audit of nobody.
+_NOTHING = pd.DataFrame(
+    {"strength": pd.Series(dtype=np.float64), "status": pd.Series(dtype=object)}
+)
+
+
 def _reaudit(
     interactions: pd.DataFrame,
     rows: np.ndarray,
     groups: np.ndarray,
     as_of: pd.Timestamp,
     config: Config,
+    medians: PopulationMedians,
 ) -> pd.DataFrame:
-    """Strength and status of each group of ``interactions`` rows, against all of their medians.
+    """Strength and status of each group of ``interactions`` rows, against the given medians.
 
     Returns a frame indexed by group; groups without rows are absent.
     """
     if len(rows) == 0:
-        return pd.DataFrame({"strength": [], "status": []})
+        return _NOTHING
     # The customer level does not depend on whom each interaction was with; without staff ids
     # the tie level, which nothing here reads, is empty.
     subset = interactions[_EVENT_COLUMNS].take(rows).assign(customer_id=groups, staff_id=None)
-    redone = relationships(subset, as_of, config.replace(snapshots=1), reference=interactions)
+    redone = relationships(subset, as_of, config, medians=medians)
     return redone.customers.set_index("customer_id")[["strength", "status"]]
 
 

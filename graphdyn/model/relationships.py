@@ -30,7 +30,13 @@ from graphdyn.model.tie_strength import (
     value_reference,
 )
 
-__all__ = ["Relationships", "relationships", "snapshot_dates"]
+__all__ = [
+    "PopulationMedians",
+    "Relationships",
+    "population_medians",
+    "relationships",
+    "snapshot_dates",
+]
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,94 @@ def snapshot_dates(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
     return [as_of - pd.DateOffset(months=k) for k in range(count)]
 
 
+@dataclass(frozen=True)
+class PopulationMedians:
+    """The population figures customers and ties are scored against.
+
+    Parameters
+    ----------
+    offsets : numpy.ndarray
+        The evaluation times, in days before the as-of date: the as-of date, the trend date,
+        then the monthly snapshots after the as-of date.
+    value_reference : numpy.ndarray
+        V_ref at each evaluation time (NaN where no customer has a value).
+    tie_gap, customer_gap : float
+        The global median gaps the ties' and customers' typical gaps are shrunk toward.
+    """
+
+    offsets: np.ndarray
+    value_reference: np.ndarray
+    tie_gap: float
+    customer_gap: float
+
+
+def population_medians(
+    interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config
+) -> PopulationMedians:
+    """Compute V_ref at each evaluation time and the global typical gaps of some interactions.
+
+    :func:`relationships` computes these from its own interactions unless it is given them: a
+    what-if re-audits some customers with some interactions removed against the full audit's
+    medians, so that re-auditing a subset does not move them.
+
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        Typed interactions with ``timestamp <= as_of``.
+    as_of : pandas.Timestamp
+        The audit date T (UTC).
+    config : Config
+        Model parameters; :func:`relationships` must be given the same evaluation times
+        (``trend_window_days`` and ``snapshots``).
+
+    Returns
+    -------
+    PopulationMedians
+
+    Examples
+    --------
+    >>> from graphdyn.data.dataset import Dataset
+    >>> data = Dataset.from_frames(pd.DataFrame({
+    ...     "interaction_id": ["i1", "i2", "i3"],
+    ...     "timestamp": ["2024-01-01", "2024-01-11", "2024-01-31"],
+    ...     "customer_id": ["c1", "c1", "c1"], "staff_id": ["s1", "s1", "s1"],
+    ...     "channel": ["phone", "phone", "order"], "value": [None, None, 100.0]}))
+    >>> as_of, config = pd.Timestamp("2024-01-31", tz="UTC"), Config(snapshots=1)
+    >>> medians = population_medians(data.interactions, as_of, config)
+    >>> medians.offsets.tolist(), medians.value_reference.tolist()
+    ([0.0, 90.0], [100.0, nan])
+    >>> full = relationships(data.interactions, as_of, config)
+    >>> full.global_gap_days == {"ties": medians.tie_gap, "customers": medians.customer_gap}
+    True
+    """
+    offsets = _offsets(as_of, config)
+    events = prepare_events(interactions, as_of, config)
+    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
+    sums = group_sums(events, customer_codes, len(customer_ids), offsets, config.half_life_days)
+    staffed, _, pair_keys, tie_codes = _tie_codes(interactions, customer_codes)
+    return PopulationMedians(
+        offsets=offsets,
+        value_reference=value_reference(sums),
+        tie_gap=typical_gaps(tie_codes, events.day[staffed], len(pair_keys), config).global_gap,
+        customer_gap=typical_gaps(customer_codes, events.day, len(customer_ids), config).global_gap,
+    )
+
+
+def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
+    """Return the evaluation times in days before T: T, the trend date, the snapshots."""
+    snapshots = snapshot_dates(as_of, config.snapshots)
+    return np.array(
+        [0.0, config.trend_window_days]
+        + [(as_of - d) / pd.Timedelta(days=1) for d in snapshots[1:]]
+    )
+
+
 def relationships(
     interactions: pd.DataFrame,
     as_of: pd.Timestamp,
     config: Config,
     *,
-    reference: pd.DataFrame | None = None,
+    medians: PopulationMedians | None = None,
 ) -> Relationships:
     """Compute ties, customers and channels as of a date.
 
@@ -91,29 +179,30 @@ def relationships(
         The audit date T (UTC).
     config : Config
         Model parameters.
-    reference : pandas.DataFrame, optional
-        Interactions whose customers and ties define the population medians the model scores
-        against: V_ref and the global typical gaps. Default: ``interactions`` themselves. A
-        what-if re-audits some customers with some interactions removed against the full
-        audit's medians, so that re-auditing a subset does not move them.
+    medians : PopulationMedians, optional
+        V_ref and the global gaps to score against (see :func:`population_medians`); by
+        default those of ``interactions`` themselves.
 
     Returns
     -------
     Relationships
+
+    Raises
+    ------
+    ValueError
+        If ``medians`` were computed for other evaluation times.
     """
     events = prepare_events(interactions, as_of, config)
     snapshots = snapshot_dates(as_of, config.snapshots)
     # Column 0: T; column 1: T - trend window; then the monthly snapshots after T itself.
-    offsets = np.array(
-        [0.0, config.trend_window_days]
-        + [(as_of - d) / pd.Timedelta(days=1) for d in snapshots[1:]]
-    )
+    offsets = _offsets(as_of, config)
+    if medians is not None and not np.array_equal(medians.offsets, offsets):
+        raise ValueError("the medians were computed for other evaluation times")
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
     customer_sums = group_sums(
         events, customer_codes, len(customer_ids), offsets, config.half_life_days
     )
-    medians = None if reference is None else _medians(reference, as_of, offsets, config)
-    value_ref = value_reference(customer_sums) if medians is None else medians.value_ref
+    value_ref = value_reference(customer_sums) if medians is None else medians.value_reference
     customer_parts = components(customer_sums, config, value_ref)
 
     staffed, staff_ids, pair_keys, tie_codes = _tie_codes(interactions, customer_codes)
@@ -178,30 +267,6 @@ def _tie_codes(
     pair = customer_codes[staffed].astype(np.int64) * max(len(staff_ids), 1) + staff_codes
     pair_keys, tie_codes = np.unique(pair, return_inverse=True)
     return staffed, staff_ids, pair_keys, tie_codes
-
-
-@dataclass(frozen=True)
-class _Medians:
-    """Population medians: V_ref per evaluation time and the global gaps of both levels."""
-
-    value_ref: np.ndarray
-    tie_gap: float
-    customer_gap: float
-
-
-def _medians(
-    reference: pd.DataFrame, as_of: pd.Timestamp, offsets: np.ndarray, config: Config
-) -> _Medians:
-    events = prepare_events(reference, as_of, config)
-    customer_codes, customer_ids = pd.factorize(reference["customer_id"], sort=True)
-    sums = group_sums(events, customer_codes, len(customer_ids), offsets, config.half_life_days)
-    staffed, _, pair_keys, tie_codes = _tie_codes(reference, customer_codes)
-    tie_days = events.day[staffed]
-    return _Medians(
-        value_ref=value_reference(sums),
-        tie_gap=typical_gaps(tie_codes, tie_days, len(pair_keys), config).global_gap,
-        customer_gap=typical_gaps(customer_codes, events.day, len(customer_ids), config).global_gap,
-    )
 
 
 def _shrunk_toward(rhythm: RhythmStats, prior_gap: float, config: Config) -> RhythmStats:

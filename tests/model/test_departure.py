@@ -23,9 +23,9 @@ from graphdyn.cli.main import cli
 from graphdyn.cli.whatif import whatif
 from graphdyn.data.dataset import Dataset, read_data
 from graphdyn.data.generate import generate
-from graphdyn.model import departure, staff
+from graphdyn.model import departure, relationships, staff
 from graphdyn.model.departure import departure_impact, what_if
-from graphdyn.model.relationships import relationships
+from graphdyn.model.relationships import population_medians
 from graphdyn.views.report import render_report
 
 AS_OF = "2024-06-30"
@@ -68,7 +68,7 @@ def hand_made_events() -> pd.DataFrame:
     return events
 
 
-@pytest.mark.parametrize("module", [departure, staff])
+@pytest.mark.parametrize("module", [departure, relationships, staff])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0
@@ -180,19 +180,43 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Audit:
 
 
 def test_re_auditing_a_subset_against_the_full_medians_changes_nothing(generated: Audit) -> None:
-    interactions = generated.data.interactions
+    interactions, as_of, config = generated.data.interactions, generated.as_of, generated.config
     chosen = sorted(generated.customers["customer_id"])[::5]
     subset = interactions.loc[interactions["customer_id"].isin(chosen)]
-    full = relationships(interactions, generated.as_of, generated.config)
-    redone = relationships(subset, generated.as_of, generated.config, reference=interactions)
+    full = relationships.relationships(interactions, as_of, config)
+    medians = population_medians(interactions, as_of, config)
+    assert medians.value_reference[0] == full.value_reference
+    assert {"ties": medians.tie_gap, "customers": medians.customer_gap} == full.global_gap_days
+    redone = relationships.relationships(subset, as_of, config, medians=medians)
     expected = full.customers.loc[full.customers["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(redone.customers, expected.reset_index(drop=True))
     expected_ties = full.ties.loc[full.ties["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(redone.ties, expected_ties.reset_index(drop=True))
-    # Without the reference the subset's own medians move, and the scores with them.
-    alone = relationships(subset, generated.as_of, generated.config)
+    # Without the full medians the subset's own move, and the scores with them.
+    alone = relationships.relationships(subset, as_of, config)
     assert alone.value_reference != full.value_reference
     assert not np.allclose(alone.customers["strength"], redone.customers["strength"])
+
+
+def test_medians_must_be_for_the_same_evaluation_times(generated: Audit) -> None:
+    interactions, as_of = generated.data.interactions, generated.as_of
+    medians = population_medians(interactions, as_of, Config(snapshots=1))
+    with pytest.raises(ValueError, match="other evaluation times"):
+        relationships.relationships(interactions, as_of, Config(), medians=medians)
+
+
+def test_batches_give_the_same_impact_as_one_pass(generated: Audit) -> None:
+    arguments = (
+        generated.data.interactions,
+        generated.customers,
+        generated.ties,
+        generated.as_of,
+        generated.config,
+    )
+    whole = departure_impact(*arguments)
+    # 2,000 copies per batch: about one customer at a time here.
+    pd.testing.assert_frame_equal(departure_impact(*arguments, batch_rows=2_000), whole)
+    pd.testing.assert_frame_equal(departure_impact(*arguments, batch_rows=1), whole)
 
 
 def test_one_pass_for_all_staff_equals_one_what_if_per_person(generated: Audit) -> None:
@@ -304,9 +328,11 @@ def test_whatif_command_lists_customers_at_stake_and_a_total(
         ["whatif", str(data_folder), "--remove-staff", "s1", "--as-of", AS_OF, "--csv", str(out)],
     )
     assert result.exit_code == 0, result.output
+    c1 = audit(hand_made_events(), as_of=AS_OF).whatif("s1").customers.iloc[0]
     lines = result.stdout.splitlines()
     row = next(line for line in lines if line.startswith("│ c1"))
-    assert "0.823→0.089" in row and "active→dormant" in row and "1→0" in row and "500" in row
+    assert f"{c1['strength_before']:.3f}→{c1['strength_after']:.3f}" in row
+    assert "active→dormant" in row and "1→0" in row and "500" in row
     assert not any(line.startswith(("│ c2", "│ c4")) for line in lines)  # not at stake
     assert (
         "3 customers affected: 1 become at risk or dormant, 1 lose every strong tie; "
