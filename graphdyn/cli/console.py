@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,7 +12,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 __all__ = ["progress", "stderr", "stdout"]
 
-stdout = Console(soft_wrap=True)
+# Piped or captured output has no terminal width; rich would assume 80 columns and wrap
+# tables, so such output gets a wide fixed width instead (COLUMNS still wins when set).
+_PIPED_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+
+stdout = Console(soft_wrap=True, width=_PIPED_WIDTH)
 stderr = Console(stderr=True, soft_wrap=True)
 
 

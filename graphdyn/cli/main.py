@@ -14,6 +14,7 @@ from graphdyn.cli.compare import compare
 from graphdyn.cli.console import stderr
 from graphdyn.cli.data import demo, generate, validate
 from graphdyn.cli.view import view
+from graphdyn.cli.whatif import whatif
 from graphdyn.errors import DataError, GraphdynError
 
 __all__ = ["cli", "main"]
@@ -57,7 +58,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for _command in (validate, generate, demo, audit_command, explain, compare, view):
+for _command in (validate, generate, demo, audit_command, explain, compare, view, whatif):
     cli.add_command(_command)
 
 
