@@ -403,6 +403,29 @@ def test_an_audit_above_the_exact_limit_records_k_and_seed() -> None:
     )
 
 
+def test_channels_reach_and_dependence() -> None:
+    # c1: four meetings and one email; c2: one email; c3: ten chats. Meetings carry most of
+    # c1's intensity (richness 1.0 against 0.3), email all of c2's, chat all of c3's.
+    days = pd.date_range("2024-01-01", periods=10, freq="7D").strftime("%Y-%m-%d")
+    events = pd.DataFrame(
+        {
+            "interaction_id": [f"i{n}" for n in range(16)],
+            "timestamp": [*days[:4], days[4], days[4], *days],
+            "customer_id": ["c1"] * 5 + ["c2"] + ["c3"] * 10,
+            "staff_id": "s1",
+            "channel": ["meeting"] * 4 + ["email", "email"] + ["chat"] * 10,
+        }
+    )
+    channels = audit(events).channels.set_index("channel")
+    assert channels.loc[["meeting", "email", "chat"], "customers_reached"].tolist() == [1, 2, 1]
+    assert channels.loc[["meeting", "email", "chat"], "dependent_customers"].tolist() == [1, 1, 1]
+    assert channels.loc[["phone", "order"], "customers_reached"].tolist() == [0, 0]
+    assert channels["share_of_intensity"].sum() == pytest.approx(1.0)
+    assert (
+        channels.loc["chat", "share_of_intensity"] > channels.loc["meeting", "share_of_intensity"]
+    )
+
+
 # --- speed ----------------------------------------------------------------------------------
 
 
