@@ -20,7 +20,6 @@ from click.testing import CliRunner
 from graphdyn import Config, UsageError
 from graphdyn.audit import Audit, audit
 from graphdyn.cli.main import cli
-from graphdyn.cli.whatif import whatif
 from graphdyn.data.dataset import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import departure, relationships, staff
@@ -306,8 +305,7 @@ def test_planted_single_threaded_accounts_are_found(
 
 
 @pytest.fixture
-def command(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setitem(cli.commands, "whatif", whatif)
+def command() -> CliRunner:
     return CliRunner()
 
 
