@@ -1,0 +1,1 @@
+"""graphdyn's benchmark harness: ``benchmarks/run`` (see ``benchmarks/README.md``)."""
