@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 import math
-import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -424,30 +423,3 @@ def test_channels_reach_and_dependence() -> None:
     assert (
         channels.loc["chat", "share_of_intensity"] > channels.loc["meeting", "share_of_intensity"]
     )
-
-
-# --- speed ----------------------------------------------------------------------------------
-
-
-def timed(function: Callable[[], object]) -> float:
-    started = time.process_time()
-    function()
-    return time.process_time() - started
-
-
-@pytest.mark.slow
-def test_exact_betweenness_on_10k_nodes_and_100k_edges_takes_seconds_not_minutes() -> None:
-    small = random_weights(nx.gnm_random_graph(1_000, 10_000, seed=1), 1)
-    ours_small = timed(lambda: weighted_betweenness(small))
-    networkx_small = timed(lambda: nx.betweenness_centrality(small, weight="distance"))
-    large = random_weights(nx.gnm_random_graph(10_000, 100_000, seed=2), 2)
-    ours_large = timed(lambda: weighted_betweenness(large))
-    # Brandes' algorithm costs about n * m: the large graph is 100 times the small one.
-    networkx_large = networkx_small * 100
-    print(
-        f"\nexact weighted betweenness, CPU seconds: 1k nodes/10k edges: ours "
-        f"{ours_small:.2f}, NetworkX {networkx_small:.1f}; 10k/100k: ours {ours_large:.1f}, "
-        f"NetworkX ~{networkx_large:.0f} (extrapolated)"
-    )
-    assert ours_large < 120
-    assert networkx_large / ours_large > 10
