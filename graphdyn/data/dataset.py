@@ -212,8 +212,13 @@ def read_data(
                     ]
                 )
             continue
-        categorical = [c.name for c in table.columns if c.kind in ("channel", "direction")]
-        raws[table.name] = load_raw_table(file, categorical)
+        # Few distinct values in many rows: checked once per distinct value.
+        repetitive = [
+            c.name
+            for c in table.columns
+            if c.kind in ("channel", "direction") or (c.kind == "id" and c.name != table.key)
+        ]
+        raws[table.name] = load_raw_table(file, repetitive)
     return _build(raws, config or Config(), on_error, str(folder))
 
 

@@ -131,7 +131,7 @@ def _load_parquet(path: Path, dictionary_columns: Collection[str]) -> RawTable:
         encode = [
             name
             for name in dictionary_columns
-            if name in schema.names and pa.types.is_string(schema.field(name).type)
+            if name in schema.names and _is_text_type(schema.field(name).type)
         ]
         arrow = pq.read_table(path, read_dictionary=encode or None)
     except (pa.ArrowException, OSError) as exc:
@@ -139,6 +139,10 @@ def _load_parquet(path: Path, dictionary_columns: Collection[str]) -> RawTable:
     if arrow.num_columns == 0:
         raise _fail(path.name, None, "empty file (no columns)")
     return RawTable(path.name, arrow, np.arange(2, arrow.num_rows + 2, dtype=np.int64))
+
+
+def _is_text_type(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _load_csv(path: Path, dictionary_columns: Collection[str]) -> RawTable:

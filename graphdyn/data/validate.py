@@ -230,10 +230,28 @@ def _to_numpy(mask: pa.ChunkedArray) -> np.ndarray:
 
 
 def _trim(values: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
-    """Trimmed text with blanks (missing or only whitespace) as nulls, and the blank mask."""
-    trimmed = pc.utf8_trim_whitespace(_text(values))
+    """Trimmed text with blanks (missing or only whitespace) as nulls, and the blank mask.
+
+    Dictionary-encoded text is trimmed and tested once per distinct value, then decoded.
+    """
+    if pa.types.is_dictionary(values.type) and _is_text_type(values.type.value_type):
+        text = pa.chunked_array(
+            [
+                pa.DictionaryArray.from_arrays(chunk.indices, _blank_to_null(chunk.dictionary))
+                for chunk in values.chunks
+            ],
+            pa.dictionary(values.type.index_type, values.type.value_type),
+        ).cast(values.type.value_type)
+        return text, _to_numpy(pc.is_null(text))
+    trimmed = _blank_to_null(_text(values))
+    return trimmed, _to_numpy(pc.is_null(trimmed))
+
+
+def _blank_to_null(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Trim whitespace; empty results become nulls."""
+    trimmed = pc.utf8_trim_whitespace(text)
     blank = pc.or_kleene(pc.is_null(trimmed), pc.equal(trimmed, ""))
-    return pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed), _to_numpy(blank)
+    return pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
 
 
 def _check_blank(
