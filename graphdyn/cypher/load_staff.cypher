@@ -1,0 +1,6 @@
+// Upsert Staff nodes, one row per id: $rows = [{id: STRING, properties: MAP}].
+// For a row of staff.csv, properties holds every attribute (null removes it) and listed: true;
+// for an id known only from interactions it is empty, leaving earlier attributes alone.
+UNWIND $rows AS row
+MERGE (n:Staff {staff_id: row.id})
+SET n += row.properties
