@@ -1,0 +1,294 @@
+"""Commands that use Neo4j: ``load``, ``query`` and ``neo4j start|stop|status``.
+
+Also the two helpers the ``audit`` command calls for ``--source neo4j`` and ``--write-neo4j``:
+:func:`dataset_from_neo4j` and :func:`write_audit_to_neo4j`. Connection settings come from the
+``GRAPHDYN_NEO4J_*`` environment variables or the ``[neo4j]`` table of ``graphdyn.toml``
+(:func:`~graphdyn.neo4j.settings.load_settings`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import TaskID
+from rich.table import Table
+
+from graphdyn.audit import Audit
+from graphdyn.cli.console import progress, stderr, stdout
+from graphdyn.cli.options import on_error_option
+from graphdyn.config import Config, load_config
+from graphdyn.data import Dataset, read_data
+from graphdyn.data.dataset import OnError
+from graphdyn.neo4j import server
+from graphdyn.neo4j.connection import open_runner
+from graphdyn.neo4j.load import check_property_names, load_dataset
+from graphdyn.neo4j.queries import (
+    Parameter,
+    QueryResult,
+    canned_queries,
+    find_query,
+    parse_parameters,
+    run_query,
+    to_plain,
+)
+from graphdyn.neo4j.readback import read_dataset
+from graphdyn.neo4j.settings import Neo4jSettings, load_settings
+from graphdyn.neo4j.writeback import WriteSummary, write_audit
+
+__all__ = [
+    "COMMANDS",
+    "dataset_from_neo4j",
+    "format_csv",
+    "format_json",
+    "load_command",
+    "neo4j_command",
+    "query_command",
+    "write_audit_to_neo4j",
+]
+
+#: ``graphdyn neo4j fetch|start|stop|status|env``: the local server's own command group.
+neo4j_command = server.cli
+
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A graphdyn.toml: its [neo4j] table (uri, user, password, database) and channels "
+    "(default: ./graphdyn.toml if present; GRAPHDYN_NEO4J_* variables take precedence).",
+)
+
+
+@click.command("load")
+@click.argument("data", type=click.Path(path_type=Path))
+@_config_option
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=5_000,
+    show_default=True,
+    help="Rows per transaction.",
+)
+@on_error_option
+def load_command(data: Path, config_file: Path | None, batch_size: int, on_error: str) -> None:
+    """Validate DATA and load it into Neo4j.
+
+    Nothing is sent if the data is rejected. The load is idempotent and resumable: loading the
+    same data again, or again after an interrupted load, gives the same graph.
+    """
+    settings = load_settings(config_file)
+    config = load_config(config_file)
+    dataset = read_data(data, config=config, on_error=_on_error(on_error))
+    check_property_names(dataset)
+    with open_runner(settings) as runner, _progress_bars() as report:
+        summary = load_dataset(runner, dataset, batch_size=batch_size, on_progress=report)
+    stdout.print(
+        f"Loaded {summary.interactions:,} interactions ({summary.created:,} new, "
+        f"{summary.updated:,} already there), {summary.customers:,} customers, "
+        f"{summary.staff:,} staff and {summary.products:,} products into {settings.uri} "
+        f"(database {settings.database}) in {summary.seconds:.1f} s "
+        f"({summary.interactions_per_second:,.0f} interactions/s)",
+        highlight=False,
+    )
+
+
+@click.command("query")
+@click.argument("name_or_file", required=False)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeatable. Values take the type the query declares; otherwise "
+    "true/false, null, numbers, ISO dates and datetimes, JSON lists and maps are recognised, "
+    "and a JSON string ('\"007\"') forces text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the rows.",
+)
+@click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
+@_config_option
+def query_command(
+    name_or_file: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    write: bool,
+    config_file: Path | None,
+) -> None:
+    """Run a packaged query by NAME, or a Cypher FILE, and print its rows.
+
+    Without NAME_OR_FILE, list the packaged queries and their parameters. Queries run in a
+    read-only transaction unless --write is given.
+    """
+    if name_or_file is None:
+        _print_catalogue()
+        return
+    query = find_query(name_or_file)
+    parameters = parse_parameters(params, query)
+    settings = load_settings(config_file)
+    with open_runner(settings) as runner:
+        result = run_query(runner, query, parameters, write=write)
+    if fmt == "json":
+        click.echo(format_json(result))
+    elif fmt == "csv":
+        click.echo(format_csv(result), nl=False)
+    else:
+        _print_table(result, query.summary)
+
+
+#: The commands to register on the ``graphdyn`` group.
+COMMANDS: tuple[click.Command, ...] = (load_command, query_command, neo4j_command)
+
+
+def dataset_from_neo4j(
+    settings: Neo4jSettings, config: Config, *, on_error: OnError = "raise"
+) -> Dataset:
+    """Read the data set from Neo4j for ``graphdyn audit --source neo4j``, showing progress.
+
+    Parameters
+    ----------
+    settings : Neo4jSettings
+        From :func:`~graphdyn.neo4j.settings.load_settings` (load them before slow work, so a
+        missing password is reported at once).
+    config : Config
+        Supplies the allowed channels.
+    on_error : {"raise", "quarantine"}
+        As for :func:`graphdyn.read_data`.
+
+    Returns
+    -------
+    Dataset
+        Validated, with ``source="neo4j"``.
+
+    Examples
+    --------
+    >>> data = dataset_from_neo4j(load_settings(), Config())  # doctest: +SKIP
+    """
+    with open_runner(settings) as runner, progress() as bar:
+        bar.add_task(f"reading from Neo4j at {settings.uri}", total=None)
+        return read_dataset(runner, config=config, on_error=on_error)
+
+
+def write_audit_to_neo4j(
+    settings: Neo4jSettings, result: Audit, *, batch_size: int = 5_000
+) -> WriteSummary:
+    """Store an audit in Neo4j for ``graphdyn audit ... --write-neo4j``; print one line.
+
+    Parameters
+    ----------
+    settings : Neo4jSettings
+        From :func:`~graphdyn.neo4j.settings.load_settings`.
+    result : Audit
+        The audit to store (replacing the one written before).
+    batch_size : int
+        Rows per transaction.
+
+    Returns
+    -------
+    WriteSummary
+
+    Examples
+    --------
+    >>> write_audit_to_neo4j(load_settings(), audit("data/"))  # doctest: +SKIP
+    """
+    with open_runner(settings) as runner, _progress_bars() as report:
+        summary = write_audit(runner, result, batch_size=batch_size, on_progress=report)
+    stdout.print(
+        f"Audit written to Neo4j at {settings.uri} (database {settings.database}): "
+        f"{summary.ties:,} ties, {summary.customers:,} customers, {summary.staff:,} staff"
+        + (f"; {summary.removed_ties:,} stale ties removed" if summary.removed_ties else ""),
+        highlight=False,
+    )
+    return summary
+
+
+def format_json(result: QueryResult) -> str:
+    """Return the rows as a JSON array of objects (temporal values as ISO-8601 text)."""
+    rows = [{column: to_plain(row[column]) for column in result.columns} for row in result.rows]
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def format_csv(result: QueryResult) -> str:
+    """Return the rows as CSV with a header; lists and maps as JSON text, null as blank."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([_text(to_plain(row[column]), digits=None) for column in result.columns])
+    return buffer.getvalue()
+
+
+def _on_error(value: str) -> OnError:
+    return "quarantine" if value == "quarantine" else "raise"
+
+
+@contextmanager
+def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """Yield an ``on_progress(stage, done, total)`` that drives one bar per stage on stderr."""
+    with progress() as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+def _print_table(result: QueryResult, title: str) -> None:
+    if not result.rows:
+        stderr.print("no rows", highlight=False)
+        return
+    table = Table(title=title or None, title_justify="left")
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_text(to_plain(row[column]), digits=6) for column in result.columns))
+    stdout.print(table)
+    stderr.print(f"{len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}")
+
+
+def _print_catalogue() -> None:
+    table = Table(title="Packaged queries (graphdyn query NAME --param NAME=VALUE)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("what it gives")
+    table.add_column("parameters")
+    for name, query in canned_queries().items():
+        parameters = ", ".join(_signature(p) for p in query.parameters)
+        table.add_row(name, query.summary, parameters)
+    stdout.print(table)
+
+
+def _signature(parameter: Parameter) -> str:
+    """``name`` for a required parameter, ``name=DEFAULT`` otherwise (maps abbreviated)."""
+    if parameter.required:
+        return parameter.name
+    if isinstance(parameter.default, dict):
+        return f"{parameter.name}={{...}}"
+    return f"{parameter.name}={json.dumps(to_plain(parameter.default))}"
+
+
+def _text(value: Any, *, digits: int | None) -> str:
+    """Format one plain value for a table cell (``digits`` significant) or a CSV field."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and digits is not None:
+        return f"{value:.{digits}g}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
