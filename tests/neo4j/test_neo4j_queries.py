@@ -1,0 +1,232 @@
+"""The packaged Cypher queries against a real server, checked against the Python audit; tie
+strength computed in Cypher alone equals the model to 1e-9; queries are read-only by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphdyn.audit import Audit, audit
+from graphdyn.config import Config
+from graphdyn.data import Dataset, read_data
+from graphdyn.data.generate import generate
+from graphdyn.errors import Neo4jQueryError
+from graphdyn.neo4j.connection import Neo4jRunner
+from graphdyn.neo4j.load import load_dataset
+from graphdyn.neo4j.queries import find_query, parse_parameters, parse_query, run_query
+from graphdyn.neo4j.writeback import write_audit
+
+if TYPE_CHECKING:
+    from conftest import Neo4jSettings
+
+_COMPONENTS = ("strength", "intensity", "tenure", "reciprocity", "affect", "value", "p_alive")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    runner: Neo4jRunner
+    data: Dataset
+    result: Audit
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    neo4j_driver: neo4j.Driver,
+    neo4j_settings: Neo4jSettings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Loaded]:
+    """Generated data loaded once for the module, with its audit written back."""
+    folder = tmp_path_factory.mktemp("queries") / "data"
+    generate(folder, customers=250, staff=25, products=30, interactions=15_000, seed=5)
+    runner = Neo4jRunner(neo4j_driver, neo4j_settings.database)
+    _empty(neo4j_driver, neo4j_settings.database)
+    data = read_data(folder)
+    load_dataset(runner, data)
+    result = audit(data)
+    write_audit(runner, result)
+    yield Loaded(runner, data, result)
+    _empty(neo4j_driver, neo4j_settings.database)
+
+
+def _empty(driver: neo4j.Driver, database: str) -> None:
+    """Delete relationships before nodes, in batches the server's memory pool allows."""
+    with driver.session(database=database) as session:
+        session.run(
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+        ).consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+
+
+def _run(loaded: Loaded, name: str, **parameters: Any) -> pd.DataFrame:
+    query = find_query(name)
+    given = [f"{key}={value}" for key, value in parameters.items()]
+    result = run_query(loaded.runner, query, parse_parameters(given, query))
+    return pd.DataFrame(result.rows, columns=result.columns or None)
+
+
+def test_at_risk_customers_are_the_audits(loaded: Loaded) -> None:
+    rows = _run(loaded, "at_risk_customers", limit=100_000)
+    customers = loaded.result.customers
+    at_risk = customers.loc[customers["status"] == "at_risk"]
+    assert len(at_risk) > 0
+    assert sorted(rows["customer_id"]) == sorted(at_risk["customer_id"])
+    assert rows["strength"].is_monotonic_increasing
+    expected = at_risk.set_index("customer_id")
+    assert rows["best_staff_id"].tolist() == [
+        None if pd.isna(s) else s for s in expected.loc[rows["customer_id"], "top_staff_id"]
+    ]
+    assert {value.to_native() for value in rows["as_of"]} == {loaded.result.as_of.date()}
+    assert len(_run(loaded, "at_risk_customers", limit=3)) == min(3, len(at_risk))
+
+
+def test_single_threaded_accounts_name_the_one_strong_tie(loaded: Loaded) -> None:
+    rows = _run(loaded, "single_threaded_accounts", limit=100_000)
+    customers = loaded.result.customers
+    expected = customers.loc[customers["single_threaded"], "customer_id"]
+    assert len(expected) > 0
+    assert sorted(rows["customer_id"]) == sorted(expected)
+    ties = loaded.result.ties
+    strong = ties.loc[ties["strength"] >= loaded.result.config.strong_threshold]
+    sole = dict(zip(strong["customer_id"], strong["staff_id"], strict=True))
+    assert rows["sole_staff_id"].tolist() == [sole[c] for c in rows["customer_id"]]
+
+
+def test_staff_portfolio_lists_the_staff_members_ties(loaded: Loaded) -> None:
+    ties = loaded.result.ties
+    busiest = ties["staff_id"].value_counts().index[0]
+    rows = _run(loaded, "staff_portfolio", staff_id=busiest, limit=100_000)
+    mine = ties.loc[ties["staff_id"] == busiest].set_index("customer_id")
+    assert sorted(rows["customer_id"]) == sorted(mine.index)
+    assert rows["tie_strength"].is_monotonic_decreasing
+    np.testing.assert_array_equal(
+        rows["tie_strength"].to_numpy(), mine.loc[rows["customer_id"], "strength"].to_numpy()
+    )
+    assert rows["tie_status"].tolist() == mine.loc[rows["customer_id"], "status"].tolist()
+
+
+def test_who_knows_whom_counts_the_raw_interactions(loaded: Loaded) -> None:
+    events = loaded.data.interactions
+    staffed = events.loc[events["staff_id"].notna()]
+    customer = staffed["customer_id"].value_counts().index[0]
+    rows = _run(loaded, "who_knows_whom", customer_id=customer, limit=1_000)
+    counts = staffed.loc[staffed["customer_id"] == customer, "staff_id"].value_counts()
+    assert dict(zip(rows["staff_id"], rows["interactions"], strict=True)) == counts.to_dict()
+    ties = loaded.result.ties.set_index(["customer_id", "staff_id"])["strength"]
+    for staff_id, strength in zip(rows["staff_id"], rows["strength"], strict=True):
+        assert strength == ties[(customer, staff_id)]
+    assert all(channels == sorted(channels) for channels in rows["channels"])
+
+
+def test_departure_strands_the_staff_members_sole_strong_tie_customers(loaded: Loaded) -> None:
+    staff = loaded.result.staff
+    assert staff["sole_strong_tie_customers"].sum() > 0
+    for staff_id, sole in zip(staff["staff_id"], staff["sole_strong_tie_customers"], strict=True):
+        rows = _run(loaded, "departure_stranded", staff_id=staff_id, limit=100_000)
+        assert len(rows) == sole, staff_id
+        if len(rows):
+            assert (rows["tie_strength"] >= loaded.result.config.strong_threshold).all()
+            assert (
+                rows["next_best_strength"].fillna(0.0) < loaded.result.config.strong_threshold
+            ).all()
+
+
+def _parameters(result: Audit, config: Config) -> dict[str, Any]:
+    return {
+        "as_of": result.as_of.to_pydatetime(),
+        "half_life": config.half_life_days,
+        "richness": dict(config.channel_richness),
+        "i_ref": config.intensity_reference,
+        "weights": dict(config.weights),
+        "v_ref": result.summary["value_reference"],
+        "tenure_scale": config.tenure_scale_days,
+        "reference_interval": config.reference_interval_days,
+        "gap_prior_weight": config.gap_prior_weight,
+        "min_gap": config.min_gap_days,
+        "lapse_half_life": config.lapse_half_life_days,
+        "customer_id": None,
+    }
+
+
+def _assert_parity(rows: list[dict[str, Any]], ties: pd.DataFrame) -> None:
+    got = pd.DataFrame(rows)
+    expected = ties.sort_values(["customer_id", "staff_id"], ignore_index=True)
+    assert got["customer_id"].tolist() == expected["customer_id"].tolist()
+    assert got["staff_id"].tolist() == expected["staff_id"].tolist()
+    assert got["n_interactions"].tolist() == expected["n_interactions"].tolist()
+    for column in _COMPONENTS:
+        actual = got[column].astype(float).to_numpy()
+        wanted = expected[column].to_numpy(dtype=float)
+        np.testing.assert_array_equal(np.isnan(actual), np.isnan(wanted), err_msg=column)
+        np.testing.assert_allclose(actual, wanted, rtol=0, atol=1e-9, err_msg=column)
+
+
+def test_tie_strength_in_cypher_equals_the_python_model(loaded: Loaded) -> None:
+    query = find_query("tie_strength")
+    config = loaded.result.config
+    rows = run_query(loaded.runner, query, _parameters(loaded.result, config)).rows
+    _assert_parity(rows, loaded.result.ties)
+    # With only the defaults the query derives T, I_ref and V_ref itself (V_ref as a median in
+    # Cypher) and still agrees.
+    defaults = run_query(loaded.runner, query, parse_parameters([], query)).rows
+    _assert_parity(defaults, loaded.result.ties)
+
+
+def test_tie_strength_parity_holds_at_an_earlier_date_with_other_parameters(
+    loaded: Loaded,
+) -> None:
+    config = Config(
+        half_life_days=45.0,
+        weights={"intensity": 0.5, "tenure": 0.2, "reciprocity": 0.1, "affect": 0.1, "value": 0.1},
+        channel_richness={**Config().channel_richness, "email": 0.5},
+        min_gap_days=3.0,
+        lapse_half_life_days=365.0,
+    )
+    as_of = date(2025, 6, 30)
+    earlier = audit(loaded.data, as_of=as_of.isoformat(), config=config)
+    assert earlier.data.excluded_after_as_of > 0
+    parameters = {**_parameters(earlier, config), "as_of": as_of, "i_ref": None, "v_ref": None}
+    rows = run_query(loaded.runner, find_query("tie_strength"), parameters).rows
+    _assert_parity(rows, earlier.ties)
+    one = earlier.ties["customer_id"].iloc[0]
+    only = run_query(
+        loaded.runner, find_query("tie_strength"), {**parameters, "customer_id": one}
+    ).rows
+    _assert_parity(only, earlier.ties.loc[earlier.ties["customer_id"] == one])
+
+
+def test_queries_are_read_only_unless_writing_is_asked_for(loaded: Loaded, tmp_path: Path) -> None:
+    file = tmp_path / "tag.cypher"
+    file.write_text(
+        "// Tag a customer.\nMATCH (c:Customer {customer_id: $id}) SET c.tag = $tag "
+        "RETURN c.tag AS tag\n",
+        encoding="utf-8",
+    )
+    query = find_query(str(file))
+    customer = loaded.result.customers["customer_id"].iloc[0]
+    parameters = {"id": customer, "tag": "vip"}
+    with pytest.raises(Neo4jQueryError, match="use --write to allow writes") as refused:
+        run_query(loaded.runner, query, parameters)
+    assert str(refused.value).startswith(f"{file}: ")
+    assert loaded.runner.read(
+        "MATCH (c:Customer {customer_id: $id}) RETURN c.tag AS tag", {"id": customer}
+    ) == [{"tag": None}]
+    assert run_query(loaded.runner, query, parameters, write=True).rows == [{"tag": "vip"}]
+    loaded.runner.write("MATCH (c:Customer) REMOVE c.tag")
+
+
+def test_server_rejections_are_query_errors_naming_the_file(loaded: Loaded) -> None:
+    broken = parse_query("MATCH (c:Customer)\nRETRN c", name="broken", source="broken.cypher")
+    with pytest.raises(Neo4jQueryError, match=r"^broken.cypher:2:1: Cypher syntax error: "):
+        run_query(loaded.runner, broken)
+    needs = parse_query("RETURN $x AS x", name="needs", source="needs.cypher")
+    with pytest.raises(Neo4jQueryError, match=r"needs.cypher: Expected parameter\(s\): x"):
+        run_query(loaded.runner, needs)
+    assert run_query(loaded.runner, needs, {"x": "O'Brien `x`"}).rows == [{"x": "O'Brien `x`"}]
