@@ -523,7 +523,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--rungs", default=",".join(RUNGS), help=f"comma-separated subset of {', '.join(RUNGS)}"
     )
     parser.add_argument(
-        "--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}"
+        "--only",
+        default=",".join(STEPS),
+        help=f"comma-separated subset of {', '.join(STEPS)} (empty: none, e.g. with --demo)",
     )
     parser.add_argument("--demo", action="store_true", help="also time the demo in a fresh clone")
     parser.add_argument(
@@ -540,13 +542,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat-view", type=int, default=3, help="page loads per view size")
     parser.add_argument("--out", type=Path, default=LATEST, help="where to write the Markdown")
     options = parser.parse_args(argv)
-    for name, values, allowed in (
-        ("--rungs", options.rungs, RUNGS),
-        ("--only", options.only, STEPS),
-    ):
-        unknown = [v for v in values.split(",") if v not in allowed]
+    for name, attribute, allowed in (("--rungs", "rungs", RUNGS), ("--only", "only", STEPS)):
+        chosen = [value for value in getattr(options, attribute).split(",") if value]
+        unknown = [value for value in chosen if value not in allowed]
         if unknown:
             parser.error(f"{name}: unknown {', '.join(unknown)} (choose from {', '.join(allowed)})")
+        setattr(options, attribute, chosen)
     return options
 
 
@@ -554,10 +555,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     load_before = os.getloadavg()[0]
-    only = set(options.only.split(","))
+    only = set(options.only)
+    rungs = [RUNGS[name] for name in options.rungs] if only - {"view"} else []
     rows: list[Row] = []
-    for name in options.rungs.split(","):
-        rows.extend(run_rung(RUNGS[name], only, options))
+    for rung in rungs:
+        rows.extend(run_rung(rung, only, options))
     sections = ["# graphdyn benchmarks", ""]
     if rows:
         sections += ["## Ladder", "", *ladder_table(rows), ""]
@@ -568,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections += ["## Network view", "", *view_lines(options), ""]
     if options.demo:
         sections += ["## Demo on a fresh install", "", *demo_lines(), ""]
-    sections += ["## Setup", "", *machine_lines(started, load_before), *data_lines(options), ""]
+    sections += ["## Setup", "", *machine_lines(started, load_before), *data_lines(rungs), ""]
     text = "\n".join(sections)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(text, encoding="utf-8")
@@ -577,10 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def data_lines(options: argparse.Namespace) -> list[str]:
+def data_lines(rungs: Sequence[Rung]) -> list[str]:
     lines = []
-    for name in options.rungs.split(","):
-        rung = RUNGS[name]
+    for rung in rungs:
         lines.append(
             f"- {rung.name}: {rung.interactions:,} interactions, {rung.customers:,} customers, "
             f"{rung.staff:,} staff, {rung.products:,} products (graphdyn.data.generate, seed 0, "
