@@ -3,6 +3,7 @@ strength computed in Cypher alone equals the model to 1e-9; queries are read-onl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -230,3 +231,22 @@ def test_server_rejections_are_query_errors_naming_the_file(loaded: Loaded) -> N
     with pytest.raises(Neo4jQueryError, match=r"needs.cypher: Expected parameter\(s\): x"):
         run_query(loaded.runner, needs)
     assert run_query(loaded.runner, needs, {"x": "O'Brien `x`"}).rows == [{"x": "O'Brien `x`"}]
+
+
+def test_the_example_query_file_in_the_docs_runs(loaded: Loaded) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "neo4j.md"
+    (example,) = re.findall(r"```cypher\n(// .*?)```", docs.read_text(encoding="utf-8"), re.S)
+    query = parse_query(example, name="example", source="docs/neo4j.md")
+    assert [p.name for p in query.parameters] == ["since", "min_value", "limit"]
+    rows = run_query(
+        loaded.runner, query, parse_parameters(["since=2025-01-01", "min_value=500"], query)
+    ).rows
+    events = loaded.data.interactions
+    expected = events.loc[
+        (events["channel"] == "order")
+        & (events["timestamp"] >= pd.Timestamp("2025-01-01", tz="UTC"))
+        & (events["value"] >= 500)
+    ]
+    assert len(rows) == min(50, len(expected)) > 0
+    values = [row["value"] for row in rows]
+    assert values == sorted(expected["value"], reverse=True)[: len(values)]
