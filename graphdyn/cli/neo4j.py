@@ -215,13 +215,35 @@ def write_audit_to_neo4j(
 
 
 def format_json(result: QueryResult) -> str:
-    """Return the rows as a JSON array of objects (temporal values as ISO-8601 text)."""
+    """Return the rows as a JSON array of objects (temporal values as ISO-8601 text).
+
+    Examples
+    --------
+    >>> import neo4j.time
+    >>> rows = [{"id": "C1", "day": neo4j.time.Date(2024, 5, 1)}]
+    >>> print(format_json(QueryResult(["id", "day"], rows)))
+    [
+      {
+        "id": "C1",
+        "day": "2024-05-01"
+      }
+    ]
+    """
     rows = [{column: to_plain(row[column]) for column in result.columns} for row in result.rows]
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
 def format_csv(result: QueryResult) -> str:
-    """Return the rows as CSV with a header; lists and maps as JSON text, null as blank."""
+    """Return the rows as CSV with a header; lists and maps as JSON text, null as blank.
+
+    Examples
+    --------
+    >>> rows = [{"id": "C1", "tags": ["a"], "x": None}]
+    >>> print(format_csv(QueryResult(["id", "tags", "x"], rows)))
+    id,tags,x
+    C1,"[""a""]",
+    <BLANKLINE>
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)

@@ -150,7 +150,7 @@ NODE_KINDS: dict[str, NodeKind] = {kind.table.name: kind for kind in (CUSTOMER, 
 
 
 def cypher_path(name: str) -> importlib.resources.abc.Traversable:
-    """Return the packaged ``.cypher`` file ``name`` (``"schema"``, ``"queries/at_risk"``).
+    """Return the packaged ``.cypher`` file ``name`` (``"schema"``, ``"queries/tie_strength"``).
 
     Examples
     --------
