@@ -215,7 +215,7 @@ def test_commands_named_anywhere_in_the_docs_exist() -> None:
         text = page.read_text(encoding="utf-8")
         lines = [line for block in _FENCE.findall(text) for line in block.splitlines()]
         for code in [*_CODE_SPAN.findall(text), *lines]:
-            used = re.match(r"\s*(?:\$\s+)?graphdyn ([a-z][a-z-]*)", code)
+            used = re.match(r"\s*(?:\$\s+)?graphdyn ([a-z][a-z0-9-]*)", code)
             if used:
                 assert used.group(1) in names, (
                     f"{page.name} names `graphdyn {used.group(1)}`, which is not a command"

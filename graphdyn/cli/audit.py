@@ -10,21 +10,28 @@ from rich.table import Table
 
 from graphdyn.audit import Audit, audit
 from graphdyn.cli.console import progress, stderr, stdout
-from graphdyn.cli.options import as_of_option, model_options, on_error_option
+from graphdyn.cli.neo4j import dataset_from_neo4j, write_audit_to_neo4j
+from graphdyn.cli.options import CONFIG_FILE_KEY, as_of_option, model_options, on_error_option
 from graphdyn.conditions import audit_figures, parse_condition
 from graphdyn.config import Config
-from graphdyn.data import read_data
+from graphdyn.data import Dataset, read_data
 from graphdyn.errors import UsageError
 from graphdyn.model.decay import STATUSES
+from graphdyn.neo4j.settings import load_settings
 
 __all__ = ["audit_command", "explain", "run_audit"]
 
 
-def run_audit(data: Path, as_of: str | None, config: Config, on_error: str = "raise") -> Audit:
-    """Read, validate and audit a data folder, showing progress on stderr."""
+def run_audit(
+    data: Path | Dataset, as_of: str | None, config: Config, on_error: str = "raise"
+) -> Audit:
+    """Read and validate a data folder (or take a read data set) and audit it, with progress."""
     with progress() as bar:
         task = bar.add_task("reading data", total=None)
-        dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
+        if isinstance(data, Dataset):
+            dataset = data
+        else:
+            dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
         bar.update(task, description="auditing")
         return audit(
             dataset,
@@ -35,7 +42,7 @@ def run_audit(data: Path, as_of: str | None, config: Config, on_error: str = "ra
 
 
 @click.command("audit")
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", required=False, type=click.Path(path_type=Path))
 @as_of_option
 @click.option(
     "--out",
@@ -52,29 +59,59 @@ def run_audit(data: Path, as_of: str | None, config: Config, on_error: str = "ra
     help="Exit 1 when the condition holds, e.g. 'at_risk_share>0.15' or 'single_threaded>20'; "
     "repeatable (see docs/cli.md for the figures and grammar).",
 )
+@click.option(
+    "--source",
+    type=click.Choice(["files", "neo4j"]),
+    default="files",
+    show_default=True,
+    help="Where the interactions come from: the DATA folder, or the Neo4j graph "
+    "(GRAPHDYN_NEO4J_* settings; no DATA then).",
+)
+@click.option(
+    "--write-neo4j",
+    is_flag=True,
+    help="Also store the audit in Neo4j (TIE relationships, customer and staff properties, "
+    "an Audit node); replaces the audit written before.",
+)
 @on_error_option
 @model_options
 def audit_command(
-    data: Path,
+    data: Path | None,
     as_of: str | None,
     out: Path,
     force: bool,
     fail_on: tuple[str, ...],
+    source: str,
+    write_neo4j: bool,
     on_error: str,
     config: Config,
 ) -> None:
     """Audit tie strength and decay in DATA as of a date and write an audit folder.
 
-    Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json
-    and report.html to OUT. With --fail-on, exits 1 (after writing) when a condition holds.
+    Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json,
+    report.html and network.html to OUT. With --fail-on, exits 1 (after writing) when a
+    condition holds.
     """
     conditions = [parse_condition(text) for text in fail_on]
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; use --force to replace it")
-    result = run_audit(data, as_of, config, on_error)
+    if (source == "files") == (data is None):
+        raise UsageError(
+            "give a DATA folder, or --source neo4j without one"
+            if data is None
+            else "--source neo4j reads the graph; do not give a DATA folder as well"
+        )
+    settings = None
+    if source == "neo4j" or write_neo4j:
+        # Settings first, so a missing password is reported before any slow work.
+        settings = load_settings(click.get_current_context().meta.get(CONFIG_FILE_KEY))
+    inputs = dataset_from_neo4j(settings, config, on_error=on_error) if data is None else data  # type: ignore[arg-type]
+    result = run_audit(inputs, as_of, config, on_error)
     folder = result.write(out, force=force)
     print_headline(result)
     stdout.print(f"Audit written to {folder} (report: {folder / 'report.html'})", highlight=False)
+    if write_neo4j and settings is not None:
+        write_audit_to_neo4j(settings, result)
     figures = audit_figures(result.summary)
     held = [condition for condition in conditions if condition.holds(figures)]
     for condition in held:

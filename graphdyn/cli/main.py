@@ -13,6 +13,7 @@ from graphdyn.cli.audit import audit_command, explain
 from graphdyn.cli.compare import compare
 from graphdyn.cli.console import stderr
 from graphdyn.cli.data import demo, generate, validate
+from graphdyn.cli.neo4j import load_command, neo4j_command, query_command
 from graphdyn.cli.view import view
 from graphdyn.cli.whatif import whatif
 from graphdyn.errors import DataError, GraphdynError
@@ -58,7 +59,19 @@ def cli(verbose: bool) -> None:
     )
 
 
-for _command in (validate, generate, demo, audit_command, explain, compare, view, whatif):
+for _command in (
+    validate,
+    generate,
+    demo,
+    audit_command,
+    explain,
+    compare,
+    view,
+    whatif,
+    load_command,
+    query_command,
+    neo4j_command,
+):
     cli.add_command(_command)
 
 

@@ -12,7 +12,11 @@ import click
 from graphdyn.config import load_config
 from graphdyn.errors import UsageError
 
-__all__ = ["as_of_option", "model_options", "on_error_option"]
+__all__ = ["CONFIG_FILE_KEY", "as_of_option", "model_options", "on_error_option"]
+
+#: Where :func:`model_options` leaves the ``--config`` path in ``click.Context.meta``, for
+#: commands that read other tables of the same file (``[neo4j]``).
+CONFIG_FILE_KEY = "graphdyn.config_file"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +73,7 @@ def model_options(command: F) -> F:
         at_risk_threshold: float | None,
         **kwargs: Any,
     ) -> Any:
+        click.get_current_context().meta[CONFIG_FILE_KEY] = config_file
         config = load_config(config_file)
         changes: dict[str, Any] = {}
         if half_life is not None:
