@@ -29,15 +29,8 @@ from graphdyn.neo4j.settings import Neo4jSettings as Settings
 if TYPE_CHECKING:
     from conftest import Neo4jSettings
 
-# The graphdyn group with its error handling, plus this module's commands.
-_GROUP = type(cli)(name="graphdyn", commands=[*cli.commands.values(), *COMMANDS])
-_MAIN = (
-    "from graphdyn.cli.main import cli\n"
-    "from graphdyn.cli.neo4j import COMMANDS\n"
-    "for command in COMMANDS:\n"
-    "    cli.add_command(command)\n"
-    "cli(prog_name='graphdyn')\n"
-)
+_GROUP = cli
+_MAIN = "from graphdyn.cli.main import cli\ncli(prog_name='graphdyn')\n"
 
 
 def _env(settings: Neo4jSettings, **changes: str) -> dict[str, str]:
@@ -221,3 +214,49 @@ def test_missing_password_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.M
     )
     assert done.exit_code == 2
     assert "no Neo4j password: set GRAPHDYN_NEO4J_PASSWORD" in done.output
+
+
+def test_audit_from_neo4j_equals_audit_from_files_and_writes_back(
+    clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings, small: Path, tmp_path: Path
+) -> None:
+    assert _invoke(neo4j_settings, "load", str(small)).exit_code == 0
+    from_files = _invoke(neo4j_settings, "audit", str(small), "--out", str(tmp_path / "files"))
+    assert from_files.exit_code == 0, from_files.output
+    from_graph = _invoke(
+        neo4j_settings,
+        "audit",
+        "--source",
+        "neo4j",
+        "--out",
+        str(tmp_path / "graph"),
+        "--write-neo4j",
+    )
+    assert from_graph.exit_code == 0, from_graph.output
+    for table in ("ties", "customers", "staff", "channels"):
+        assert (tmp_path / "files" / f"{table}.csv").read_text() == (
+            tmp_path / "graph" / f"{table}.csv"
+        ).read_text(), table
+    ties = sum(
+        1 for _ in csv.DictReader(io.StringIO((tmp_path / "files" / "ties.csv").read_text()))
+    )
+    assert f"Audit written to Neo4j at {neo4j_settings.uri}" in from_graph.output
+    stored, _, _ = clean_db.execute_query(
+        "MATCH (:Customer)-[t:TIE]->(:Staff) RETURN count(t) AS ties",
+        database_=neo4j_settings.database,
+    )
+    assert stored[0]["ties"] == ties
+    again = _invoke(
+        neo4j_settings, "audit", "--source", "neo4j", "--out", str(tmp_path / "g2"), "--write-neo4j"
+    )
+    assert again.exit_code == 0, again.output
+    stored, _, _ = clean_db.execute_query(
+        "MATCH (:Customer)-[t:TIE]->(:Staff) RETURN count(t) AS ties",
+        database_=neo4j_settings.database,
+    )
+    assert stored[0]["ties"] == ties  # re-running replaces, never duplicates
+
+
+def test_audit_needs_data_or_neo4j_source(neo4j_settings: Neo4jSettings, tmp_path: Path) -> None:
+    result = _invoke(neo4j_settings, "audit", "--out", str(tmp_path / "a"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: give a DATA folder, or --source neo4j without one"
