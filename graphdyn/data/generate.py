@@ -15,6 +15,12 @@ segments, never over customers or interactions):
   manager for larger accounts, the support desk, and self-service (blank ``staff_id``). A stream's
   events follow a steady rhythm: gamma-distributed gaps (shape 4, so the spread is half the mean
   gap) laid over the stream's window.
+- That rhythm runs on the customer's *business clock*, not the calendar: each customer has busy
+  and quiet spells (projects, renewals, budget freezes, holidays), a monthly activity level that is
+  lognormal and correlated from one month to the next, shared by all its streams. A steady rhythm
+  on the business clock is a bursty one on the calendar, as measured human communication is
+  (inter-event times spread more than a Poisson process's; Barabási 2005, Malmgren et al. 2008):
+  a healthy account can be quiet for a few months.
 - Decaying customers: from ``decay_start`` each stream's rate is multiplied by
   ``exp(-(t - decay_start) / tau)``, with ``tau`` halved for staff streams (staff-initiated contact
   drops first); sentiment falls; most go quiet entirely some time later.
@@ -52,7 +58,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_END = datetime(2026, 6, 30, tzinfo=UTC)
 
 #: Written to ``truth.json``; raised whenever the same seed would give different data.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -65,6 +71,9 @@ _DAY = 86_400
 _WEEK = 7 * _DAY
 _NEVER = 1.0e7  # a decay start (days) that never comes: exp(0) = 1 in the decay formulas
 _RHYTHM_SHAPE = 4.0  # gamma shape of the gaps between a stream's events: CV = 1/sqrt(4)
+# Business clock: a customer's activity level per month is exp(sigma * z), z an AR(1) series with
+# this lag-one correlation (spells of a few months); at most this many cells over the window.
+_ACTIVITY_SIGMA, _ACTIVITY_MEMORY, _ACTIVITY_CELL_DAYS, _ACTIVITY_CELLS_MAX = 0.7, 0.6, 30.4375, 120
 
 _CHANNELS = ("meeting", "video", "phone", "chat", "email", "support_ticket", "feedback", "order")
 _MEETING, _VIDEO, _PHONE, _CHAT, _EMAIL, _TICKET, _FEEDBACK, _ORDER = range(8)
@@ -261,9 +270,12 @@ def generate(
          "key_persons": [{"staff_id", "customers"}],
          "departed_staff": [{"staff_id", "left_at"}]}
 
-    A decaying customer's contact rate is multiplied by ``exp(-(t - decay_start) / tau)``
-    (``tau`` 60-100 days, half that for staff-initiated contact) and its sentiment falls;
-    ``last_contact`` is the date of its last event if it went quiet before ``end``, else null.
+    Every customer's contact runs on its own business clock (busy and quiet spells of a few
+    months), so healthy accounts have quiet spells too. A decaying customer's contact rate is
+    multiplied by ``exp(-(t - decay_start) / tau)`` (t on that clock; ``tau`` 60-100 days, half
+    that for staff-initiated contact) and its sentiment falls; ``decay_start`` is a calendar
+    date, and ``last_contact`` is the date of its last event if it went quiet before ``end``,
+    else null.
     A single-threaded customer's staff interactions are all with its account manager. A key
     person is an account manager holding ``max(5%, 2 / account managers)`` of the customers
     (at most 60% for all key persons together); key persons never leave. Departed staff have no
@@ -583,6 +595,76 @@ def _make_products(rng: np.random.Generator, n: int) -> _Products:
 # --- customers -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _BusinessClock:
+    """Each customer's busy and quiet spells, as a clock that runs at its activity level.
+
+    Streams, decay and quiet dates are laid out in business days; calendar day t reads
+    ``A(t) = integral of a(s) ds`` on the clock, for an activity level a that is constant within
+    each cell (about a month) and averages 1 over the window, so ``A(0) = 0`` and
+    ``A(span) = span``. Outside the window the clock keeps calendar time.
+
+    Parameters
+    ----------
+    cell_days : float
+        Length of a cell (the last one may be cut short by the end of the window).
+    span_days : float
+        Length of the window.
+    level : numpy.ndarray
+        Activity level a per customer and cell, shape ``(n, cells)``.
+    elapsed : numpy.ndarray
+        Business days elapsed at each cell boundary, shape ``(n, cells + 1)``.
+    """
+
+    cell_days: float
+    span_days: float
+    level: FloatArray
+    elapsed: FloatArray
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator, n: int, span_days: float) -> _BusinessClock:
+        """Draw monthly activity levels: lognormal, correlated from one month to the next."""
+        cells = max(1, min(math.ceil(span_days / _ACTIVITY_CELL_DAYS), _ACTIVITY_CELLS_MAX))
+        cell_days = span_days / cells if cells == _ACTIVITY_CELLS_MAX else _ACTIVITY_CELL_DAYS
+        noise = rng.standard_normal((n, cells))
+        fresh = math.sqrt(1.0 - _ACTIVITY_MEMORY**2)
+        for cell in range(1, cells):  # a stationary AR(1) series per customer, one month a step
+            noise[:, cell] = _ACTIVITY_MEMORY * noise[:, cell - 1] + fresh * noise[:, cell]
+        level = np.exp(_ACTIVITY_SIGMA * noise)
+        length = np.minimum(cell_days, span_days - cell_days * np.arange(cells))
+        elapsed = np.zeros((n, cells + 1))
+        np.cumsum(level * length, axis=1, out=elapsed[:, 1:])
+        scale = span_days / elapsed[:, -1:]
+        return cls(cell_days, span_days, level * scale, elapsed * scale)
+
+    def business(self, customer: IntArray, calendar_days: FloatArray) -> FloatArray:
+        """Return what each customer's clock reads on calendar day ``calendar_days``."""
+        cells = self.level.shape[1]
+        inside = (calendar_days > 0) & (calendar_days < self.span_days)
+        who, when = customer[inside], calendar_days[inside]
+        cell = np.clip((when // self.cell_days).astype(np.int64), 0, cells - 1)
+        out = np.array(calendar_days, dtype=np.float64)
+        out[inside] = self.elapsed[who, cell] + self.level[who, cell] * (
+            when - cell * self.cell_days
+        )
+        return out
+
+    def calendar(self, customer: IntArray | Int32Array, business_days: FloatArray) -> FloatArray:
+        """Return the calendar days at which each customer's clock reads ``business_days``."""
+        cells = self.level.shape[1]
+        stride = self.span_days + 1.0
+        inside = (business_days > 0) & (business_days < self.span_days)
+        who, when = customer[inside].astype(np.int64), business_days[inside]
+        flat = (self.elapsed + stride * np.arange(len(self.elapsed))[:, None]).ravel()
+        cell = np.searchsorted(flat, when + stride * who, side="right") - 1 - who * (cells + 1)
+        cell = np.clip(cell, 0, cells - 1)
+        out = np.array(business_days, dtype=np.float64)
+        out[inside] = (
+            cell * self.cell_days + (when - self.elapsed[who, cell]) / self.level[who, cell]
+        )
+        return out
+
+
 @dataclass
 class _Customers:
     """Customers by index, with their contacts and planted truth."""
@@ -593,7 +675,8 @@ class _Customers:
     created_day: IntArray  # account_created, days since 1970-01-01
     weight: FloatArray  # activity weight (lognormal)
     lower: FloatArray  # first day (since start) on which events may happen
-    rel_start: FloatArray  # relationship start, days since start (negative: before the window)
+    rel_start: FloatArray  # relationship start, business days since start (see _BusinessClock)
+    clock: _BusinessClock
     mood: FloatArray
     main_product: IntArray
     contact: dict[int, IntArray]  # per stream kind: staff index or -1 (self-service: absent)
@@ -625,7 +708,9 @@ def _make_customers(
     newest = span_days - 30 if span_days > 60 else span_days / 2
     rel_start = np.where(predates, -rng.uniform(30, 1500, n), rng.uniform(0, newest, n))
     lower = np.maximum(rel_start, 0.0)
-    created_sec = start_sec + (rel_start - 1 - rng.uniform(0, 90, n)) * _DAY
+    clock = _BusinessClock.draw(rng, n, span_days)
+    began = clock.calendar(np.arange(n), rel_start)
+    created_sec = start_sec + (began - 1 - rng.uniform(0, 90, n)) * _DAY
     created_day = np.floor(created_sec / _DAY).astype(np.int64)
 
     word, trade, form, repeat = _combinations(
@@ -687,6 +772,7 @@ def _make_customers(
         weight=weight,
         lower=lower,
         rel_start=rel_start,
+        clock=clock,
         mood=mood,
         main_product=main_product,
         contact=contact,
@@ -791,20 +877,26 @@ def _plant_decay(
 ) -> None:
     """Choose ~10% decaying customers with a meaningful history; fade their streams.
 
-    Decay starts spread uniformly over the last ``_DECAY_WINDOW_DAYS`` (at most half the
-    window); a customer qualifies if it had a history before the earliest of them.
+    Decay starts spread uniformly over the last ``_DECAY_WINDOW_DAYS`` of the calendar (at most
+    half the window); a customer qualifies if it had a history before the earliest of them.
+    The decay itself runs on the customer's business clock.
     """
     n = len(accounts.weight)
+    everyone = np.arange(n)
     earliest, latest = min(_DECAY_WINDOW_DAYS[1], span_days / 2), _DECAY_WINDOW_DAYS[0]
-    start = span_days - rng.uniform(latest, max(earliest, latest), n)
+    start_day = span_days - rng.uniform(latest, max(earliest, latest), n)
     tau = rng.uniform(*_DECAY_TAU_DAYS, n)
-    quiet_at = start + tau * rng.uniform(*_GO_QUIET_AFTER_TAUS, n)
-    goes_quiet = (rng.random(n) < _GO_QUIET_SHARE) & (quiet_at < span_days)
+    quiet_day = start_day + tau * rng.uniform(*_GO_QUIET_AFTER_TAUS, n)
+    goes_quiet = (rng.random(n) < _GO_QUIET_SHARE) & (quiet_day < span_days)
+    start = accounts.clock.business(everyone, start_day)
+    quiet_at = accounts.clock.business(everyone, quiet_day)
 
     # Expected events before the earliest decay start: enough to call it a history?
-    history_end = span_days - earliest
+    history_end = accounts.clock.business(everyone, np.full(n, span_days - earliest))
     events_per_mass = (interactions - n) / float(np.sum(streams.rate * streams.mass()))
-    before = np.clip(np.minimum(streams.stop, history_end) - streams.begin, 0, None)
+    before = np.clip(
+        np.minimum(streams.stop, history_end[streams.customer]) - streams.begin, 0, None
+    )
     expected = np.bincount(streams.customer, streams.rate * before, minlength=n) * events_per_mass
     eligible = np.flatnonzero(
         (history_end - accounts.lower >= _DECAY_MIN_HISTORY_DAYS)
@@ -866,13 +958,16 @@ def _make_events(
     counts[:n_customers] += 1  # one account-manager contact per customer at least
     stream = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
 
-    days = _rhythm(rng, streams, mass, counts, stream)
+    days = accounts.clock.calendar(
+        streams.customer[stream], _rhythm(rng, streams, mass, counts, stream)
+    )
     region = accounts.region[streams.customer][stream]
     seconds = _clock_times(rng, days, streams.kind[stream], region, start_sec)
     del days, region
     # Time zones and weekday shifts can cross the stream's window: move such events by whole
     # weeks (same weekday and hour) back inside; only windows under a week need the clip.
-    low = (start_sec + np.ceil(streams.begin * _DAY).astype(np.int64))[stream]
+    begin = accounts.clock.calendar(streams.customer, streams.begin)
+    low = (start_sec + np.ceil(begin * _DAY).astype(np.int64))[stream]
     late = np.flatnonzero(seconds >= end_sec)
     seconds[late] -= _WEEK * ((seconds[late] - end_sec) // _WEEK + 1)
     early = np.flatnonzero(seconds < low)
@@ -892,8 +987,9 @@ def _make_events(
     del stream
     # Decaying customers: days since their decay start (0 before it) and their tau.
     days = (seconds - start_sec) / _DAY
-    fading = np.flatnonzero(days > accounts.decay_start[customer])
-    fade = days[fading] - accounts.decay_start[customer[fading]]
+    decay_start = accounts.clock.calendar(np.arange(n_customers), accounts.decay_start)
+    fading = np.flatnonzero(days > decay_start[customer])
+    fade = days[fading] - decay_start[customer[fading]]
     tau = accounts.decay_tau[customer[fading]]
     del days
 
@@ -1105,7 +1201,9 @@ def _truth(
     decaying = np.flatnonzero(accounts.decay_start < _NEVER)
     last = np.full(len(accounts.weight), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, events.customer, events.seconds)
-    start_day = (start_sec + accounts.decay_start[decaying] * _DAY) // _DAY
+    start_day = (
+        start_sec + accounts.clock.calendar(decaying, accounts.decay_start[decaying]) * _DAY
+    ) // _DAY
     quiet = accounts.quiet_at[decaying] < (end_sec - start_sec) / _DAY
     decaying_rows = [
         {
