@@ -73,6 +73,12 @@ class Config:
     at_risk_threshold : float
         Strength below this (with a weakening trend) is at risk; also the target of
         ``days_to_at_risk``.
+    lapse_half_life_days : float
+        The prior of P(alive): relationships end at the constant hazard ``ln 2 / this``, so
+        without any contact half of them would have ended after this many days.
+    p_alive_at_risk : float
+        A relationship overdue by more than ``overdue_at_risk`` gaps whose P(alive) is below
+        this is at risk (0.5: more likely ended than merely quiet).
     trend_window_days, trend_delta : float
         trend = strength(T) - strength(T - window); beyond +-delta it is strengthening/weakening.
     new_window_days : float
@@ -82,8 +88,8 @@ class Config:
     overdue_at_risk, overdue_cooling : float
         Thresholds on overdue = days_since_last / typical gap.
     gap_prior_weight : float
-        Shrinkage of a tie's typical gap toward the global median: the median counts as this
-        many pseudo-intervals.
+        Shrinkage of a tie's typical gap toward ``reference_interval_days``: the reference
+        counts as this many pseudo-intervals.
     min_gap_days : float
         Floor on the typical gap: a rhythm faster than this (daily orders, a busy week of
         tickets) is treated as this, so a few quiet days do not make a relationship overdue.
@@ -110,7 +116,9 @@ class Config:
     reference_channel: str = "phone"
     reference_interval_days: float = 30.0
     strong_threshold: float = 0.5
-    at_risk_threshold: float = 0.2
+    at_risk_threshold: float = 0.1
+    lapse_half_life_days: float = 730.0
+    p_alive_at_risk: float = 0.5
     trend_window_days: float = 90.0
     trend_delta: float = 0.05
     new_window_days: float = 90.0
@@ -135,6 +143,7 @@ class Config:
             "half_life_days",
             "tenure_scale_days",
             "reference_interval_days",
+            "lapse_half_life_days",
             "trend_window_days",
             "dormant_days",
         )
@@ -146,7 +155,12 @@ class Config:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ConfigError(f"{name}: must be a number >= 0 ({value!r})")
-        for name in ("strong_threshold", "at_risk_threshold", "dormant_intensity"):
+        for name in (
+            "strong_threshold",
+            "at_risk_threshold",
+            "p_alive_at_risk",
+            "dormant_intensity",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 <= value <= 1):
                 raise ConfigError(f"{name}: must be in [0, 1] ({value!r})")

@@ -1,20 +1,31 @@
-"""Relationship decay: contact rhythm, trend, status and time left before a tie is at risk.
+"""Relationship decay: contact rhythm, P(alive), trend, status and time left before at risk.
 
 The model (``docs/model.md``, section 2):
 
-- typical gap g: median interval between a tie's distinct contact days, shrunk toward the
-  global median gap: ``g = (m * g_tie + k * g_global) / (m + k)`` for m intervals and prior
-  weight k, so one old contact does not define a rhythm; never below ``min_gap_days``;
+- typical gap g: the mean interval between a tie's distinct contact days, shrunk toward the
+  reference interval g0 (``reference_interval_days``) as k pseudo-intervals:
+  ``g = (span + k * g0) / (m + k)`` for m intervals over ``span`` days, so one old contact does
+  not define a rhythm; never below ``min_gap_days``;
 - overdue = days_since_last / g;
+- P(alive): the probability the relationship is still going after ``s = days_since_last`` days
+  of silence, with contact at rate ``lambda = 1 / g`` while it lasts and an end at hazard
+  ``mu = ln 2 / lapse_half_life_days`` (Schmittlein, Morrison & Colombo 1987):
+  ``1 / (1 + mu / (lambda + mu) * (exp((lambda + mu) * s) - 1))``;
 - trend = strength(T) - strength(T - 90 d): strengthening above +delta, weakening below -delta;
 - status, first match wins: new, dormant, at_risk, cooling, active (thresholds in
   :class:`~graphdyn.config.Config`);
-- days_to_at_risk: with no further contact, intensity decays as ``I * 2 ** (-x / H)`` and
-  tenure grows by x; the smallest x at which strength falls below the at-risk threshold.
+- days_to_at_risk: with no further contact, intensity decays as ``I * 2 ** (-x / H)``, tenure
+  grows by x and P(alive) falls; the x at which strength falls below the at-risk threshold.
+
+References
+----------
+Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they
+and what will they do next? *Management Science* 33(1), 1-24.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +39,8 @@ __all__ = [
     "classify_status",
     "classify_trend",
     "days_to_at_risk",
+    "p_alive",
+    "typical_gap",
     "typical_gaps",
 ]
 
@@ -36,6 +49,10 @@ STATUSES: tuple[str, ...] = ("new", "dormant", "at_risk", "cooling", "active")
 
 #: Trend labels.
 TRENDS: tuple[str, ...] = ("strengthening", "stable", "weakening")
+
+#: Doublings of the search bracket of :func:`days_to_at_risk` (2 ** 20 days: 2,870 years), and
+#: bisection steps inside it (down to 2 ** -40 of a day).
+_DOUBLINGS, _BISECTIONS = 20, 60
 
 
 @dataclass(frozen=True)
@@ -47,11 +64,11 @@ class RhythmStats:
     typical_gap : numpy.ndarray
         Shrunk typical gap g in days.
     raw_gap : numpy.ndarray
-        The group's own median gap (NaN with fewer than two contact days).
+        The group's own mean interval between contact days (NaN with fewer than two).
     intervals : numpy.ndarray
         Number of intervals between distinct contact days.
     global_gap : float
-        The median of the groups' own gaps, the prior the gaps are shrunk toward.
+        The gap every group's own gap is shrunk toward: ``reference_interval_days``.
     """
 
     typical_gap: np.ndarray
@@ -60,10 +77,40 @@ class RhythmStats:
     global_gap: float
 
 
+def typical_gap(intervals: np.ndarray, span_days: np.ndarray, config: Config) -> np.ndarray:
+    """Shrunk mean interval between contact days: ``max((span + k g0) / (m + k), g_min)``.
+
+    The posterior mean gap of a Poisson contact rhythm under a gamma prior worth k intervals
+    of g0 days (k = ``gap_prior_weight``, g0 = ``reference_interval_days``).
+
+    Parameters
+    ----------
+    intervals : numpy.ndarray
+        m: intervals between distinct contact days (their number minus one).
+    span_days : numpy.ndarray
+        Days from the first to the last contact day.
+    config : Config
+        k, g0 and the floor g_min = ``min_gap_days``.
+
+    Examples
+    --------
+    Four contact days over 50 days, shrunk toward one contact every 30 days:
+
+    >>> import numpy as np
+    >>> typical_gap(np.array([3]), np.array([50.0]), Config()).tolist()  # (50 + 90) / (3 + 3)
+    [23.333333333333332]
+    """
+    k, prior = config.gap_prior_weight, config.reference_interval_days
+    weight = intervals + k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap = np.where(weight > 0, (span_days + k * prior) / weight, prior)
+    return np.maximum(gap, config.min_gap_days)
+
+
 def typical_gaps(
     groups: np.ndarray, days: np.ndarray, n_groups: int, config: Config
 ) -> RhythmStats:
-    """Median interval between distinct contact days per group, shrunk toward the global median.
+    """Mean interval between distinct contact days per group, shrunk toward the reference.
 
     Parameters
     ----------
@@ -74,38 +121,70 @@ def typical_gaps(
     n_groups : int
         Number of groups.
     config : Config
-        ``gap_prior_weight`` is k; with no rhythm anywhere the prior is
-        ``reference_interval_days``; ``min_gap_days`` is the floor.
+        See :func:`typical_gap`.
 
     Examples
     --------
-    Contacts on days 0, 10, 20, 50: gaps 10, 10, 30, own median 10. With a global median of 10
-    (the only group) the shrunk gap stays 10:
+    Contacts on days 0, 10, 20, 50: three intervals over 50 days, own mean 16.7; shrunk toward
+    30 days with k = 3, the gap is (50 + 3 * 30) / (3 + 3):
 
     >>> import numpy as np
     >>> stats = typical_gaps(np.zeros(4, int), np.array([0, 10, 20, 50]), 1, Config())
-    >>> stats.raw_gap.tolist(), stats.typical_gap.tolist()
-    ([10.0], [10.0])
+    >>> stats.raw_gap.round(2).tolist(), stats.typical_gap.round(2).tolist()
+    ([16.67], [23.33])
     """
-    key = (groups.astype(np.int64) << 32) + days.astype(np.int64)
-    distinct = np.unique(key)
-    owner = distinct >> 32
-    same = owner[1:] == owner[:-1]
-    interval_owner = owner[1:][same]
-    intervals = np.diff(distinct)[same].astype(np.float64)
-    order = np.lexsort((intervals, interval_owner))
-    intervals, interval_owner = intervals[order], interval_owner[order]
-    count = np.bincount(interval_owner, minlength=n_groups)
-    start = np.concatenate(([0], np.cumsum(count)[:-1]))
-    raw = np.full(n_groups, np.nan)
+    shifted = days.astype(np.int64) - (int(days.min()) if len(days) else 0)
+    day_range = int(shifted.max()) + 1 if len(days) else 1
+    distinct = np.unique(groups.astype(np.int64) * day_range + shifted)
+    owner = distinct // day_range
+    day = distinct % day_range
+    count = np.bincount(owner, minlength=n_groups)
     has = count > 0
-    low = start[has] + (count[has] - 1) // 2
-    high = start[has] + count[has] // 2
-    raw[has] = (intervals[low] + intervals[high]) / 2.0
-    global_gap = float(np.median(raw[has])) if has.any() else config.reference_interval_days
-    k = config.gap_prior_weight
-    shrunk = np.where(has, (count * np.nan_to_num(raw) + k * global_gap) / (count + k), global_gap)
-    return RhythmStats(np.maximum(shrunk, config.min_gap_days), raw, count, global_gap)
+    last = np.cumsum(count) - 1
+    span = np.zeros(n_groups)
+    span[has] = day[last[has]] - day[last[has] - count[has] + 1]
+    intervals = np.maximum(count - 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.where(intervals > 0, span / intervals, np.nan)
+    return RhythmStats(
+        typical_gap(intervals, span, config), raw, intervals, config.reference_interval_days
+    )
+
+
+def p_alive(days_since_last: np.ndarray, typical_gap: np.ndarray, config: Config) -> np.ndarray:
+    """Probability that a relationship silent for s days is still going.
+
+    While it lasts, contact comes at rate ``lambda = 1 / g``; it ends at the constant hazard
+    ``mu = ln 2 / lapse_half_life_days``. Given a contact s days ago and none since
+    (Schmittlein, Morrison & Colombo 1987, for one relationship with known rates):
+
+    ``P(alive) = 1 / (1 + mu / (lambda + mu) * (exp((lambda + mu) * s) - 1))``
+
+    1 right after a contact; about the prior ``2 ** (-s / lapse_half_life_days)`` while the
+    silence is short for the rhythm; then falling fast once s is several gaps.
+
+    Parameters
+    ----------
+    days_since_last : numpy.ndarray
+        s, days since the last contact (NaN for no contact).
+    typical_gap : numpy.ndarray
+        g, the typical gap in days (see :func:`typical_gap`).
+    config : Config
+        ``lapse_half_life_days``.
+
+    Examples
+    --------
+    A fortnightly rhythm, silent for one, three and six gaps:
+
+    >>> import numpy as np
+    >>> p_alive(np.array([14.0, 42.0, 84.0]), np.full(3, 14.0), Config()).round(3).tolist()
+    [0.977, 0.793, 0.149]
+    """
+    rate = 1.0 / typical_gap
+    hazard = math.log(2.0) / config.lapse_half_life_days
+    with np.errstate(over="ignore"):
+        growth = np.expm1((rate + hazard) * days_since_last)
+    return np.asarray(1.0 / (1.0 + hazard / (rate + hazard) * growth), dtype=np.float64)
 
 
 def classify_trend(delta: np.ndarray, config: Config) -> np.ndarray:
@@ -137,15 +216,33 @@ def classify_status(
 
     - new: first contact within 2 g and less than ``new_window_days`` ago;
     - dormant: no contact for ``dormant_days`` or f_I < ``dormant_intensity``;
-    - at_risk: overdue > ``overdue_at_risk``, or strength < ``at_risk_threshold`` and weakening;
+    - at_risk: overdue > ``overdue_at_risk`` and P(alive) < ``p_alive_at_risk`` (several
+      typical gaps of silence, and more likely an end than a pause), or strength <
+      ``at_risk_threshold`` and weakening;
     - cooling: overdue > ``overdue_cooling`` or weakening;
     - active: otherwise.
+
+    Examples
+    --------
+    A fortnightly tie silent for 2, 5 and 10 weeks: overdue 1, 2.5 and 5, P(alive) 0.98, 0.87
+    and 0.33:
+
+    >>> import numpy as np
+    >>> classify_status(tenure_days=np.full(3, 400.0), days_since_last=np.array([14.0, 35, 70]),
+    ...                 typical_gap=np.full(3, 14.0), intensity=np.full(3, 0.5),
+    ...                 strength=np.full(3, 0.5), weakening=np.zeros(3, bool),
+    ...                 config=Config()).tolist()
+    ['active', 'cooling', 'at_risk']
     """
     overdue = days_since_last / typical_gap
     rules = [
         (tenure_days <= 2 * typical_gap) & (tenure_days < config.new_window_days),
         (days_since_last >= config.dormant_days) | (intensity < config.dormant_intensity),
-        (overdue > config.overdue_at_risk) | ((strength < config.at_risk_threshold) & weakening),
+        (
+            (overdue > config.overdue_at_risk)
+            & (p_alive(days_since_last, typical_gap, config) < config.p_alive_at_risk)
+        )
+        | ((strength < config.at_risk_threshold) & weakening),
         (overdue > config.overdue_cooling) | weakening,
     ]
     return np.select(rules, list(STATUSES[:4]), default="active").astype(object)
@@ -156,17 +253,23 @@ def days_to_at_risk(
     raw_intensity: np.ndarray,
     tenure_days: np.ndarray,
     config: Config,
+    *,
+    days_since_last: np.ndarray,
+    typical_gap: np.ndarray,
 ) -> np.ndarray:
     """Days of silence until strength falls below the at-risk threshold.
 
-    With no further contact, intensity decays as ``I * 2 ** (-x / H)`` and tenure grows by x;
-    reciprocity, affect and value stay as they are (a ratio, a mean, and a sum that decays
-    exactly as fast as its reference median).
+    With no further contact, x days from now intensity has decayed to ``I * 2 ** (-x / H)``,
+    tenure has grown by x, the silence is ``s + x`` days (the typical gap does not change
+    without a contact) and reciprocity, affect and value stay as they are (a ratio, a mean, and
+    a sum that decays exactly as fast as its reference median). So strength(x) is what an audit
+    x days later would report.
 
-    For a given x the intensity that puts strength exactly on the threshold has a closed form,
-    and so has the time it takes I to decay to it: call that g(x). g is increasing (more tenure
-    needs less intensity), so iterating ``x <- g(x)`` from 0 climbs monotonically to the
-    smallest fixed point: the first crossing.
+    P(alive) and intensity only fall with silence; tenure grows, but by at most
+    ``alpha_D / (sum alpha * tenure_scale_days)`` a day, so strength can only creep up where
+    P(alive) is still near 1. The crossing is bracketed on a doubling grid of days (0, 1, 2, 4,
+    ...): the first grid day below the threshold and the grid day before it; bisection inside
+    that bracket then finds the day strength reaches the threshold.
 
     Parameters
     ----------
@@ -177,27 +280,32 @@ def days_to_at_risk(
     tenure_days : numpy.ndarray
         D at T.
     config : Config
-        H, I_ref, the tenure scale, weights and the at-risk threshold.
+        H, I_ref, the tenure scale, weights, the lapse hazard and the at-risk threshold.
+    days_since_last : numpy.ndarray
+        s at T.
+    typical_gap : numpy.ndarray
+        g at T.
 
     Returns
     -------
     numpy.ndarray
-        0 where strength is already below the threshold, NaN where it never falls below.
+        0 where strength is already below the threshold, NaN where it does not fall below in
+        ``2 ** 20`` days (a threshold of 0) or for a group without contact.
 
     Examples
     --------
-    With intensity as the only weighted component, strength = f_I and the answer is the time
-    I takes to decay from f_I = 0.4 to the threshold 0.2:
+    Intensity alone, f_I = 0.4, just contacted on a weekly rhythm: strength falls to 0.2 after
+    32 days of silence, when P(alive) has fallen to about 0.6 (intensity alone would take
+    ``90 * log2(I_now / I_at_0.2) = 108`` days):
 
     >>> import numpy as np
-    >>> config = Config(weights={"intensity": 1.0, "tenure": 0.0})
-    >>> i_ref = config.intensity_reference
-    >>> i_now = -i_ref * np.log(1 - 0.4)          # f_I = 0.4 now
+    >>> config = Config(weights={"intensity": 1.0, "tenure": 0.0}, at_risk_threshold=0.2)
+    >>> i_now = -config.intensity_reference * np.log(1 - 0.4)
     >>> parts = {"intensity": np.array([0.4]), "tenure": np.array([0.0])}
-    >>> x = days_to_at_risk(parts, np.array([i_now]), np.array([0.0]), config)
-    >>> i_at = -i_ref * np.log(1 - 0.2)           # f_I = 0.2 at the threshold
-    >>> bool(np.isclose(x[0], 90 * np.log2(i_now / i_at)))
-    True
+    >>> x = days_to_at_risk(parts, np.array([i_now]), np.array([0.0]), config,
+    ...                     days_since_last=np.array([0.0]), typical_gap=np.array([7.0]))
+    >>> x.round(1).tolist()
+    [31.9]
     """
     alpha = {name: float(config.weights.get(name, 0.0)) for name in parts}
     present = {name: ~np.isnan(values) for name, values in parts.items()}
@@ -207,23 +315,39 @@ def days_to_at_risk(
         for name in parts
         if name not in ("intensity", "tenure")
     )
-    target = config.at_risk_threshold * total_weight
     tenure_weight = alpha.get("tenure", 0.0) * present.get("tenure", False)
+    n = len(raw_intensity)
+    weights = np.broadcast_to(np.asarray(total_weight, dtype=np.float64), (n,))
+    steady = np.broadcast_to(np.asarray(fixed, dtype=np.float64), (n,))
+    tenure_alpha = np.broadcast_to(np.asarray(tenure_weight, dtype=np.float64), (n,))
 
-    def crossing(x: np.ndarray) -> np.ndarray:
-        tenure = -np.expm1(-(tenure_days + x) / config.tenure_scale_days)
-        needed = (target - fixed - tenure_weight * tenure) / alpha["intensity"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            intensity_at = -config.intensity_reference * np.log1p(-needed)
-            days = config.half_life_days * np.log2(raw_intensity / intensity_at)
-        return np.where(needed > 0, np.maximum(days, 0.0), np.inf)
+    def strength_after(x: np.ndarray, at: np.ndarray) -> np.ndarray:
+        decayed = raw_intensity[at] * np.exp2(-x / config.half_life_days)
+        intensity = -np.expm1(-decayed / config.intensity_reference)
+        tenure = -np.expm1(-(tenure_days[at] + x) / config.tenure_scale_days)
+        level = alpha["intensity"] * intensity + tenure_alpha[at] * tenure + steady[at]
+        alive = p_alive(days_since_last[at] + x, typical_gap[at], config)
+        return np.asarray(level / weights[at] * alive, dtype=np.float64)
 
-    x = np.zeros(len(raw_intensity))
-    with np.errstate(invalid="ignore"):
-        for _ in range(200):
-            following = crossing(x)
-            converged = np.isinf(following) | (np.abs(following - x) <= 1e-9)
-            x = following
-            if converged.all():
-                break
-    return np.where(np.isinf(x), np.nan, x)
+    threshold = config.at_risk_threshold
+    out = np.full(n, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        now = strength_after(np.zeros(n), np.arange(n))
+    out[now < threshold] = 0.0
+    search = np.flatnonzero(now >= threshold)
+    low, high = np.zeros(len(search)), np.ones(len(search))
+    for _ in range(_DOUBLINGS):
+        above = strength_after(high, search) >= threshold
+        if not above.any():
+            break
+        low = np.where(above, high, low)
+        high = np.where(above, 2.0 * high, high)
+    crosses = strength_after(high, search) < threshold
+    search, low, high = search[crosses], low[crosses], high[crosses]
+    for _ in range(_BISECTIONS):
+        middle = (low + high) / 2.0
+        below = strength_after(middle, search) < threshold
+        high = np.where(below, middle, high)
+        low = np.where(below, low, middle)
+    out[search] = high
+    return out

@@ -10,7 +10,9 @@ T, an event at t weighs ``w = 2 ** (-(T - t) / H)`` and, per tie or customer:
 - affect      ``f_A = (1 + s) / 2``, s = decay-weighted mean sentiment;
 - value       ``f_V = 1 - exp(-V / V_ref)``, ``V = sum(value * w)``, V_ref = median V over
   customers with value;
-- strength    ``sum(alpha_j f_j) / sum(alpha_j)`` over the components that have data.
+- strength    ``P(alive) * sum(alpha_j f_j) / sum(alpha_j)`` over the components that have
+  data, P(alive) the probability that the relationship is still going given its silence and
+  its own contact rhythm (:func:`graphdyn.model.decay.p_alive`).
 
 Everything here is vectorised: events are reduced per (group, evaluation time) with
 ``numpy.bincount``, and the sums for earlier times reuse the same pass because decay is
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import COMPONENTS, Config
+from graphdyn.model.decay import p_alive, typical_gap
 
 __all__ = [
     "DAY_SECONDS",
@@ -153,6 +156,10 @@ class GroupSums:
         Age in days (before T) of each group's first event, shape ``(n_groups,)``.
     last_age : numpy.ndarray
         Age in days before T of the last event at or before each evaluation time (inf if none).
+    contact_days : numpy.ndarray
+        Number of distinct contact days (UTC calendar days with an event).
+    contact_span : numpy.ndarray
+        Days from the first to the last contact day (NaN before the first contact).
     """
 
     offsets: np.ndarray
@@ -166,6 +173,8 @@ class GroupSums:
     value_count: np.ndarray
     first_age: np.ndarray
     last_age: np.ndarray
+    contact_days: np.ndarray
+    contact_span: np.ndarray
 
 
 def group_sums(
@@ -231,6 +240,7 @@ def group_sums(
     last_age = np.minimum.accumulate(last.reshape(n_groups, n_times), axis=1)
     first_age = np.full(n_groups, -np.inf)
     np.maximum.at(first_age, groups, events.age_days)
+    contact_days, contact_span = _contact_days(events.day, groups, bucket, n_groups, n_times)
     # Sums decayed to T; at time T - offset they are larger by 2 ** (offset / H).
     rescale = np.exp2(sorted_offsets / half_life_days)
     unsort = np.argsort(order, kind="stable")
@@ -250,7 +260,46 @@ def group_sums(
         value_count=at_times(total(has_value.astype(np.float64)), scaled=False),
         first_age=first_age,
         last_age=at_times(last_age, scaled=False) - offsets,
+        contact_days=at_times(contact_days, scaled=False),
+        contact_span=at_times(contact_span, scaled=False),
     )
+
+
+def _contact_days(
+    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_groups: int, n_times: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct contact days and first-to-last day span per group and time (oldest first).
+
+    A day counts from the first time at which any of its events does (its smallest bucket).
+    One sort of (group, day, bucket) codes does it: each (group, day) pair comes first with its
+    smallest bucket, and within a group later days never have smaller buckets, so the cells
+    (group, bucket) of the sorted pairs are sorted too.
+    """
+    if len(day) == 0:
+        return np.zeros((n_groups, n_times)), np.full((n_groups, n_times), np.nan)
+    shifted = day.astype(np.int64) - int(day.min())
+    day_range = int(shifted.max()) + 1
+    code = (groups.astype(np.int64) * day_range + shifted) * n_times + bucket
+    code.sort()
+    pair = code // n_times
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    pair, first_bucket = pair[first], code[first] % n_times
+    del code, first  # one entry per event: the largest arrays here
+    owner = pair // day_range
+    calendar_day = (pair % day_range).astype(np.float64)
+    cells = owner * n_times + first_bucket
+    size = n_groups * n_times
+    counts = np.bincount(cells, minlength=size).reshape(n_groups, n_times)
+    last = np.full(size, -np.inf)
+    run_end = np.r_[cells[1:] != cells[:-1], True]
+    last[cells[run_end]] = calendar_day[run_end]
+    last_day = np.maximum.accumulate(last.reshape(n_groups, n_times), axis=1)
+    first_day = np.full(n_groups, np.inf)
+    owner_start = np.r_[True, owner[1:] != owner[:-1]]
+    first_day[owner[owner_start]] = calendar_day[owner_start]
+    with np.errstate(invalid="ignore"):
+        span = np.where(np.isfinite(last_day), last_day - first_day[:, None], np.nan)
+    return np.cumsum(counts, axis=1).astype(np.float64), span
 
 
 def value_reference(customer_sums: GroupSums) -> np.ndarray:
@@ -268,13 +317,14 @@ def value_reference(customer_sums: GroupSums) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Components:
-    """The components f_j and strength per group and evaluation time (NaN = no data)."""
+    """The components f_j, P(alive) and strength per group and evaluation time (NaN = no data)."""
 
     intensity: np.ndarray
     tenure: np.ndarray
     reciprocity: np.ndarray
     affect: np.ndarray
     value: np.ndarray
+    p_alive: np.ndarray
     strength: np.ndarray
 
     def as_mapping(self) -> Mapping[str, np.ndarray]:
@@ -290,7 +340,7 @@ def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Compon
     sums : GroupSums
         From :func:`group_sums`.
     config : Config
-        Weights, I_ref and the tenure scale.
+        Weights, I_ref, the tenure scale, and the rhythm and lapse parameters of P(alive).
     value_ref : numpy.ndarray
         V_ref per evaluation time (see :func:`value_reference`).
 
@@ -301,7 +351,7 @@ def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Compon
         everywhere at that time.
     """
     seen = sums.n > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         intensity = np.where(seen, -np.expm1(-sums.intensity / config.intensity_reference), np.nan)
         tenure_days = sums.first_age[:, None] - sums.offsets[None, :]
         tenure = np.where(seen, -np.expm1(-tenure_days / config.tenure_scale_days), np.nan)
@@ -315,6 +365,8 @@ def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Compon
         value = np.where(
             seen & (sums.value_count > 0), np.where(sums.value > 0, -np.expm1(-ratio), 0.0), np.nan
         )
+        gap = typical_gap(np.maximum(sums.contact_days - 1, 0), sums.contact_span, config)
+        alive = np.where(seen, p_alive(sums.last_age, gap, config), np.nan)
     parts = {
         "intensity": intensity,
         "tenure": tenure,
@@ -322,7 +374,7 @@ def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Compon
         "affect": affect,
         "value": value,
     }
-    return Components(**parts, strength=combine(parts, config.weights))
+    return Components(**parts, p_alive=alive, strength=alive * combine(parts, config.weights))
 
 
 def combine(parts: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:

@@ -33,6 +33,14 @@ def contacts(customer: str, staff: str, days: list[float], channel: str = "phone
 # Fortnightly calls for a year (days 0..364), then silence.
 QUIET = contacts("c1", "s1", [14.0 * n for n in range(27)])
 LAST = START + pd.Timedelta(days=14 * 26)
+# Its typical gap: 26 intervals over 364 days, shrunk toward 30 days by 3 pseudo-intervals.
+QUIET_GAP = (364 + 3 * 30) / (26 + 3)
+
+
+def p_alive(silence: float, gap: float) -> float:
+    """P(alive) by hand: contact at rate 1/g, an end at hazard ln 2 / 730 days."""
+    rate, hazard = 1 / gap, math.log(2) / 730
+    return 1 / (1 + hazard / (rate + hazard) * math.expm1((rate + hazard) * silence))
 
 
 def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = None) -> pd.Series:
@@ -41,41 +49,63 @@ def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = No
 
 def test_typical_gap_of_a_regular_tie() -> None:
     row = tie_at(QUIET, LAST)
-    assert row["typical_gap_days"] == pytest.approx(14.0)
+    assert row["typical_gap_days"] == pytest.approx(QUIET_GAP)  # 15.7: a fortnight, shrunk
     assert row["days_since_last"] == pytest.approx(0.0)
+    assert row["p_alive"] == 1.0
 
 
-def test_typical_gap_is_shrunk_toward_the_global_median() -> None:
+def test_typical_gap_is_shrunk_toward_the_reference_interval() -> None:
     regular = contacts("c1", "s1", [10.0 * n for n in range(21)])  # 20 intervals of 10 days
     sparse = contacts("c2", "s1", [0.0, 100.0])  # one interval of 100 days
     result = audit(pd.concat([regular, sparse]), as_of=START + pd.Timedelta(days=200))
     gaps = result.ties.set_index("customer_id")["typical_gap_days"]
-    global_gap = (10 + 100) / 2  # median of the ties' own gaps
-    assert result.summary["global_gap_days"]["ties"] == pytest.approx(global_gap)
-    assert gaps["c1"] == pytest.approx((20 * 10 + 3 * global_gap) / (20 + 3))
-    assert gaps["c2"] == pytest.approx((1 * 100 + 3 * global_gap) / (1 + 3))
+    assert gaps["c1"] == pytest.approx((200 + 3 * 30) / (20 + 3))
+    assert gaps["c2"] == pytest.approx((100 + 3 * 30) / (1 + 3))
+    # A tie's rhythm is its own: auditing it alone gives the same gap.
+    alone = tie_at(regular, START + pd.Timedelta(days=200))["typical_gap_days"]
+    assert alone == gaps["c1"]
 
 
-def test_a_single_contact_takes_the_global_gap() -> None:
-    regular = contacts("c1", "s1", [10.0 * n for n in range(21)])
-    once = contacts("c2", "s1", [150.0])
-    gaps = audit(pd.concat([regular, once]), as_of=START + pd.Timedelta(days=200)).ties
-    assert gaps.set_index("customer_id").loc["c2", "typical_gap_days"] == pytest.approx(10.0)
+def test_a_single_contact_takes_the_reference_interval() -> None:
+    once = contacts("c1", "s1", [150.0])
+    assert tie_at(once, START + pd.Timedelta(days=200))["typical_gap_days"] == pytest.approx(30.0)
+    rhythm = Config(reference_interval_days=45.0)
+    assert tie_at(once, START + pd.Timedelta(days=200), rhythm)["typical_gap_days"] == 45.0
 
 
 def test_gap_never_below_the_floor() -> None:
     daily = contacts("c1", "s1", [float(n) for n in range(60)])
     assert tie_at(daily, START + pd.Timedelta(days=60))["typical_gap_days"] == 7.0
     no_floor = Config(min_gap_days=0.0)
-    assert tie_at(daily, START + pd.Timedelta(days=60), no_floor)["typical_gap_days"] == 1.0
+    unfloored = tie_at(daily, START + pd.Timedelta(days=60), no_floor)["typical_gap_days"]
+    assert unfloored == pytest.approx((59 + 3 * 30) / (59 + 3))
+
+
+def test_p_alive_known_answers() -> None:
+    for silence in (0, 7, 30, 65, 66, 200):
+        row = tie_at(QUIET, LAST + pd.Timedelta(days=silence))
+        assert row["p_alive"] == pytest.approx(p_alive(silence, QUIET_GAP), rel=1e-12)
+    # Even odds between a pause and an end after ln(1 + 1 / kappa) / (rate + hazard) days.
+    rate, hazard = 1 / QUIET_GAP, math.log(2) / 730
+    even = math.log(1 + (rate + hazard) / hazard) / (rate + hazard)
+    assert 65 < even < 66
+    assert p_alive(even, QUIET_GAP) == pytest.approx(0.5)
+
+
+def test_strength_is_p_alive_times_the_weighted_mean() -> None:
+    row = tie_at(QUIET, LAST + pd.Timedelta(days=40))
+    weights = {"intensity": 0.45, "tenure": 0.10, "reciprocity": 0.15}  # no sentiment, no value
+    mean = sum(w * row[name] for name, w in weights.items()) / sum(weights.values())
+    assert row["strength"] == pytest.approx(p_alive(40, QUIET_GAP) * mean, rel=1e-12)
 
 
 @pytest.mark.parametrize(
     ("days_after_last", "status"),
     [
-        (7, "active"),  # overdue 0.5
-        (30, "cooling"),  # overdue 30/14 = 2.1 > 1.5
-        (50, "at_risk"),  # overdue 50/14 = 3.6 > 3
+        (7, "active"),  # overdue 7 / 15.7 = 0.45, P(alive) 0.99
+        (30, "cooling"),  # overdue 1.9 > 1.5
+        (65, "cooling"),  # overdue 4.2, P(alive) 0.51: still more likely a pause
+        (66, "at_risk"),  # P(alive) 0.49 < 0.5
         (364, "at_risk"),
         (365, "dormant"),  # a year without contact
     ],
@@ -85,7 +115,7 @@ def test_a_tie_that_goes_quiet_moves_through_the_statuses(
 ) -> None:
     row = tie_at(QUIET, LAST + pd.Timedelta(days=days_after_last))
     assert row["status"] == status
-    assert row["overdue"] == pytest.approx(days_after_last / 14.0)
+    assert row["overdue"] == pytest.approx(days_after_last / QUIET_GAP)
 
 
 def test_status_sequence_is_monotone_as_as_of_advances() -> None:
@@ -97,9 +127,11 @@ def test_status_sequence_is_monotone_as_as_of_advances() -> None:
 
 
 def test_a_new_tie_is_new() -> None:
-    events = contacts("c1", "s1", [300.0, 305.0, 310.0])  # gap 5, floored to 7 days
-    assert tie_at(events, START + pd.Timedelta(days=314))["status"] == "new"  # 14 <= 2 g
-    assert tie_at(events, START + pd.Timedelta(days=315))["status"] == "active"  # 15 > 2 g
+    events = contacts("c1", "s1", [300.0, 305.0, 310.0])  # g = (10 + 3 * 30) / (2 + 3) = 20
+    assert tie_at(events, START + pd.Timedelta(days=340))["status"] == "new"  # 40 <= 2 g
+    assert tie_at(events, START + pd.Timedelta(days=341))["status"] == "cooling"  # 31 / 20 > 1.5
+    fast = contacts("c1", "s1", [300.0 + n for n in range(30)])  # g = max(119 / 32, 7) = 7
+    assert tie_at(fast, START + pd.Timedelta(days=329))["status"] == "active"  # 29 > 2 g
 
 
 def test_dormant_by_faded_intensity() -> None:
@@ -121,9 +153,12 @@ def test_trend_known_answers() -> None:
     row = tie_at(steady, START + pd.Timedelta(days=7 * 120))
     assert abs(row["trend_delta"]) <= 0.05
     assert row["trend"] == "stable"
-    fading = tie_at(QUIET, LAST + pd.Timedelta(days=200))
+    fading = tie_at(QUIET, LAST + pd.Timedelta(days=60))
     assert fading["trend_delta"] < -0.05
     assert fading["trend"] == "weakening"
+    gone = tie_at(QUIET, LAST + pd.Timedelta(days=300))  # P(alive) ~ 0 now and 90 days ago
+    assert gone["strength"] < 1e-3
+    assert gone["trend"] == "stable"
 
 
 def test_trend_delta_equals_strength_difference_with_an_audit_90_days_earlier() -> None:
@@ -154,8 +189,7 @@ def test_trajectory_is_nan_before_first_contact() -> None:
     assert np.isnan(values[1:]).all()
 
 
-# A tie with no sentiment, no value and every contact outbound: reciprocity 0 pulls the long-run
-# strength to (0.10 * 1 + 0.15 * 0) / 0.70 = 0.143 < 0.2, so it does cross the threshold.
+# A tie with no sentiment, no value and every contact outbound (reciprocity 0).
 ONE_WAY = contacts("c1", "s1", [14.0 * n for n in range(27)]).assign(direction="outbound")
 
 
@@ -163,13 +197,13 @@ def test_days_to_at_risk_agrees_with_re_auditing() -> None:
     as_of = LAST + pd.Timedelta(days=10)
     row = tie_at(ONE_WAY, as_of)
     days = row["days_to_at_risk"]
-    assert row["strength"] >= 0.2
+    assert row["strength"] >= 0.1
     assert 0 < days < 2000
     before = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days - 1))
     after = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days + 1))
-    assert before["strength"] >= 0.2 > after["strength"]
+    assert before["strength"] >= 0.1 > after["strength"]
     exact = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days))
-    assert exact["strength"] == pytest.approx(0.2, abs=1e-6)
+    assert exact["strength"] == pytest.approx(0.1, abs=1e-6)
 
 
 def test_days_to_at_risk_counts_down() -> None:
@@ -180,11 +214,12 @@ def test_days_to_at_risk_counts_down() -> None:
 
 def test_days_to_at_risk_zero_below_and_blank_when_never() -> None:
     below = tie_at(ONE_WAY, LAST + pd.Timedelta(days=3000))
-    assert below["strength"] < 0.2
+    assert below["strength"] < 0.1
     assert below["days_to_at_risk"] == 0.0
-    kept_up = contacts("c1", "s1", [14.0 * n for n in range(27)], sentiment=0.9)
-    row = tie_at(kept_up, LAST + pd.Timedelta(days=10))
-    assert math.isnan(row["days_to_at_risk"])  # affect and reciprocity keep it above 0.2
+    # Silence ends every relationship in the end (P(alive) -> 0): only a threshold of 0 is
+    # never crossed.
+    never = tie_at(ONE_WAY, LAST + pd.Timedelta(days=10), Config(at_risk_threshold=0.0))
+    assert math.isnan(never["days_to_at_risk"])
 
 
 # ------------------------------------------------------------------------- compare
@@ -195,7 +230,7 @@ def test_compare_two_hand_made_audits() -> None:
     late = contacts("c3", "s1", [400.0, 410.0])  # after the old as-of, before the new
     events = pd.concat([QUIET, others, late], ignore_index=True)
     old = audit(events, as_of=LAST + pd.Timedelta(days=7))
-    new = audit(events, as_of=LAST + pd.Timedelta(days=60))
+    new = audit(events, as_of=LAST + pd.Timedelta(days=70))
     comparison = compare_audits(old, new)
     changes = comparison.changes.set_index(["level", "change", "customer_id"])
     assert ("customer", "status_changed", "c1") in changes.index
@@ -215,7 +250,7 @@ def test_compare_two_hand_made_audits() -> None:
 
 
 def test_fail_on_conditions() -> None:
-    result = audit(QUIET, as_of=LAST + pd.Timedelta(days=50))
+    result = audit(QUIET, as_of=LAST + pd.Timedelta(days=70))
     figures = audit_figures(result.summary)
     assert figures["at_risk"] == 1.0
     assert figures["at_risk_share"] == 1.0

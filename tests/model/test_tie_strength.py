@@ -58,9 +58,17 @@ HAND_EVENTS = pd.DataFrame(
 )
 
 
-def strength_of(parts: dict[str, float]) -> float:
+def p_alive(days_since_last: float, intervals: int, span_days: float) -> float:
+    """P(alive) by hand: the gap shrunk toward one contact / 30 days, an end at ln 2 / 730 d."""
+    gap = max((span_days + 3 * 30) / (intervals + 3), 7.0)
+    rate, hazard = 1 / gap, math.log(2) / 730
+    return 1 / (1 + hazard / (rate + hazard) * math.expm1((rate + hazard) * days_since_last))
+
+
+def strength_of(parts: dict[str, float], alive: float = 1.0) -> float:
     present = {k: v for k, v in parts.items() if not math.isnan(v)}
-    return sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
+    mean = sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
+    return alive * mean
 
 
 def f_intensity(i: float) -> float:
@@ -97,6 +105,7 @@ def test_known_answer_c1_s1(hand_audit) -> None:  # type: ignore[no-untyped-def]
     }
     for name, expected in parts.items():
         assert row[name] == pytest.approx(expected, nan_ok=True), name
+    assert row["p_alive"] == 1.0  # in contact today
     assert row["strength"] == pytest.approx(strength_of(parts))
     assert row["n_interactions"] == 2
     assert row["days_since_last"] == pytest.approx(0.0)
@@ -115,7 +124,9 @@ def test_known_answer_c2_s2(hand_audit) -> None:  # type: ignore[no-untyped-def]
     }
     for name, expected in parts.items():
         assert row[name] == pytest.approx(expected), name
-    assert row["strength"] == pytest.approx(strength_of(parts))
+    alive = p_alive(45, intervals=1, span_days=45)  # contacts 90 and 45 days ago: g = 33.75
+    assert row["p_alive"] == pytest.approx(alive)
+    assert row["strength"] == pytest.approx(strength_of(parts, alive))
 
 
 def test_known_answer_c3_s2_components_without_data_are_left_out(hand_audit) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +139,8 @@ def test_known_answer_c3_s2_components_without_data_are_left_out(hand_audit) -> 
         "value": math.nan,
     }
     assert np.isnan(row[["reciprocity", "affect", "value"]].astype(float)).all()
-    expected = (0.45 * parts["intensity"] + 0.10 * parts["tenure"]) / 0.55
+    alive = p_alive(10, intervals=0, span_days=0)  # one contact: g = 30 days
+    expected = alive * (0.45 * parts["intensity"] + 0.10 * parts["tenure"]) / 0.55
     assert row["strength"] == pytest.approx(expected)
 
 
@@ -298,7 +310,8 @@ def test_component_without_data_does_not_change_the_others(rows: list[dict[str, 
         parts = {c: b[c].to_numpy(dtype=float) for c in WEIGHTS}
         num = sum(np.where(np.isnan(v), 0, WEIGHTS[c] * v) for c, v in parts.items())
         den = sum(np.where(np.isnan(v), 0, WEIGHTS[c]) for c, v in parts.items())
-        np.testing.assert_allclose(b["strength"], num / den, rtol=1e-12)
+        pd.testing.assert_series_equal(a["p_alive"], b["p_alive"])
+        np.testing.assert_allclose(b["strength"], b["p_alive"] * num / den, rtol=1e-12)
 
 
 @settings(max_examples=30, deadline=None)
