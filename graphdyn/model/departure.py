@@ -286,7 +286,9 @@ def _batches(
     ``batch_rows``; a customer larger than that is a batch of its own.
     """
     ids = cases["customer_id"].to_numpy()
-    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
+    if len(ids) == 0:  # no staffed ties: nothing to re-audit
+        return
+    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     bounds = np.append(first, len(ids))
     customer = pd.Index(ids[first]).get_indexer(interactions["customer_id"])
     size = np.bincount(customer[customer >= 0], minlength=len(first)) * np.diff(bounds)
@@ -294,7 +296,7 @@ def _batches(
     order = np.argsort(customer, kind="stable")
     sorted_customer = customer[order]
     columns = ["customer_id", "staff_id", *_EVENT_COLUMNS]
-    starts = np.flatnonzero(np.r_[True, batch[1:] != batch[:-1]]) if len(batch) else batch
+    starts = np.flatnonzero(np.r_[True, batch[1:] != batch[:-1]])
     for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(first)], strict=True):
         lo, hi = np.searchsorted(sorted_customer, [start, stop])
         yield (
