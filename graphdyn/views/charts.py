@@ -390,7 +390,8 @@ def line_chart(
 
 def _open(title: str, width: float, height: float) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'font-family="{_FONT}" font-size="{_FONT_SIZE:g}" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     )
