@@ -193,7 +193,11 @@ def check_explore(run: Run, workdir: Path) -> None:
     assert customer_id == weakest["customer_id"].iloc[0]
     explanation = expected.explain(customer_id)
     assert shown(notebook, "explanation-repr") == repr(explanation)
-    assert probe["contributions"] == explanation.components["contribution"].tolist()
+    table = explanation.components
+    assert table["component"].iloc[-1] == "p_alive"
+    assert table["value"].iloc[-1] == explanation.row["p_alive"] < 1
+    np.testing.assert_array_equal(probe["contributions"], table["contribution"].to_numpy())
+    assert np.isclose(np.nansum(probe["contributions"]), explanation.row["strength"], atol=1e-12)
     assert shown(notebook, "ego-view") == repr(expected.view(focus=customer_id))
     assert customer_id in unescape(shown(notebook, "ego-view", "text/html"))
 
@@ -215,6 +219,7 @@ AUDIT_PROBE = """
 print(json.dumps({
     "tie": [tie["customer_id"], tie["staff_id"]],
     "by_hand": check["by hand"].to_dict(),
+    "alive_by_hand": factors["by hand"].to_dict(),
     "waited": [customer["customer_id"], customer["days_to_at_risk"], after["strength"]],
     "half_lives": half_lives.to_dict(orient="index"),
     "variants": variant_table.to_dict(orient="index"),
@@ -234,6 +239,11 @@ def check_tie_strength_audit(run: Run, workdir: Path) -> None:
     for name, value in probe["by_hand"].items():
         assert np.isclose(value, row[name], rtol=1e-9), name
     assert len(probe["by_hand"]) == 5 and row[list(probe["by_hand"])].notna().all()
+    alive = probe["alive_by_hand"]
+    for name in ("typical_gap_days", "p_alive", "strength"):
+        assert np.isclose(alive[name], row[name], rtol=1e-9), name
+    assert 0 < alive["p_alive"] < 1
+    assert np.isclose(alive["p_alive"] * alive["weighted mean"], row["strength"], rtol=1e-9)
 
     customer_id, days, strength_after = probe["waited"]
     assert expected.customers.set_index("customer_id").loc[customer_id, "days_to_at_risk"] == days
