@@ -170,7 +170,8 @@ def explain(
     )
     stdout.print(
         f"{int(row['n_interactions'])} interactions, last {row['days_since_last']:.0f} days ago "
-        f"(typical gap {row['typical_gap_days']:.0f} days); days to at-risk: "
+        f"(typical gap {row['typical_gap_days']:.0f} days, P(alive) {row['p_alive']:.2f}); "
+        "days to at-risk: "
         f"{_days(row['days_to_at_risk'])}",
         highlight=False,
     )
@@ -181,8 +182,8 @@ def explain(
         parts.add_row(
             str(item["component"]),
             "no data" if pd.isna(item["value"]) else f"{item['value']:.3f}",
-            f"{item['weight']:.2f}",
-            f"{item['contribution']:.3f}",
+            "" if pd.isna(item["weight"]) else f"{item['weight']:.2f}",
+            "" if pd.isna(item["contribution"]) else f"{item['contribution']:.3f}",
         )
     stdout.print(parts)
     events = Table(
