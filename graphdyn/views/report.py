@@ -386,7 +386,7 @@ def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
                     "days",
                     missing="never",
                     help="days of silence until strength falls below the at-risk threshold; "
-                    "never: the other components hold it above",
+                    "never: it cannot fall below (a threshold of 0)",
                 ),
                 _TOP_CONTACT,
                 _VALUE,
@@ -531,23 +531,28 @@ def _method(result: Audit) -> str:
     prose = f"""
 <p>Every interaction counts less the older it is: its weight halves every
 {config.half_life_days:g} days (the half-life). A relationship's <strong>strength</strong>, between
-0 and 1, is a weighted average of up to five components, each between 0 and 1:
+0 and 1, is P(alive) times a weighted average of up to five components, each between 0 and 1:
 <em>intensity</em> (recent contact, where richer channels count more: {richest_name}
 counts {richness_of[richest]:g}, {poorest_name} {richness_of[poorest]:g}; one
 {reference_name} contact every {config.reference_interval_days:g} days
 keeps it at about 0.63), <em>tenure</em>
 (how long the relationship has existed), <em>reciprocity</em> (how balanced customer-initiated and
 vendor-initiated contact is), <em>affect</em> (sentiment) and <em>value</em> (recent order value).
-A component with no data is left out of the average, never counted as zero.</p>
+A component with no data is left out of the average, never counted as zero.
+<em>P(alive)</em> is the chance that the relationship is still going rather than merely quiet,
+given how long it has been silent compared with its own usual gap between contacts (with no
+contact at all, half of all relationships would have ended after
+{config.lapse_half_life_days:g} days).</p>
 <p>A tie is <strong>strong</strong> at {config.strong_threshold:g} or above. Each customer's usual
 gap between contacts sets its rhythm; <em>overdue</em> is the silence so far divided by that gap.
 Status, first match wins: <em>new</em> (first contact under {config.new_window_days:g} days and
 two usual gaps ago); <em>dormant</em> (no contact for {config.dormant_days:g} days, or intensity
 below {config.dormant_intensity:g});
-<em>at risk</em> (more than {config.overdue_at_risk:g} gaps overdue, or strength below
-{config.at_risk_threshold:g} and weakening); <em>cooling</em> (more than
-{config.overdue_cooling:g} gaps overdue, or weakening); otherwise <em>active</em>. The trend
-compares strength now with {config.trend_window_days:g} days earlier (±{config.trend_delta:g}).</p>
+<em>at risk</em> (overdue &gt; {config.overdue_at_risk:g} and P(alive) &lt;
+{config.p_alive_at_risk:g}, or strength &lt; {config.at_risk_threshold:g} and weakening);
+<em>cooling</em> (more than {config.overdue_cooling:g} gaps overdue, or weakening); otherwise
+<em>active</em>. The trend compares strength now with {config.trend_window_days:g} days earlier
+(±{config.trend_delta:g}).</p>
 """
     return (
         f'<div class="method">{prose}</div><div class="charts"><div>'

@@ -370,15 +370,16 @@ def test_empty_sections_say_so() -> None:
 # Real audits ------------------------------------------------------------------------------
 
 
-def test_two_real_audits_three_months_apart() -> None:
-    """The report tests' events audited on 2024-03-31 and 2024-06-30.
+def test_two_real_audits_four_months_apart() -> None:
+    """The report tests' events audited on 2024-03-01 and 2024-06-30.
 
-    C2 went quiet at the end of 2023, so its strength keeps falling (at risk both times);
-    C4 slips from active to cooling (13 days of silence against a one-week usual gap);
-    C3's first contact is in June: a new customer and a new tie.
+    C2 went quiet at the end of 2023, so its strength keeps falling (at risk both times: 0.22,
+    then 0.00) and its two ties fall from cooling to at risk; C4 slips from active to cooling
+    (34 days of silence against a 12-day usual gap, and weakening); C3's one phone call is on
+    2024-03-02: a new customer and a new tie.
     """
     data = Dataset.from_frames(_events(), on_error="quarantine")
-    old, new = audit(data, as_of="2024-03-31"), audit(data, as_of="2024-06-30")
+    old, new = audit(data, as_of="2024-03-01"), audit(data, as_of="2024-06-30")
     comparison = compare_audits(old, new)
     page = render_comparison(comparison, customer_names={"C4": "Acme & Sons"})
     parsed = Page(page)
@@ -387,11 +388,11 @@ def test_two_real_audits_three_months_apart() -> None:
         "status-changes": "1",
         "worse": "1",
         "better": "0",
-        "drops": "1",
+        "drops": "2",
         "new-customers": "1",
         "lost-customers": "0",
-        "tie-status-changes": "0",
-        "tie-drops": "2",
+        "tie-status-changes": "4",
+        "tie-drops": "3",
         "new-ties": "1",
         "lost-ties": "0",
     }
@@ -403,10 +404,11 @@ def test_two_real_audits_three_months_apart() -> None:
     worsened = parsed.sections["worsened"].tables[0]
     assert worsened.rows[0][:3] == ["Acme & Sons C4", "active", "cooling"]
     drops = parsed.sections["drops"].tables
-    assert drops[0].column("Customer") == ["C2"]
-    assert drops[0].column("Change") == ["−0.11"]
-    assert drops[1].column("Staff") == ["s1", "s2"]  # -0.079, -0.069
-    assert parsed.sections["new-ties"].tables[0].rows == [["C3", "s3", "0.07", "new"]]
+    assert drops[0].column("Customer") == ["C2", "Acme & Sons C4"]
+    assert drops[0].column("Change") == ["−0.22", "−0.15"]
+    assert drops[1].column("Staff") == ["s1", "s2", "s2"]  # C2: -0.44, -0.35; C4: -0.09
+    assert drops[1].column("New status") == ["at risk", "at risk", "cooling"]
+    assert parsed.sections["new-ties"].tables[0].rows == [["C3", "s3", "0.04", "at risk"]]
 
 
 def test_docstring_examples() -> None:

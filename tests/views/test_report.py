@@ -2,10 +2,12 @@
 
 The main audit is built by hand (four customers, four staff) so that every number the page
 shows is known: C1 meets s1 every fortnight and orders monthly (single-threaded on s1), C2 went
-quiet six months ago (at risk, falling), C3 has one e-mail and no attributes (NaN components),
-C4 meets s2 and s3 every three weeks (two strong ties; the two rhythms interleave into a
-one-week usual gap, so its 13 days of silence make it cooling). One row is quarantined for a
-bad sentiment and one event after the as-of date is excluded. The names are hostile on purpose.
+quiet six months ago (at risk, falling), C3 had one phone call four months ago and has no
+attributes (NaN components; four reference gaps of silence and P(alive) 0.37: at risk, falling),
+C4 meets s2 and s3 every three weeks until early June (two strong ties; the two rhythms
+interleave into a 12-day usual gap, so its 34 days of silence make it cooling and weakening).
+One row is quarantined for a bad sentiment and one event after the as-of date is excluded. The
+names are hostile on purpose.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"
 XSS_TEAM = '"><svg onload=alert(1)>'
 AS_OF = "2024-06-30"
+#: The staff columns an audit adds from centrality and departure what-ifs.
+EXPOSURE_COLUMNS = (
+    "betweenness",
+    "pagerank",
+    "constraint",
+    "effective_size",
+    "departure_at_risk",
+    "value_at_stake",
+)
 
 
 def _events() -> pd.DataFrame:
@@ -64,12 +75,12 @@ def _events() -> pd.DataFrame:
     add("C2", "s1", "phone", pd.date_range("2023-01-01", "2023-12-31", freq="30D"), sentiment=0.2)
     add("C2", "s2", "phone", pd.date_range("2023-01-10", "2023-12-31", freq="30D"), sentiment=0.2)
     add("C2", None, "order", pd.date_range("2023-01-20", "2023-12-20", freq="MS"), value=5000.0)
-    add("C4", "s2", "meeting", pd.date_range("2023-06-01", "2024-06-25", freq="21D"), sentiment=0.5)
-    add("C4", "s3", "video", pd.date_range("2023-06-05", "2024-06-25", freq="21D"), sentiment=0.5)
+    add("C4", "s2", "meeting", pd.date_range("2023-06-01", "2024-06-10", freq="21D"), sentiment=0.5)
+    add("C4", "s3", "video", pd.date_range("2023-06-05", "2024-06-10", freq="21D"), sentiment=0.5)
     single = {"staff_id": None, "direction": None}
     rows += [
-        {**single, "interaction_id": "C3-1", "timestamp": "2024-06-01", "customer_id": "C3",
-         "staff_id": "s3", "channel": "email"},
+        {**single, "interaction_id": "C3-1", "timestamp": "2024-03-02", "customer_id": "C3",
+         "staff_id": "s3", "channel": "phone"},
         {**single, "interaction_id": "late", "timestamp": "2024-07-10", "customer_id": "C4",
          "staff_id": "s2", "channel": "meeting"},
         {**single, "interaction_id": "bad", "timestamp": "2024-05-10", "customer_id": "C4",
@@ -257,7 +268,7 @@ def test_header_names_date_source_parameters_and_version(page: str, hand: Audit)
     assert "as of 2024-06-30" in header
     assert "<dt>Data source</dt><dd>frames</dd>" in header
     assert "half-life 90 days" in header
-    assert "strong tie ≥ 0.5" in header and "at risk below 0.2" in header
+    assert "strong tie ≥ 0.5" in header and "at risk below 0.1" in header
     assert f"<dt>graphdyn</dt><dd>{hand.summary['graphdyn_version']}</dd>" in header
     assert "<title>Relationship audit as of 2024-06-30</title>" in page
 
@@ -300,8 +311,22 @@ def test_missing_values_read_na_never_nan(page: str, parsed: Page) -> None:
     c3 = next(row for row in at_risk.rows if row[0] == "C3")  # no name: the id alone
     assert c3[at_risk.headers.index("Segment")] == "n/a"
     assert c3[at_risk.headers.index("Value (decayed)")] == "n/a"
-    days_left = at_risk.column("Days to at risk")
-    assert days_left == ["never", "0"]  # C2 never falls below; C3 is below
+    assert at_risk.column("Days to at risk") == ["0", "0"]  # both already below 0.1
+
+
+def test_days_to_at_risk_missing_reads_never(hand: Audit) -> None:
+    # P(alive) takes every strength to 0, so the model leaves days_to_at_risk missing only for a
+    # threshold of 0 (then for everyone, and an all-missing column is left out): set C2's alone.
+    customers = hand.customers.assign(
+        days_to_at_risk=hand.customers["days_to_at_risk"].where(
+            hand.customers["customer_id"] != "C2"
+        )
+    )
+    parsed = Page(render_report(dataclasses.replace(hand, customers=customers)))
+    at_risk = parsed.sections["at-risk"].tables[0]
+    assert at_risk.column("Days to at risk") == ["never", "0"]
+    assert at_risk.classes[0][at_risk.headers.index("Days to at risk")] == "num na"
+    assert not re.search(r"\b(nan|NaN|NaT|None|<NA>)\b", " ".join(parsed.visible))
 
 
 def test_same_audit_same_page(hand: Audit, page: str) -> None:
@@ -323,8 +348,8 @@ def test_headline_figures(parsed: Page) -> None:
         "customers": "4",
         "ties": "7",
         "staff": "4",
-        "interactions": "132",
-        "mean-strength": "0.59",  # (0.849 + 0.577 + 0.070 + 0.874) / 4
+        "interactions": "130",
+        "mean-strength": "0.40",  # (0.826 + 0.000 + 0.043 + 0.722) / 4
         "at-risk": "2",
         "at-risk-share": "50%",
         "single-threaded": "1",
@@ -339,13 +364,13 @@ def test_status_table(parsed: Page) -> None:
     table = parsed.sections["headline"].tables[0]
     assert table.headers == ["Status", "Customers", "Share of customers", "Ties"]
     assert table.rows == [
-        ["active", "1", "25%", "3"],
-        ["cooling", "1", "25%", "0"],
-        ["at risk", "2", "50%", "2"],
+        ["active", "1", "25%", "1"],
+        ["cooling", "1", "25%", "2"],
+        ["at risk", "2", "50%", "3"],
         ["dormant", "0", "0%", "1"],
-        ["new", "0", "0%", "1"],
+        ["new", "0", "0%", "0"],
     ]
-    assert "1 strengthening, 2 stable, 1 weakening" in parsed.sections["headline"].prose
+    assert "0 strengthening, 2 stable, 2 weakening" in parsed.sections["headline"].prose
 
 
 # Charts -----------------------------------------------------------------------------------
@@ -361,12 +386,13 @@ def test_strength_histograms(page: str, parsed: Page) -> None:
         int(n) for n in re.findall(r"<title>[\d.]+–[\d.]+: (\d+) customers</title>", customers)
     ]
     expected = [0] * 20
-    for bin_ in (1, 11, 16, 17):  # 0.070, 0.577, 0.849, 0.874 in bins of 0.05
+    expected[0] = 2  # 0.000, 0.043 in bins of 0.05
+    for bin_ in (14, 16):  # 0.722, 0.826
         expected[bin_] = 1
     assert counts == expected
     prose = parsed.sections["distribution"].prose
-    assert "Customers: median 0.71; 25% below 0.2, 75% at or above 0.5." in prose
-    assert "Ties: median 0.46; 29% below 0.2, 43% at or above 0.5." in prose
+    assert "Customers: median 0.38; 50% below 0.1, 50% at or above 0.5." in prose
+    assert "Ties: median 0.04; 57% below 0.1, 43% at or above 0.5." in prose
 
 
 def test_channel_mix(parsed: Page) -> None:
@@ -374,13 +400,13 @@ def test_channel_mix(parsed: Page) -> None:
     assert [c["bar"] for c in section.charts] == [8, 8]  # every configured channel
     table = section.tables[0]
     assert table.column("Channel")[:5] == ["meeting", "video", "phone", "order", "email"]
-    assert table.column("Interactions")[:5] == ["58", "19", "25", "28", "2"]
-    assert table.column("Share of intensity")[:2] == ["66%", "22%"]
+    assert table.column("Interactions")[:5] == ["57", "18", "26", "28", "1"]
+    assert table.column("Share of intensity")[:2] == ["67%", "20%"]
 
 
 def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
     section = parsed.sections["trajectories"]
-    assert [c["series"] for c in section.charts] == [1]  # only C2 fell; C1, C4 rose, C3 is new
+    assert [c["series"] for c in section.charts] == [2]  # only C2 and C3 fell; C1, C4 rose
     table = section.tables[0]
     assert table.headers == [
         "Customer",
@@ -389,7 +415,10 @@ def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
         "Change",
         "Status",
     ]
-    assert table.rows == [[f"{XSS_SCRIPT} C2", "0.77", "0.58", "−0.19", "at risk"]]
+    assert table.rows == [
+        [f"{XSS_SCRIPT} C2", "0.77", "0.00", "−0.77", "at risk"],
+        ["C3", "0.13", "0.04", "−0.09", "at risk"],
+    ]
 
 
 # Tables -----------------------------------------------------------------------------------
@@ -413,19 +442,31 @@ def test_at_risk_table(parsed: Page) -> None:
     assert table.rows[0] == [
         f"{XSS_SCRIPT} C2",
         "smb",
-        "0.58",
-        "↓ weakening",
+        "0.00",
+        "→ stable",  # already silent for 96 days at T - 90: P(alive) was about 0 then too
         "186",
-        "23×",
-        "never",
+        "15×",
+        "0",
         "Ann O'Neil s1",
         "4,320",
     ]
-    assert table.classes[0] == ["", "", "num", "trend-weakening", "num", "num", "num na", "", "num"]
+    assert table.rows[1] == ["C3", "n/a", "0.04", "↓ weakening", "120", "4×", "0", "Cy s3", "n/a"]
+    assert table.classes[0] == ["", "", "num", "trend-stable", "num", "num", "num", "", "num"]
+    assert table.classes[1] == [
+        "",
+        "na",
+        "num",
+        "trend-weakening",
+        "num",
+        "num",
+        "num",
+        "",
+        "num na",
+    ]
 
 
 def test_numbers_are_right_aligned_and_sortable(page: str) -> None:
-    assert '<td class="num" data-sort="0.5765' in page
+    assert '<td class="num" data-sort="0.04321711' in page  # C3's strength
     assert '<th scope="col" class="num">Strength</th>' in page
 
 
@@ -450,12 +491,14 @@ def test_single_threaded(parsed: Page) -> None:
         "Value (decayed)",
     ]
     assert table.rows == [
-        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active", "3,750"]
+        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.87", "0.83", "active", "3,750"]
     ]
 
 
-def test_staff_exposure_without_centrality(parsed: Page) -> None:
-    table = parsed.sections["staff"].tables[0]
+def test_staff_exposure_without_centrality(hand: Audit) -> None:
+    staff = hand.staff.drop(columns=list(EXPOSURE_COLUMNS))
+    section = Page(render_report(dataclasses.replace(hand, staff=staff))).sections["staff"]
+    table = section.tables[0]
     assert table.headers == [  # role and left_at are blank for everyone: left out
         "Staff",
         "Team",
@@ -465,11 +508,12 @@ def test_staff_exposure_without_centrality(parsed: Page) -> None:
         "Strong ties",
         "Sole strong tie",
     ]
-    assert table.column("Staff") == ["Ann O'Neil s1", "Bob s2", "Cy s3", "Dee s4"]
+    # Then by portfolio strength: Cy 0.724 (C3's tie is weak now), Bob 0.715.
+    assert table.column("Staff") == ["Ann O'Neil s1", "Cy s3", "Bob s2", "Dee s4"]
     assert table.column("Team")[0] == XSS_TEAM
     assert table.column("Left") == ["", "", "", "2024-01-31"]
     assert table.column("Sole strong tie") == ["1", "0", "0", "0"]
-    assert "Sorted by sole strong tie customers" in parsed.sections["staff"].prose
+    assert "Sorted by sole strong tie customers" in section.prose
 
 
 def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> None:
@@ -480,10 +524,12 @@ def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> 
         value_at_stake=[3750.3, np.nan, 12345.6, 0.0],
     )
     table = Page(render_report(dataclasses.replace(hand, staff=staff))).sections["staff"].tables[0]
-    assert table.headers[-5:] == [
+    assert table.headers[-7:] == [
         "Sole strong tie",
         "Betweenness",
         "PageRank",
+        "Constraint",
+        "Effective size",
         "At risk if they leave",
         "Value at stake",
     ]
@@ -506,6 +552,11 @@ def test_parameters_and_method(parsed: Page) -> None:
     assert "its weight halves every 90 days" in section.prose
     assert "meeting counts 1, order 0.2" in section.prose  # the richest and poorest channels
     assert "or intensity below 0.05" in section.prose
+    assert "is P(alive) times a weighted average of up to five components" in section.prose
+    assert "half of all relationships would have ended after 730 days" in section.prose
+    assert (
+        "at risk (overdue > 3 and P(alive) < 0.5, or strength < 0.1 and weakening)" in section.prose
+    )
     weights, richness, parameters = section.tables
     assert weights.rows == [
         ["intensity", "0.45", "4"],
@@ -626,14 +677,14 @@ def test_opens_clean_and_sorts_in_chromium(browser: Browser, report_file: Path) 
     try:
         probe.page.wait_for_load_state("load")
         probe.assert_clean()
-        header = probe.page.locator("#at-risk th", has_text="Strength")
+        header = probe.page.locator("#at-risk th", has_text="Days since last contact")
 
         def first_column() -> list[str]:
             return probe.page.locator("#at-risk tbody tr td:first-child .id").all_inner_texts()
 
         assert first_column() == ["C2", "C3"]  # most valuable first
         header.locator("button").click()
-        assert first_column() == ["C3", "C2"]  # 0.07, 0.58
+        assert first_column() == ["C3", "C2"]  # 120, 186 days
         header.locator("button").click()
         assert first_column() == ["C2", "C3"]
         assert header.get_attribute("aria-sort") == "descending"
