@@ -424,7 +424,6 @@ def _summary(
         "strong_ties": int((ties["strength"] >= config.strong_threshold).sum()),
         "mean_customer_strength": float(customers["strength"].mean()),
         "value_reference": None if np.isnan(result.value_reference) else result.value_reference,
-        "global_gap_days": result.global_gap_days,
         "centrality": centrality.summary(),
         "data_quality": {
             "rejected_rows": int(data_summary["rejected_rows"]),

@@ -14,7 +14,6 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.model.decay import (
-    RhythmStats,
     classify_status,
     classify_trend,
     days_to_at_risk,
@@ -56,8 +55,6 @@ class Relationships:
         ``ties`` (customer_id, staff_id) and ``customers`` (customer_id).
     value_reference : float
         V_ref at the as-of date (NaN when no event has a value).
-    global_gap_days : dict of str to float
-        The global median gaps the tie and customer gaps were shrunk toward.
     """
 
     ties: pd.DataFrame
@@ -66,7 +63,6 @@ class Relationships:
     tie_trajectories: pd.DataFrame
     customer_trajectories: pd.DataFrame
     value_reference: float
-    global_gap_days: dict[str, float]
 
 
 def snapshot_dates(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
@@ -91,20 +87,16 @@ class PopulationMedians:
         then the monthly snapshots after the as-of date.
     value_reference : numpy.ndarray
         V_ref at each evaluation time (NaN where no customer has a value).
-    tie_gap, customer_gap : float
-        The global median gaps the ties' and customers' typical gaps are shrunk toward.
     """
 
     offsets: np.ndarray
     value_reference: np.ndarray
-    tie_gap: float
-    customer_gap: float
 
 
 def population_medians(
     interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config
 ) -> PopulationMedians:
-    """Compute V_ref at each evaluation time and the global typical gaps of some interactions.
+    """Compute V_ref at each evaluation time of some interactions.
 
     :func:`relationships` computes these from its own interactions unless it is given them: a
     what-if re-audits some customers with some interactions removed against the full audit's
@@ -136,21 +128,12 @@ def population_medians(
     >>> medians = population_medians(data.interactions, as_of, config)
     >>> medians.offsets.tolist(), medians.value_reference.tolist()
     ([0.0, 90.0], [100.0, nan])
-    >>> full = relationships(data.interactions, as_of, config)
-    >>> full.global_gap_days == {"ties": medians.tie_gap, "customers": medians.customer_gap}
-    True
     """
     offsets = _offsets(as_of, config)
     events = prepare_events(interactions, as_of, config)
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
     sums = group_sums(events, customer_codes, len(customer_ids), offsets, config.half_life_days)
-    staffed, _, pair_keys, tie_codes = _tie_codes(interactions, customer_codes)
-    return PopulationMedians(
-        offsets=offsets,
-        value_reference=value_reference(sums),
-        tie_gap=typical_gaps(tie_codes, events.day[staffed], len(pair_keys), config).global_gap,
-        customer_gap=typical_gaps(customer_codes, events.day, len(customer_ids), config).global_gap,
-    )
+    return PopulationMedians(offsets=offsets, value_reference=value_reference(sums))
 
 
 def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
@@ -217,25 +200,9 @@ def relationships(
         ],
         names=["customer_id", "staff_id"],
     )
-    ties, tie_gap = _level_frame(
-        tie_sums,
-        tie_parts,
-        tie_events,
-        tie_codes,
-        as_of,
-        config,
-        None if medians is None else medians.tie_gap,
-    )
+    ties = _level_frame(tie_sums, tie_parts, tie_events, tie_codes, as_of, config)
     ties.index = tie_index
-    customers, customer_gap = _level_frame(
-        customer_sums,
-        customer_parts,
-        events,
-        customer_codes,
-        as_of,
-        config,
-        None if medians is None else medians.customer_gap,
-    )
+    customers = _level_frame(customer_sums, customer_parts, events, customer_codes, as_of, config)
     customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
     customers = _add_tie_counts(customers, ties, config)
 
@@ -254,7 +221,6 @@ def relationships(
             columns=snapshot_columns,
         ),
         value_reference=float(value_ref[0]),
-        global_gap_days={"ties": tie_gap, "customers": customer_gap},
     )
 
 
@@ -269,16 +235,6 @@ def _tie_codes(
     return staffed, staff_ids, pair_keys, tie_codes
 
 
-def _shrunk_toward(rhythm: RhythmStats, prior_gap: float, config: Config) -> RhythmStats:
-    """Shrink the groups' own gaps toward a given global gap, as :func:`typical_gaps` does."""
-    k = config.gap_prior_weight
-    m = rhythm.intervals
-    shrunk = np.where(
-        m > 0, (m * np.nan_to_num(rhythm.raw_gap) + k * prior_gap) / (m + k), prior_gap
-    )
-    return RhythmStats(np.maximum(shrunk, config.min_gap_days), rhythm.raw_gap, m, prior_gap)
-
-
 def _level_frame(
     sums: GroupSums,
     parts: Components,
@@ -286,16 +242,13 @@ def _level_frame(
     codes: np.ndarray,
     as_of: pd.Timestamp,
     config: Config,
-    prior_gap: float | None,
-) -> tuple[pd.DataFrame, float]:
+) -> pd.DataFrame:
     n_groups = len(sums.first_age)
     at_t = {name: values[:, 0] for name, values in parts.as_mapping().items()}
     strength = parts.strength[:, 0]
     delta = strength - np.nan_to_num(parts.strength[:, 1], nan=0.0)
     trend = classify_trend(delta, config)
     rhythm = typical_gaps(codes, events.day, n_groups, config)
-    if prior_gap is not None:
-        rhythm = _shrunk_toward(rhythm, prior_gap, config)
     days_since_last = sums.last_age[:, 0]
     tenure_days = sums.first_age
     status = classify_status(
@@ -334,7 +287,7 @@ def _level_frame(
             "value_raw": np.where(sums.value_count[:, 0] > 0, sums.value[:, 0], np.nan),
         }
     )
-    return frame, rhythm.global_gap
+    return frame
 
 
 def _add_tie_counts(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:

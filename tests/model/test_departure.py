@@ -185,7 +185,6 @@ def test_re_auditing_a_subset_against_the_full_medians_changes_nothing(generated
     full = relationships.relationships(interactions, as_of, config)
     medians = population_medians(interactions, as_of, config)
     assert medians.value_reference[0] == full.value_reference
-    assert {"ties": medians.tie_gap, "customers": medians.customer_gap} == full.global_gap_days
     redone = relationships.relationships(subset, as_of, config, medians=medians)
     expected = full.customers.loc[full.customers["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(redone.customers, expected.reset_index(drop=True))
