@@ -595,11 +595,13 @@ def data_lines(rungs: Sequence[Rung], repeat: int) -> list[str]:
             f"{rung.staff:,} staff, {rung.products:,} products (graphdyn.data.generate, seed 0, "
             "Parquet)"
         )
+    if not rungs:
+        return lines
     lines.append(
         "- Each step runs in a fresh process: wall and CPU seconds of its measured part, peak "
         "RSS = the process's VmHWM. The DuckDB baseline runs on all cores (2 threads here)."
     )
-    if rungs and repeat > 1:
+    if repeat > 1:
         lines.append(
             f"- Each ladder step ran {repeat} times (NetworkX and Neo4j once); the run of median "
             "wall time is shown."
