@@ -129,8 +129,22 @@ def render_comparison(
         _transitions(comparison),
         _worsened(named(comparison.customers), max_rows),
         _drops(customer_drops, named(_rows(changes, "tie", "strength_drop")), max_rows),
-        _new_ties(named(_rows(changes, "tie", "new")), max_rows),
-        _lost_ties(named(_rows(changes, "tie", "lost")), max_rows),
+        _tie_list(
+            named(_rows(changes, "tie", "new")),
+            "new",
+            "No new ties.",
+            "Ties in the newer audit only; strongest first.",
+            "",
+            max_rows,
+        ),
+        _tie_list(
+            named(_rows(changes, "tie", "lost")),
+            "old",
+            "No lost ties.",
+            "Ties in the older audit only; the strongest they were first.",
+            " then",
+            max_rows,
+        ),
     )
     old, new = _as_of(comparison.old_as_of), _as_of(comparison.new_as_of)
     return render_document(
@@ -325,38 +339,22 @@ def _drop_chart(drops: pd.DataFrame) -> str:
     )
 
 
-def _new_ties(ties: pd.DataFrame, max_rows: int) -> str:
+def _tie_list(
+    ties: pd.DataFrame, side: str, empty: str, intro: str, suffix: str, max_rows: int
+) -> str:
+    """List ties found in one audit only; ``side`` is "new" or "old", whose values are shown."""
     if ties.empty:
-        return empty_note("No new ties.")
+        return empty_note(empty)
     ordered = ties.sort_values(
-        ["new_strength", "customer_id", "staff_id"], ascending=[False, True, True]
+        [f"{side}_strength", "customer_id", "staff_id"], ascending=[False, True, True]
     )
-    return "<p>Ties in the newer audit only; strongest first.</p>" + render_table(
+    return f"<p>{intro}</p>" + render_table(
         ordered.head(max_rows),
         [
             _CUSTOMER,
             _STAFF,
-            Column("new_strength", "Strength", "score"),
-            Column("new_status", "Status", "status"),
-        ],
-        total=len(ordered),
-        full_list=_FULL_LIST,
-    )
-
-
-def _lost_ties(ties: pd.DataFrame, max_rows: int) -> str:
-    if ties.empty:
-        return empty_note("No lost ties.")
-    ordered = ties.sort_values(
-        ["old_strength", "customer_id", "staff_id"], ascending=[False, True, True]
-    )
-    return "<p>Ties in the older audit only; the strongest they were first.</p>" + render_table(
-        ordered.head(max_rows),
-        [
-            _CUSTOMER,
-            _STAFF,
-            Column("old_strength", "Strength then", "score"),
-            Column("old_status", "Status then", "status"),
+            Column(f"{side}_strength", f"Strength{suffix}", "score"),
+            Column(f"{side}_status", f"Status{suffix}", "status"),
         ],
         total=len(ordered),
         full_list=_FULL_LIST,
