@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_END = datetime(2026, 6, 30, tzinfo=UTC)
 
 #: Written to ``truth.json``; raised whenever the same seed would give different data.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -114,6 +114,13 @@ _SE_SHARE = (0.70, 0.35, 0.0)  # share of customers per segment with a solutions
 _CS_SHARE = (0.90, 0.50, 0.10)  # ... with a customer-success manager
 _KEY_ACCOUNT_SECONDARY = 0.3  # key persons' accounts have these odds of SE/CS cover
 _KEY_PERSON_RATE = 1.3  # key persons hold their accounts with more contact than usual
+# A single-threaded account's manager takes on the sustained contact of the other staff
+# streams (sales account, the segment's expected SE and CS cover, support): rate factor by segment.
+_SINGLE_THREADED_RATE = (
+    _KIND_RATE[:, [_AM, _SALES_ACCOUNT, _SUPPORT]].sum(axis=1)
+    + _KIND_RATE[:, _SE] * np.array(_SE_SHARE)
+    + _KIND_RATE[:, _CS] * np.array(_CS_SHARE)
+) / _KIND_RATE[:, _AM]
 _DECAY_TAU_FACTOR = (0.5, 0.5, 0.5, 0.5, 0.5, 0.8, 1.0)  # staff-initiated contact fades first
 _SUPPORT_PRIMARY = 0.55  # share of a customer's support contacts with its usual agent
 
@@ -276,10 +283,12 @@ def generate(
     that for staff-initiated contact) and its sentiment falls; ``decay_start`` is a calendar
     date, and ``last_contact`` is the date of its last event if it went quiet before ``end``,
     else null.
-    A single-threaded customer's staff interactions are all with its account manager. A key
-    person is an account manager holding ``max(5%, 2 / account managers)`` of the customers
-    (at most 60% for all key persons together); key persons never leave. Departed staff have no
-    interaction on or after ``left_at``: their customers go to a colleague of the same role.
+    A single-threaded customer's staff interactions are all with its account manager, who
+    also takes on the contact that sales, engineers, success managers and support would have
+    had (the account needs it all the same). A key person is an account manager holding
+    ``max(5%, 2 / account managers)`` of the customers (at most 60% for all key persons
+    together); key persons never leave. Departed staff have no interaction on or after
+    ``left_at``: their customers go to a colleague of the same role.
 
     Parameters
     ----------
@@ -785,14 +794,15 @@ def _make_customers(
 def _pick_single_threaded(
     rng: np.random.Generator, segment: IntArray, key_account: BoolArray, manager_stays: BoolArray
 ) -> BoolArray:
-    """Choose ~8% single-threaded customers, mostly key persons' smaller accounts.
+    """Choose ~8% single-threaded customers, mostly key persons' accounts, mid-market first.
 
     Only customers whose account manager stays can be single-threaded: a handover would add a
-    second staff member.
+    second staff member. Mid-market accounts are the classic case (too small for a team, too
+    big to be served by support alone); enterprise and SMB accounts have lower odds.
     """
     n = len(segment)
     wanted = round(_SINGLE_THREADED_SHARE * n)
-    odds = np.array([0.25, 0.6, 1.0])[segment]
+    odds = np.array([0.6, 1.0, 0.5])[segment]
     chosen = np.zeros(n, dtype=bool)
     key_pool = np.flatnonzero(key_account & manager_stays)
     from_key = min(round(_KEY_PERSON_SINGLE_THREADED * wanted), len(key_pool))
@@ -856,6 +866,10 @@ def _make_streams(accounts: _Customers, span_days: float) -> _Streams:
     segment = accounts.segment[customer]
     rate = accounts.weight[customer] * _KIND_RATE[segment, kind]
     rate[(kind == _AM) & accounts.key_account[customer]] *= _KEY_PERSON_RATE
+    # A single-threaded account still needs what the others get from sales, engineers, success
+    # managers and support: its account manager does all of it.
+    alone = np.flatnonzero((kind == _AM) & accounts.single_threaded[customer])
+    rate[alone] *= _SINGLE_THREADED_RATE[segment[alone]]
     return _Streams(
         customer=customer,
         kind=kind,

@@ -477,7 +477,7 @@ def test_truth_has_exactly_the_documented_keys(csv_folder: Folder) -> None:
         "departed_staff",
     ]
     assert truth["seed"] == 0
-    assert truth["generator_version"] == 2
+    assert truth["generator_version"] == 3
     assert truth == csv_folder.result.truth
     assert set(truth["decaying_customers"][0]) == {"customer_id", "decay_start", "last_contact"}
     assert set(truth["single_threaded_customers"][0]) == {"customer_id", "staff_id"}
