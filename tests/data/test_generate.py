@@ -382,14 +382,14 @@ def test_out_must_not_hold_anything(tmp_path: Path) -> None:
 
 
 def test_a_failed_run_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_write = generate_module._write
+    real_write = generate_module.write_table
 
     def write_then_fail(table: pa.Table, folder: Path, stem: str, fmt: str, **kw: Any) -> None:
         if stem == "staff":
             raise OSError("disk full")
         real_write(table, folder, stem, fmt, **kw)
 
-    monkeypatch.setattr(generate_module, "_write", write_then_fail)
+    monkeypatch.setattr(generate_module, "write_table", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
         generate(tmp_path / "out", customers=5, staff=3, interactions=50)
     assert list(tmp_path.iterdir()) == []
