@@ -35,13 +35,11 @@ from graphdyn.config import Config
 __all__ = [
     "STATUSES",
     "TRENDS",
-    "RhythmStats",
     "classify_status",
     "classify_trend",
     "days_to_at_risk",
     "p_alive",
     "typical_gap",
-    "typical_gaps",
 ]
 
 #: Relationship statuses, in the order the rules are tried.
@@ -53,28 +51,6 @@ TRENDS: tuple[str, ...] = ("strengthening", "stable", "weakening")
 #: Doublings of the search bracket of :func:`days_to_at_risk` (2 ** 20 days: 2,870 years), and
 #: bisection steps inside it (down to 2 ** -40 of a day).
 _DOUBLINGS, _BISECTIONS = 20, 60
-
-
-@dataclass(frozen=True)
-class RhythmStats:
-    """Contact rhythm per group.
-
-    Parameters
-    ----------
-    typical_gap : numpy.ndarray
-        Shrunk typical gap g in days.
-    raw_gap : numpy.ndarray
-        The group's own mean interval between contact days (NaN with fewer than two).
-    intervals : numpy.ndarray
-        Number of intervals between distinct contact days.
-    global_gap : float
-        The gap every group's own gap is shrunk toward: ``reference_interval_days``.
-    """
-
-    typical_gap: np.ndarray
-    raw_gap: np.ndarray
-    intervals: np.ndarray
-    global_gap: float
 
 
 def typical_gap(intervals: np.ndarray, span_days: np.ndarray, config: Config) -> np.ndarray:
@@ -105,50 +81,6 @@ def typical_gap(intervals: np.ndarray, span_days: np.ndarray, config: Config) ->
     with np.errstate(invalid="ignore", divide="ignore"):
         gap = np.where(weight > 0, (span_days + k * prior) / weight, prior)
     return np.maximum(gap, config.min_gap_days)
-
-
-def typical_gaps(
-    groups: np.ndarray, days: np.ndarray, n_groups: int, config: Config
-) -> RhythmStats:
-    """Mean interval between distinct contact days per group, shrunk toward the reference.
-
-    Parameters
-    ----------
-    groups : numpy.ndarray
-        Group code of each event.
-    days : numpy.ndarray
-        Calendar day (integer) of each event.
-    n_groups : int
-        Number of groups.
-    config : Config
-        See :func:`typical_gap`.
-
-    Examples
-    --------
-    Contacts on days 0, 10, 20, 50: three intervals over 50 days, own mean 16.7; shrunk toward
-    30 days with k = 3, the gap is (50 + 3 * 30) / (3 + 3):
-
-    >>> import numpy as np
-    >>> stats = typical_gaps(np.zeros(4, int), np.array([0, 10, 20, 50]), 1, Config())
-    >>> stats.raw_gap.round(2).tolist(), stats.typical_gap.round(2).tolist()
-    ([16.67], [23.33])
-    """
-    shifted = days.astype(np.int64) - (int(days.min()) if len(days) else 0)
-    day_range = int(shifted.max()) + 1 if len(days) else 1
-    distinct = np.unique(groups.astype(np.int64) * day_range + shifted)
-    owner = distinct // day_range
-    day = distinct % day_range
-    count = np.bincount(owner, minlength=n_groups)
-    has = count > 0
-    last = np.cumsum(count) - 1
-    span = np.zeros(n_groups)
-    span[has] = day[last[has]] - day[last[has] - count[has] + 1]
-    intervals = np.maximum(count - 1, 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        raw = np.where(intervals > 0, span / intervals, np.nan)
-    return RhythmStats(
-        typical_gap(intervals, span, config), raw, intervals, config.reference_interval_days
-    )
 
 
 def p_alive(days_since_last: np.ndarray, typical_gap: np.ndarray, config: Config) -> np.ndarray:
@@ -309,6 +241,7 @@ def days_to_at_risk(
     """
     alpha = {name: float(config.weights.get(name, 0.0)) for name in parts}
     present = {name: ~np.isnan(values) for name, values in parts.items()}
+    n = len(raw_intensity)
     total_weight = sum(np.where(present[name], alpha[name], 0.0) for name in parts)
     fixed = sum(
         np.where(present[name], alpha[name] * np.nan_to_num(parts[name]), 0.0)
@@ -316,38 +249,84 @@ def days_to_at_risk(
         if name not in ("intensity", "tenure")
     )
     tenure_weight = alpha.get("tenure", 0.0) * present.get("tenure", False)
-    n = len(raw_intensity)
-    weights = np.broadcast_to(np.asarray(total_weight, dtype=np.float64), (n,))
-    steady = np.broadcast_to(np.asarray(fixed, dtype=np.float64), (n,))
-    tenure_alpha = np.broadcast_to(np.asarray(tenure_weight, dtype=np.float64), (n,))
+    rows = _Rows(
+        index=np.arange(n),
+        raw_intensity=np.asarray(raw_intensity, dtype=np.float64),
+        tenure_days=np.asarray(tenure_days, dtype=np.float64),
+        tenure_alpha=_per_row(tenure_weight, n),
+        steady=_per_row(fixed, n),
+        weights=_per_row(total_weight, n),
+        days_since_last=np.asarray(days_since_last, dtype=np.float64),
+        typical_gap=np.asarray(typical_gap, dtype=np.float64),
+    )
+    alpha_intensity = alpha["intensity"]
 
-    def strength_after(x: np.ndarray, at: np.ndarray) -> np.ndarray:
-        decayed = raw_intensity[at] * np.exp2(-x / config.half_life_days)
+    def strength_after(x: np.ndarray, at: _Rows) -> np.ndarray:
+        decayed = at.raw_intensity * np.exp2(-x / config.half_life_days)
         intensity = -np.expm1(-decayed / config.intensity_reference)
-        tenure = -np.expm1(-(tenure_days[at] + x) / config.tenure_scale_days)
-        level = alpha["intensity"] * intensity + tenure_alpha[at] * tenure + steady[at]
-        alive = p_alive(days_since_last[at] + x, typical_gap[at], config)
-        return np.asarray(level / weights[at] * alive, dtype=np.float64)
+        tenure = -np.expm1(-(at.tenure_days + x) / config.tenure_scale_days)
+        level = alpha_intensity * intensity + at.tenure_alpha * tenure + at.steady
+        alive = p_alive(at.days_since_last + x, at.typical_gap, config)
+        return np.asarray(level / at.weights * alive, dtype=np.float64)
 
     threshold = config.at_risk_threshold
     out = np.full(n, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        now = strength_after(np.zeros(n), np.arange(n))
+        now = strength_after(np.zeros(n), rows)
     out[now < threshold] = 0.0
-    search = np.flatnonzero(now >= threshold)
-    low, high = np.zeros(len(search)), np.ones(len(search))
+    # Each step works on the rows still moving: a row whose strength is below the threshold at
+    # its bracket's high end keeps that bracket; a bisection whose midpoint is one of its ends
+    # has converged (further steps would leave it as it is).
+    active = rows.take(np.flatnonzero(now >= threshold))
+    low, high = np.zeros(len(active.index)), np.ones(len(active.index))
+    brackets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for _ in range(_DOUBLINGS):
-        above = strength_after(high, search) >= threshold
-        if not above.any():
+        if len(active.index) == 0:
             break
-        low = np.where(above, high, low)
-        high = np.where(above, 2.0 * high, high)
-    crosses = strength_after(high, search) < threshold
-    search, low, high = search[crosses], low[crosses], high[crosses]
+        above = strength_after(high, active) >= threshold
+        brackets.append((active.index[~above], low[~above], high[~above]))
+        active, low, high = active.take(above), high[above], 2.0 * high[above]
+    crosses = strength_after(high, active) < threshold
+    brackets.append((active.index[crosses], low[crosses], high[crosses]))
+    active = rows.take(np.concatenate([index for index, _, _ in brackets]))
+    low = np.concatenate([lows for _, lows, _ in brackets])
+    high = np.concatenate([highs for _, _, highs in brackets])
     for _ in range(_BISECTIONS):
         middle = (low + high) / 2.0
-        below = strength_after(middle, search) < threshold
+        moving = (middle != low) & (middle != high)
+        if not moving.all():
+            out[active.index[~moving]] = high[~moving]
+            active, low, high, middle = (
+                active.take(moving),
+                low[moving],
+                high[moving],
+                middle[moving],
+            )
+        below = strength_after(middle, active) < threshold
         high = np.where(below, middle, high)
         low = np.where(below, low, middle)
-    out[search] = high
+    out[active.index] = high
     return out
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The per-row inputs of :func:`days_to_at_risk`'s strength, for some of its rows."""
+
+    index: np.ndarray
+    raw_intensity: np.ndarray
+    tenure_days: np.ndarray
+    tenure_alpha: np.ndarray
+    steady: np.ndarray
+    weights: np.ndarray
+    days_since_last: np.ndarray
+    typical_gap: np.ndarray
+
+    def take(self, selection: np.ndarray) -> _Rows:
+        """Return the rows selected by a boolean mask or index array."""
+        return _Rows(*(getattr(self, name)[selection] for name in self.__dataclass_fields__))
+
+
+def _per_row(values: np.ndarray | float, n: int) -> np.ndarray:
+    """``values`` as a float array of n rows (a scalar repeated)."""
+    return np.array(np.broadcast_to(np.asarray(values, dtype=np.float64), (n,)))

@@ -17,9 +17,10 @@ from graphdyn.model.decay import (
     classify_status,
     classify_trend,
     days_to_at_risk,
-    typical_gaps,
+    typical_gap,
 )
 from graphdyn.model.tie_strength import (
+    DAY_SECONDS,
     Components,
     Events,
     GroupSums,
@@ -30,11 +31,15 @@ from graphdyn.model.tie_strength import (
 )
 
 __all__ = [
+    "PairCodes",
     "PopulationMedians",
     "Relationships",
+    "Standing",
+    "pair_codes",
     "population_medians",
     "relationships",
     "snapshot_dates",
+    "standing",
 ]
 
 
@@ -163,7 +168,7 @@ def relationships(
     config : Config
         Model parameters.
     medians : PopulationMedians, optional
-        V_ref and the global gaps to score against (see :func:`population_medians`); by
+        V_ref to score against (see :func:`population_medians`); by
         default those of ``interactions`` themselves.
 
     Returns
@@ -186,24 +191,28 @@ def relationships(
         events, customer_codes, len(customer_ids), offsets, config.half_life_days
     )
     value_ref = value_reference(customer_sums) if medians is None else medians.value_reference
-    customer_parts = components(customer_sums, config, value_ref)
+    customers, customer_strength = _level_frame(customer_sums, value_ref, as_of, config)
+    del customer_sums
+    customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
+    channels = _channels(interactions, events, customer_codes, config)
 
-    staffed, staff_ids, pair_keys, tie_codes = _tie_codes(interactions, customer_codes)
+    staffed = interactions["staff_id"].notna().to_numpy()
+    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
+    pairs = pair_codes(customer_codes[staffed], staff_codes, len(staff_ids))
     tie_events = events.take(staffed)
-    tie_sums = group_sums(tie_events, tie_codes, len(pair_keys), offsets, config.half_life_days)
-    tie_parts = components(tie_sums, config, value_ref)
-
+    del events, staff_codes
+    tie_sums = group_sums(tie_events, pairs.codes, len(pairs.keys), offsets, config.half_life_days)
+    del tie_events
+    ties, tie_strength = _level_frame(tie_sums, value_ref, as_of, config)
+    del tie_sums
     tie_index = pd.MultiIndex.from_arrays(
         [
-            np.asarray(customer_ids)[pair_keys // max(len(staff_ids), 1)],
-            np.asarray(staff_ids)[pair_keys % max(len(staff_ids), 1)],
+            np.asarray(customer_ids)[pairs.first],
+            np.asarray(staff_ids)[pairs.second],
         ],
         names=["customer_id", "staff_id"],
     )
-    ties = _level_frame(tie_sums, tie_parts, tie_events, tie_codes, as_of, config)
     ties.index = tie_index
-    customers = _level_frame(customer_sums, customer_parts, events, customer_codes, as_of, config)
-    customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
     customers = _add_tie_counts(customers, ties, config)
 
     snapshot_columns = [d.date().isoformat() for d in snapshots]
@@ -211,12 +220,12 @@ def relationships(
     return Relationships(
         ties=ties.reset_index(),
         customers=customers.reset_index(),
-        channels=_channels(interactions, events, customer_codes, config),
+        channels=channels,
         tie_trajectories=pd.DataFrame(
-            tie_parts.strength[:, trajectory_columns], index=tie_index, columns=snapshot_columns
+            tie_strength[:, trajectory_columns], index=tie_index, columns=snapshot_columns
         ),
         customer_trajectories=pd.DataFrame(
-            customer_parts.strength[:, trajectory_columns],
+            customer_strength[:, trajectory_columns],
             index=customers.index,
             columns=snapshot_columns,
         ),
@@ -224,70 +233,185 @@ def relationships(
     )
 
 
-def _tie_codes(
-    interactions: pd.DataFrame, customer_codes: np.ndarray
-) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
-    """Staffed rows, staff ids, and the customer–staff pair key and tie code of those rows."""
-    staffed = interactions["staff_id"].notna().to_numpy()
-    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
-    pair = customer_codes[staffed].astype(np.int64) * max(len(staff_ids), 1) + staff_codes
-    pair_keys, tie_codes = np.unique(pair, return_inverse=True)
-    return staffed, staff_ids, pair_keys, tie_codes
+@dataclass(frozen=True)
+class PairCodes:
+    """Distinct (first, second) code pairs, sorted, and the pair of each row.
+
+    Parameters
+    ----------
+    keys : numpy.ndarray
+        The distinct pairs as ``first * n_second + second``, ascending.
+    codes : numpy.ndarray
+        Each row's pair (0 .. len(keys) - 1).
+    first, second : numpy.ndarray
+        The two codes of each distinct pair.
+    """
+
+    keys: np.ndarray
+    codes: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
 
 
-def _level_frame(
-    sums: GroupSums,
-    parts: Components,
-    events: Events,
-    codes: np.ndarray,
-    as_of: pd.Timestamp,
-    config: Config,
-) -> pd.DataFrame:
-    n_groups = len(sums.first_age)
-    at_t = {name: values[:, 0] for name, values in parts.as_mapping().items()}
-    strength = parts.strength[:, 0]
-    delta = strength - np.nan_to_num(parts.strength[:, 1], nan=0.0)
+def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCodes:
+    """Give the distinct (first, second) pairs of rows numbers, in sorted order.
+
+    Sorted by first code, the pairs of one first code (a customer's ties) are consecutive:
+    the runs :func:`~graphdyn.model.tie_strength.group_sums_without_each` works on. One sort,
+    no hashing.
+
+    Parameters
+    ----------
+    first, second : numpy.ndarray
+        Non-negative integer codes per row; ``second < n_second``.
+    n_second : int
+        The number of second codes.
+
+    Returns
+    -------
+    PairCodes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pairs = pair_codes(np.array([1, 0, 1, 1]), np.array([2, 1, 0, 2]), 3)
+    >>> pairs.codes.tolist(), pairs.first.tolist(), pairs.second.tolist()
+    ([2, 0, 1, 2], [0, 1, 1], [1, 0, 2])
+    """
+    width = max(n_second, 1)
+    key = first.astype(np.int64) * width + second
+    order = np.argsort(key)
+    ordered = key[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(key) else np.zeros(0, bool)
+    keys = ordered[starts]
+    codes = np.empty(len(key), dtype=np.int64)
+    codes[order] = np.cumsum(starts) - 1
+    return PairCodes(keys=keys, codes=codes, first=keys // width, second=keys % width)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Strength and status of groups, as of T (column 0 of their sums) and over time.
+
+    Parameters
+    ----------
+    parts : Components
+        The components, P(alive) and strength at T and at the trend date.
+    strength : numpy.ndarray
+        Strength at every evaluation time of the sums.
+    typical_gap : numpy.ndarray
+        g at T.
+    trend_delta : numpy.ndarray
+        strength(T) - strength(trend date) (0 for a group without contact then).
+    trend, status : numpy.ndarray
+        Labels (see :func:`~graphdyn.model.decay.classify_trend` and
+        :func:`~graphdyn.model.decay.classify_status`).
+    """
+
+    parts: Components
+    strength: np.ndarray
+    typical_gap: np.ndarray
+    trend_delta: np.ndarray
+    trend: np.ndarray
+    status: np.ndarray
+
+
+def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing:
+    """Compute strength, trend and status of groups from their sums.
+
+    The sums hold T in column 0 and the trend date in column 1; later columns (the monthly
+    snapshots) add strength only, computed one time at a time so that the components of all
+    times are never held at once.
+
+    Parameters
+    ----------
+    sums : GroupSums
+        From :func:`~graphdyn.model.tie_strength.group_sums` (or its ``_without_each``).
+    value_ref : numpy.ndarray
+        V_ref at each evaluation time of the sums.
+    config : Config
+        Model parameters.
+
+    Returns
+    -------
+    Standing
+
+    Examples
+    --------
+    >>> from graphdyn.model.tie_strength import Events, group_sums
+    >>> events = Events(np.array([0.0, 30.0]), np.ones(2), np.zeros(2, bool),
+    ...                 np.zeros(2, bool), np.full(2, np.nan), np.full(2, np.nan),
+    ...                 np.array([100, 70]))
+    >>> sums = group_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
+    >>> result = standing(sums, np.full(2, np.nan), Config())
+    >>> result.status.tolist(), result.trend.tolist()
+    (['new'], ['strengthening'])
+    """
+    parts = components(sums.select([0, 1]), config, value_ref[:2])
+    strength = np.empty((len(sums.first_age), len(sums.offsets)))
+    strength[:, :2] = parts.strength
+    for column in range(2, len(sums.offsets)):
+        at = components(sums.select([column]), config, value_ref[column : column + 1])
+        strength[:, column] = at.strength[:, 0]
+    now = parts.strength[:, 0]
+    delta = now - np.nan_to_num(parts.strength[:, 1], nan=0.0)
     trend = classify_trend(delta, config)
-    rhythm = typical_gaps(codes, events.day, n_groups, config)
-    days_since_last = sums.last_age[:, 0]
-    tenure_days = sums.first_age
+    gap = typical_gap(np.maximum(sums.contact_days[:, 0] - 1, 0), sums.contact_span[:, 0], config)
     status = classify_status(
-        tenure_days=tenure_days,
-        days_since_last=days_since_last,
-        typical_gap=rhythm.typical_gap,
-        intensity=at_t["intensity"],
-        strength=strength,
+        tenure_days=sums.first_age,
+        days_since_last=sums.last_age[:, 0],
+        typical_gap=gap,
+        intensity=parts.intensity[:, 0],
+        strength=now,
         weakening=trend == "weakening",
         config=config,
     )
-    day = pd.Timedelta(days=1)
+    return Standing(parts, strength, gap, delta, trend, status)
+
+
+def _days_before(as_of: pd.Timestamp, days: np.ndarray) -> pd.DatetimeIndex:
+    """``as_of - days * 1 day`` as pandas computes it: the days truncated to microseconds."""
+    delta = (days * (DAY_SECONDS * 1e6)).astype(np.int64).astype("timedelta64[us]")
+    naive = as_of.tz_localize(None).to_datetime64()
+    return pd.DatetimeIndex(naive - delta).tz_localize(as_of.tz)
+
+
+def _level_frame(
+    sums: GroupSums, value_ref: np.ndarray, as_of: pd.Timestamp, config: Config
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Build the table of a level (ties or customers); return it and the strength over time."""
+    result = standing(sums, value_ref, config)
+    at_t = {name: values[:, 0] for name, values in result.parts.as_mapping().items()}
+    strength = result.strength[:, 0]
+    days_since_last = sums.last_age[:, 0]
+    tenure_days = sums.first_age
     frame = pd.DataFrame(
         {
             "strength": strength,
             **at_t,
             "n_interactions": sums.n[:, 0],
-            "first_contact": as_of - tenure_days * day,
-            "last_contact": as_of - days_since_last * day,
+            "first_contact": _days_before(as_of, tenure_days),
+            "last_contact": _days_before(as_of, days_since_last),
             "days_since_last": days_since_last,
-            "typical_gap_days": rhythm.typical_gap,
-            "overdue": days_since_last / rhythm.typical_gap,
-            "p_alive": parts.p_alive[:, 0],
-            "trend": trend,
-            "trend_delta": delta,
-            "status": status,
+            "typical_gap_days": result.typical_gap,
+            "overdue": days_since_last / result.typical_gap,
+            "p_alive": result.parts.p_alive[:, 0],
+            "trend": result.trend,
+            "trend_delta": result.trend_delta,
+            "status": result.status,
             "days_to_at_risk": days_to_at_risk(
                 at_t,
                 sums.intensity[:, 0],
                 tenure_days,
                 config,
                 days_since_last=days_since_last,
-                typical_gap=rhythm.typical_gap,
+                typical_gap=result.typical_gap,
             ),
             "intensity_raw": sums.intensity[:, 0],
             "value_raw": np.where(sums.value_count[:, 0] > 0, sums.value[:, 0], np.nan),
         }
     )
-    return frame
+    return frame, result.strength
 
 
 def _add_tie_counts(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:

@@ -22,7 +22,7 @@ exponential: a sum known at one time is known at any later time by one multiplic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ __all__ = [
     "components",
     "decay_weight",
     "group_sums",
+    "group_sums_without_each",
     "prepare_events",
     "value_reference",
 ]
@@ -119,16 +120,29 @@ def prepare_events(interactions: pd.DataFrame, as_of: pd.Timestamp, config: Conf
         [config.channel_richness[c] for c in channel.cat.categories], dtype=np.float64
     )
     codes = channel.cat.codes.to_numpy()
-    direction = interactions["direction"].astype(object).to_numpy()
+    inbound, outbound = _direction_masks(interactions["direction"])
     return Events(
         age_days=age,
         richness=richness_by_code[codes],
-        inbound=direction == "inbound",
-        outbound=direction == "outbound",
+        inbound=inbound,
+        outbound=outbound,
         sentiment=interactions["sentiment"].to_numpy(dtype=np.float64),
         value=interactions["value"].to_numpy(dtype=np.float64),
         day=np.floor_divide(micros, int(DAY_SECONDS * 1e6)),
     )
+
+
+def _direction_masks(direction: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return the inbound and outbound masks of a direction column (from categorical codes)."""
+    if isinstance(direction.dtype, pd.CategoricalDtype):
+        codes = direction.cat.codes.to_numpy()
+        known = direction.cat.categories.get_indexer(pd.Index(["inbound", "outbound"]))
+        return (
+            (codes == known[0]) & (known[0] >= 0),
+            (codes == known[1]) & (known[1] >= 0),
+        )
+    values = direction.to_numpy(dtype=object)
+    return values == "inbound", values == "outbound"
 
 
 @dataclass(frozen=True)
@@ -158,8 +172,10 @@ class GroupSums:
         Age in days before T of the last event at or before each evaluation time (inf if none).
     contact_days : numpy.ndarray
         Number of distinct contact days (UTC calendar days with an event).
-    contact_span : numpy.ndarray
-        Days from the first to the last contact day (NaN before the first contact).
+    first_day : numpy.ndarray
+        The first contact day (days since 1970-01-01), shape ``(n_groups,)`` (inf if none).
+    last_day : numpy.ndarray
+        The last contact day at or before each evaluation time (-inf if none).
     """
 
     offsets: np.ndarray
@@ -174,7 +190,73 @@ class GroupSums:
     first_age: np.ndarray
     last_age: np.ndarray
     contact_days: np.ndarray
-    contact_span: np.ndarray
+    first_day: np.ndarray
+    last_day: np.ndarray
+
+    @property
+    def contact_span(self) -> np.ndarray:
+        """Days from the first to the last contact day (NaN before the first contact)."""
+        with np.errstate(invalid="ignore"):
+            return np.where(
+                np.isfinite(self.last_day), self.last_day - self.first_day[:, None], np.nan
+            )
+
+    def select(self, columns: Sequence[int] | np.ndarray) -> GroupSums:
+        """Return the sums at some of the evaluation times only (by column)."""
+        index = np.asarray(columns, dtype=np.intp)
+        timed = {name: getattr(self, name)[:, index] for name in _TIMED_FIELDS}
+        return replace(self, offsets=self.offsets[index], **timed)
+
+
+#: The fields of :class:`GroupSums` with one column per evaluation time.
+_TIMED_FIELDS = (
+    "n",
+    "intensity",
+    "inbound",
+    "outbound",
+    "sentiment_weight",
+    "sentiment_sum",
+    "value",
+    "value_count",
+    "last_age",
+    "contact_days",
+    "last_day",
+)
+
+
+@dataclass(frozen=True)
+class _TimeBuckets:
+    """Evaluation times oldest first, and for each event the first of them it counts at."""
+
+    offsets: np.ndarray
+    sorted_offsets: np.ndarray
+    unsort: np.ndarray
+    bucket: np.ndarray
+
+    @classmethod
+    def of(cls, age_days: np.ndarray, offsets: Sequence[float] | np.ndarray) -> _TimeBuckets:
+        times = np.asarray(offsets, dtype=np.float64)
+        order = np.argsort(-times, kind="stable")
+        sorted_offsets = times[order]
+        # Event e counts at time j (in oldest-first order) iff age_e >= offset_j; the first such
+        # j is the number of offsets larger than age_e.
+        bucket = np.searchsorted(-sorted_offsets, -age_days, side="left")
+        return cls(times, sorted_offsets, np.argsort(order, kind="stable"), bucket)
+
+    def at_times(self, values: np.ndarray) -> np.ndarray:
+        """Columns in the callers' order of evaluation times, from oldest first."""
+        return values[:, self.unsort]
+
+
+def _counted(
+    events: Events, groups: np.ndarray, offsets: Sequence[float] | np.ndarray
+) -> tuple[Events, np.ndarray, _TimeBuckets]:
+    """Return the events that count at any evaluation time, their groups and time buckets."""
+    times = _TimeBuckets.of(events.age_days, offsets)
+    keep = times.bucket < len(times.offsets)
+    if keep.all():
+        return events, groups, times
+    return events.take(keep), groups[keep], replace(times, bucket=times.bucket[keep])
 
 
 def group_sums(
@@ -214,23 +296,21 @@ def group_sums(
     >>> sums.intensity.tolist()
     [[1.5, 1.0]]
     """
-    offsets = np.asarray(offsets, dtype=np.float64)
-    n_times = len(offsets)
-    order = np.argsort(-offsets, kind="stable")
-    sorted_offsets = offsets[order]
-    # Event e counts at time j (in oldest-first order) iff age_e >= offset_j; the first such j
-    # is the number of offsets larger than age_e.
-    bucket = np.searchsorted(-sorted_offsets, -events.age_days, side="left")
-    keep = bucket < n_times
-    if not keep.all():
-        events, groups, bucket = events.take(keep), groups[keep], bucket[keep]
-    cell = groups.astype(np.int64) * n_times + bucket
+    events, groups, times = _counted(events, groups, offsets)
+    n_times = len(times.offsets)
+    cell = groups.astype(np.int64) * n_times + times.bucket
     size = n_groups * n_times
     weight = decay_weight(events.age_days, half_life_days)
+    # Sums decayed to T; at time T - offset they are larger by 2 ** (offset / H).
+    rescale = np.exp2(times.sorted_offsets / half_life_days)
 
-    def total(values: np.ndarray | None) -> np.ndarray:
-        sums = np.bincount(cell, weights=values, minlength=size).reshape(n_groups, n_times)
-        return np.cumsum(sums, axis=1)
+    def total(values: np.ndarray | None, scaled: bool = True) -> np.ndarray:
+        sums = np.bincount(cell, weights=values, minlength=size).astype(np.float64, copy=False)
+        sums = sums.reshape(n_groups, n_times)
+        np.cumsum(sums, axis=1, out=sums)
+        if scaled:
+            sums *= rescale
+        return times.at_times(sums)
 
     has_sentiment = ~np.isnan(events.sentiment)
     has_value = ~np.isnan(events.value)
@@ -238,37 +318,34 @@ def group_sums(
     last = np.full(size, np.inf)
     np.minimum.at(last, cell, events.age_days)
     last_age = np.minimum.accumulate(last.reshape(n_groups, n_times), axis=1)
+    del last
     first_age = np.full(n_groups, -np.inf)
     np.maximum.at(first_age, groups, events.age_days)
-    contact_days, contact_span = _contact_days(events.day, groups, bucket, n_groups, n_times)
-    # Sums decayed to T; at time T - offset they are larger by 2 ** (offset / H).
-    rescale = np.exp2(sorted_offsets / half_life_days)
-    unsort = np.argsort(order, kind="stable")
-
-    def at_times(sums: np.ndarray, scaled: bool = True) -> np.ndarray:
-        return (sums * rescale if scaled else sums)[:, unsort]
-
+    contact_days, first_day, last_day = _contact_days(
+        events.day, groups, times.bucket, n_groups, n_times
+    )
     return GroupSums(
-        offsets=offsets,
-        n=at_times(total(None), scaled=False).round().astype(np.int64),
-        intensity=at_times(total(events.richness * weight)),
-        inbound=at_times(total(np.where(events.inbound, weight, 0.0))),
-        outbound=at_times(total(np.where(events.outbound, weight, 0.0))),
-        sentiment_weight=at_times(total(sentiment_w)),
-        sentiment_sum=at_times(total(sentiment_w * np.nan_to_num(events.sentiment))),
-        value=at_times(total(np.where(has_value, weight * np.nan_to_num(events.value), 0.0))),
-        value_count=at_times(total(has_value.astype(np.float64)), scaled=False),
+        offsets=times.offsets,
+        n=total(None, scaled=False).round().astype(np.int64),
+        intensity=total(events.richness * weight),
+        inbound=total(np.where(events.inbound, weight, 0.0)),
+        outbound=total(np.where(events.outbound, weight, 0.0)),
+        sentiment_weight=total(sentiment_w),
+        sentiment_sum=total(sentiment_w * np.nan_to_num(events.sentiment)),
+        value=total(np.where(has_value, weight * np.nan_to_num(events.value), 0.0)),
+        value_count=total(has_value.astype(np.float64), scaled=False),
         first_age=first_age,
-        last_age=at_times(last_age, scaled=False) - offsets,
-        contact_days=at_times(contact_days, scaled=False),
-        contact_span=at_times(contact_span, scaled=False),
+        last_age=times.at_times(last_age) - times.offsets,
+        contact_days=times.at_times(contact_days),
+        first_day=first_day,
+        last_day=times.at_times(last_day),
     )
 
 
 def _contact_days(
     day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_groups: int, n_times: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct contact days and first-to-last day span per group and time (oldest first).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct contact days, first day and last day per group and time (oldest first).
 
     A day counts from the first time at which any of its events does (its smallest bucket).
     One sort of (group, day, bucket) codes does it: each (group, day) pair comes first with its
@@ -276,17 +353,12 @@ def _contact_days(
     (group, bucket) of the sorted pairs are sorted too.
     """
     if len(day) == 0:
-        return np.zeros((n_groups, n_times)), np.full((n_groups, n_times), np.nan)
-    shifted = day.astype(np.int64) - int(day.min())
-    day_range = int(shifted.max()) + 1
-    code = (groups.astype(np.int64) * day_range + shifted) * n_times + bucket
-    code.sort()
-    pair = code // n_times
-    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    pair, first_bucket = pair[first], code[first] % n_times
-    del code, first  # one entry per event: the largest arrays here
-    owner = pair // day_range
-    calendar_day = (pair % day_range).astype(np.float64)
+        return (
+            np.zeros((n_groups, n_times)),
+            np.full(n_groups, np.inf),
+            np.full((n_groups, n_times), -np.inf),
+        )
+    owner, calendar_day, first_bucket = _first_contacts(day, groups, bucket, n_times)
     cells = owner * n_times + first_bucket
     size = n_groups * n_times
     counts = np.bincount(cells, minlength=size).reshape(n_groups, n_times)
@@ -297,9 +369,179 @@ def _contact_days(
     first_day = np.full(n_groups, np.inf)
     owner_start = np.r_[True, owner[1:] != owner[:-1]]
     first_day[owner[owner_start]] = calendar_day[owner_start]
-    with np.errstate(invalid="ignore"):
-        span = np.where(np.isfinite(last_day), last_day - first_day[:, None], np.nan)
-    return np.cumsum(counts, axis=1).astype(np.float64), span
+    return np.cumsum(counts, axis=1).astype(np.float64), first_day, last_day
+
+
+def _first_contacts(
+    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_times: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct (group, day) with its smallest bucket, sorted by group and day.
+
+    Returns the group, the calendar day (float, days since 1970-01-01) and the bucket.
+    """
+    first_calendar_day = int(day.min())
+    shifted = day.astype(np.int64) - first_calendar_day
+    day_range = int(shifted.max()) + 1
+    code = (groups.astype(np.int64) * day_range + shifted) * n_times + bucket
+    del shifted
+    code.sort()
+    pair = code // n_times
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    pair, first_bucket = pair[first], code[first] % n_times
+    del code, first  # one entry per event: the largest arrays here
+    owner = pair // day_range
+    calendar_day = (pair % day_range + first_calendar_day).astype(np.float64)
+    return owner, calendar_day, first_bucket
+
+
+def group_sums_without_each(
+    events: Events,
+    groups: np.ndarray,
+    owners: np.ndarray,
+    offsets: Sequence[float] | np.ndarray,
+    half_life_days: float,
+) -> GroupSums:
+    """For each group, the sums of its owner's events outside the group, as one group.
+
+    The groups split their owners' events (a customer's ties, say, and one group for the
+    events without a staff member). Row g holds what :func:`group_sums` would give for the
+    events of owner ``owners[g]`` that are not in group g: the customer as if the tie had never
+    been. Sums are taken over the owner's other groups, from both ends of its run so that
+    nothing cancels; first and last contacts are minima and maxima over the other groups; a
+    contact day is lost with group g only where g alone had a contact that day (by then).
+
+    Parameters
+    ----------
+    events : Events
+        The events, relative to the as-of date T.
+    groups : numpy.ndarray
+        Group code (0 .. len(owners) - 1) of each event.
+    owners : numpy.ndarray
+        Owner code (0 .. n_owners - 1) of each group, non-decreasing: an owner's groups are
+        consecutive.
+    offsets : sequence of float
+        Evaluation times, in days before T (>= 0).
+    half_life_days : float
+        H.
+
+    Returns
+    -------
+    GroupSums
+        One row per group; n = 0 where the group holds all of its owner's events.
+
+    Examples
+    --------
+    One customer and two staff members: the first had contact on days 10 and 100 (the latter
+    the as-of date), the second on day 70:
+
+    >>> import numpy as np
+    >>> events = Events(np.array([0.0, 90.0, 30.0]), np.ones(3), np.zeros(3, bool),
+    ...                 np.zeros(3, bool), np.full(3, np.nan), np.full(3, np.nan),
+    ...                 np.array([100, 10, 70]))
+    >>> without = group_sums_without_each(events, np.array([0, 0, 1]), np.array([0, 0]),
+    ...                                   [0.0], 90.0)
+    >>> without.n[:, 0].tolist(), without.contact_days[:, 0].tolist()
+    ([1, 2], [1.0, 2.0])
+    >>> without.last_age[:, 0].tolist(), without.contact_span[:, 0].tolist()
+    ([30.0, 0.0], [0.0, 90.0])
+    """
+    owners = np.asarray(owners, dtype=np.int64)
+    sums = group_sums(events, groups, len(owners), offsets, half_life_days)
+    others = _OtherGroups.of(owners)
+    events, groups, times = _counted(events, groups, offsets)
+    contact_days = _contact_days_without_each(
+        events.day, groups, times.bucket, owners, len(times.offsets)
+    )
+    return GroupSums(
+        offsets=sums.offsets,
+        n=others.reduce(sums.n, np.add, 0),
+        intensity=others.reduce(sums.intensity, np.add, 0.0),
+        inbound=others.reduce(sums.inbound, np.add, 0.0),
+        outbound=others.reduce(sums.outbound, np.add, 0.0),
+        sentiment_weight=others.reduce(sums.sentiment_weight, np.add, 0.0),
+        sentiment_sum=others.reduce(sums.sentiment_sum, np.add, 0.0),
+        value=others.reduce(sums.value, np.add, 0.0),
+        value_count=others.reduce(sums.value_count, np.add, 0.0),
+        first_age=others.reduce(sums.first_age, np.maximum, -np.inf),
+        last_age=others.reduce(sums.last_age, np.minimum, np.inf),
+        contact_days=times.at_times(contact_days),
+        first_day=others.reduce(sums.first_day, np.minimum, np.inf),
+        last_day=others.reduce(sums.last_day, np.maximum, -np.inf),
+    )
+
+
+@dataclass(frozen=True)
+class _OtherGroups:
+    """Runs of groups by owner, to reduce each group's row over the other rows of its run."""
+
+    starts: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of(cls, owners: np.ndarray) -> _OtherGroups:
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+        return cls(starts, np.diff(np.append(starts, len(owners))))
+
+    def reduce(self, values: np.ndarray, ufunc: np.ufunc, identity: float) -> np.ndarray:
+        """``ufunc`` over the other rows of each row's run (``identity`` for a run of one).
+
+        Runs of the same length are done together as a (runs, length, ...) block: the
+        reduction of the rows before each row (a running reduction from the left) with that
+        of the rows after it (from the right).
+        """
+        out = np.empty_like(values)
+        for length in np.flatnonzero(np.bincount(self.sizes)).tolist():
+            rows = self.starts[self.sizes == length][:, None] + np.arange(length)
+            block = values[rows]
+            before = np.full_like(block, identity)
+            after = np.full_like(block, identity)
+            if length > 1:
+                ufunc.accumulate(block[:, :-1], axis=1, out=before[:, 1:])
+                after[:, :-1] = ufunc.accumulate(block[:, :0:-1], axis=1)[:, ::-1]
+            out[rows] = ufunc(before, after)
+        return out
+
+
+def _contact_days_without_each(
+    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, owners: np.ndarray, n_times: int
+) -> np.ndarray:
+    """Distinct contact days of each group's owner outside the group, per time (oldest first).
+
+    For each (owner, day) the groups with a contact that day are ordered by the first time
+    (bucket) their contact counts. Without group g the owner keeps the day as it was unless g
+    alone came first: then the day counts from the next group's bucket on, or never.
+    """
+    n_groups = len(owners)
+    if len(day) == 0:
+        return np.zeros((n_groups, n_times))
+    n_owners = int(owners[-1]) + 1
+    group, calendar_day, first_bucket = _first_contacts(day, groups, bucket, n_times)
+    shifted = (calendar_day - calendar_day.min()).astype(np.int64)
+    day_range = int(shifted.max()) + 1
+    key = (owners[group] * day_range + shifted) * n_times + first_bucket
+    del calendar_day, shifted
+    order = np.argsort(key)
+    key, group = key[order], group[order]
+    del order
+    owner_day = key // n_times
+    key %= n_times  # now each entry's bucket
+    start = np.flatnonzero(np.r_[True, owner_day[1:] != owner_day[:-1]])
+    owner_of_day = owner_day[start] // day_range
+    del owner_day
+    shared = np.r_[start[1:] - start[:-1] > 1, len(key) - start[-1] > 1]
+    earliest = key[start]
+    following = key[np.where(shared, start + 1, start)]
+    sole = ~shared | (following > earliest)
+    counts = np.bincount(owner_of_day * n_times + earliest, minlength=n_owners * n_times).reshape(
+        n_owners, n_times
+    )
+    size = n_groups * n_times
+    alone = group[start[sole]]
+    change = np.bincount(alone * n_times + earliest[sole], minlength=size)
+    later = sole & shared
+    regained = np.bincount(group[start[later]] * n_times + following[later], minlength=size)
+    per_group = counts[owners] - (change - regained).reshape(n_groups, n_times)
+    return np.cumsum(per_group, axis=1).astype(np.float64)
 
 
 def value_reference(customer_sums: GroupSums) -> np.ndarray:

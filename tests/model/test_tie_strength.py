@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from graphdyn import Config
 from graphdyn.audit import audit
-from graphdyn.model.tie_strength import decay_weight
+from graphdyn.model.tie_strength import Events, decay_weight, group_sums, group_sums_without_each
 
 T = pd.Timestamp("2024-07-01T00:00Z")
 H = 90.0
@@ -331,3 +331,71 @@ def test_events_after_as_of_change_nothing(
     a, b = tables(alone), tables(with_later)
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name])
+
+
+# --- sums of a customer without one of its groups ---------------------------------------------
+
+
+FIELDS = (
+    "n",
+    "intensity",
+    "inbound",
+    "outbound",
+    "sentiment_weight",
+    "sentiment_sum",
+    "value",
+    "value_count",
+    "first_age",
+    "last_age",
+    "contact_days",
+    "first_day",
+    "last_day",
+    "contact_span",
+)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sums_without_each_group_equal_the_sums_of_the_events_left(seed: int) -> None:
+    """Random owners, groups and events (several per day, times that split days) against
+    :func:`group_sums` over each owner's events outside each group."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, rng.integers(1, 6))
+    owners = np.repeat(np.arange(len(sizes)), sizes)
+    n = int(rng.integers(1, 40))
+    groups = rng.integers(0, len(owners), n)
+    age = rng.integers(0, 300, n) + rng.choice([0.0, 0.25, 0.5, 0.75], n)
+    events = Events(
+        age_days=age,
+        richness=rng.choice([1.0, 0.5, 0.25], n),
+        inbound=rng.random(n) < 0.3,
+        outbound=rng.random(n) < 0.3,
+        sentiment=np.where(rng.random(n) < 0.5, rng.uniform(-1, 1, n), np.nan),
+        value=np.where(rng.random(n) < 0.3, rng.uniform(0, 100, n), np.nan),
+        day=(1000 - np.floor(age + 0.6)).astype(np.int64),  # T at 14:24 UTC
+    )
+    offsets = [0.0, 90.0, 30.4, 61.2, 120.0] if seed % 2 else [30.0, 90.0]
+    without = group_sums_without_each(events, groups, owners, offsets, H)
+    for group, owner in enumerate(owners):
+        left = (owners[groups] == owner) & (groups != group)
+        if not left.any():
+            assert (without.n[group] == 0).all()
+            continue
+        expected = group_sums(events.take(left), np.zeros(left.sum(), int), 1, offsets, H)
+        for name in FIELDS:
+            np.testing.assert_allclose(
+                getattr(without, name)[group],
+                getattr(expected, name)[0],
+                rtol=1e-12,
+                atol=1e-12,
+                err_msg=f"{name} of group {group}",
+            )
+
+
+def test_contact_dates_are_the_as_of_date_minus_the_ages(hand_audit) -> None:  # type: ignore[no-untyped-def]
+    """first/last contact in integer microseconds equal pandas' Timestamp - days * 1 day."""
+    day = pd.Timedelta(days=1)
+    for table in (hand_audit.ties, hand_audit.customers):
+        last = table["last_contact"]
+        expected = pd.Series(T - table["days_since_last"].to_numpy() * day, name="last_contact")
+        pd.testing.assert_series_equal(last, expected.astype(last.dtype), check_index=False)
+        assert str(last.dtype) == "datetime64[us, UTC]"
