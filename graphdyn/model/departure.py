@@ -15,14 +15,17 @@ customers move. For each such customer:
   (customers.csv: decayed order value at the as-of date, half-life H; 0 without orders) over
   the customers at stake.
 
-:func:`departure_impact` does this for every staff member at once, in one vectorised re-audit:
-each tie (customer c, staff s) becomes a virtual customer holding c's interactions except those
-with s. :func:`what_if` does it for one set of staff members; both give the same numbers.
+:func:`departure_impact` does this for every staff member at once without copying any
+interaction: for each tie (customer c, staff s) the sums of "c without s" are c's sums over its
+other ties and its interactions without a staff member
+(:func:`~graphdyn.model.tie_strength.group_sums_without_each`), and strength and status follow
+from them as for any customer. :func:`what_if` re-audits the interactions left for one set of
+staff members; both give the same numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,19 +34,22 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
-from graphdyn.model.relationships import PopulationMedians, population_medians, relationships
+from graphdyn.model.relationships import (
+    PopulationMedians,
+    pair_codes,
+    population_medians,
+    relationships,
+    standing,
+)
+from graphdyn.model.tie_strength import group_sums_without_each, prepare_events
 
 if TYPE_CHECKING:
     from graphdyn.audit import Audit
 
-__all__ = ["AT_RISK_STATUSES", "BATCH_ROWS", "WhatIf", "departure_impact", "what_if"]
+__all__ = ["AT_RISK_STATUSES", "WhatIf", "departure_impact", "what_if"]
 
 #: Statuses that count as at risk for departure impact.
 AT_RISK_STATUSES: tuple[str, ...] = ("at_risk", "dormant")
-
-#: How many interaction copies :func:`departure_impact` re-audits at once (about 200 bytes each
-#: at the peak): its memory stays bounded whatever the size of the data.
-BATCH_ROWS = 2_000_000
 
 #: The interaction columns the relationship model reads, besides customer_id and staff_id.
 _EVENT_COLUMNS = ["timestamp", "channel", "direction", "sentiment", "value"]
@@ -55,8 +61,6 @@ def departure_impact(
     ties: pd.DataFrame,
     as_of: pd.Timestamp,
     config: Config,
-    *,
-    batch_rows: int = BATCH_ROWS,
 ) -> pd.DataFrame:
     """Departure impact of every staff member: who would become at risk, and the value at stake.
 
@@ -71,9 +75,6 @@ def departure_impact(
         The audit date.
     config : Config
         Model parameters (the strong threshold among them).
-    batch_rows : int
-        Re-audit the customers in batches of about this many interaction copies (each
-        interaction of a customer is copied once per tie of that customer).
 
     Returns
     -------
@@ -105,15 +106,8 @@ def departure_impact(
     >>> impact["departure_at_risk"].to_dict()
     {'s1': 1, 's2': 0}
     """
-    settings = config.replace(snapshots=1)
-    medians = population_medians(interactions, as_of, settings)
     cases = _tie_cases(customers, ties, config)
-    impacts = [_compare(cases.iloc[:0], _NOTHING)]
-    for batch, events in _batches(interactions, cases, batch_rows):
-        rows, groups = _without_each_tie(events, batch)
-        after = _reaudit(events, rows, groups, as_of, settings, medians)
-        impacts.append(_compare(batch, after.reindex(pd.RangeIndex(len(batch)))))
-    impact = pd.concat(impacts, ignore_index=True)
+    impact = _compare(cases, _without_each_tie(interactions, cases, as_of, config))
     grouped = impact.groupby(cases["staff_id"].to_numpy(), sort=True)
     table = pd.DataFrame(
         {
@@ -276,58 +270,44 @@ def _tie_cases(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> p
     return cases
 
 
-def _batches(
-    interactions: pd.DataFrame, cases: pd.DataFrame, batch_rows: int
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Split ``cases`` (ties, sorted by customer) into batches of whole customers.
-
-    Yields each batch's cases (index from 0) and its customers' interactions, in their original
-    order. A batch takes customers while their interactions times their ties stay within
-    ``batch_rows``; a customer larger than that is a batch of its own.
-    """
-    ids = cases["customer_id"].to_numpy()
-    if len(ids) == 0:  # no staffed ties: nothing to re-audit
-        return
-    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-    bounds = np.append(first, len(ids))
-    customer = pd.Index(ids[first]).get_indexer(interactions["customer_id"])
-    size = np.bincount(customer[customer >= 0], minlength=len(first)) * np.diff(bounds)
-    batch = (np.cumsum(size) - size) // max(batch_rows, 1)
-    order = np.argsort(customer, kind="stable")
-    sorted_customer = customer[order]
-    columns = ["customer_id", "staff_id", *_EVENT_COLUMNS]
-    starts = np.flatnonzero(np.r_[True, batch[1:] != batch[:-1]])
-    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(first)], strict=True):
-        lo, hi = np.searchsorted(sorted_customer, [start, stop])
-        yield (
-            cases.iloc[bounds[start] : bounds[stop]].reset_index(drop=True),
-            interactions[columns].take(np.sort(order[lo:hi])),
-        )
-
-
 def _without_each_tie(
-    interactions: pd.DataFrame, cases: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``interactions`` and their group: for tie k, its customer's rows but its staff's.
+    interactions: pd.DataFrame, cases: pd.DataFrame, as_of: pd.Timestamp, config: Config
+) -> pd.DataFrame:
+    """Strength and status of each case's customer without the case's staff member.
 
-    ``cases`` holds one row per tie, sorted by customer. Each interaction of customer c is
-    copied once per tie of c, into group k of that tie, unless it was with the tie's staff
-    member: group k is then c as if that person had never been there.
+    What :func:`what_if` gives for that one person and customer, for every tie at once: the
+    customer is re-audited (as of ``as_of`` and the trend date only, against the medians of all
+    ``interactions``) from the sums of its other ties and of its interactions without a staff
+    member. Returns a frame aligned with ``cases``; strength is NaN where nothing is left.
     """
-    ids = cases["customer_id"].to_numpy()
-    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
-    ties_of = np.diff(np.append(first, len(ids)))
-    customer = pd.Index(ids[first]).get_indexer(interactions["customer_id"])
-    staff_index = pd.Index(cases["staff_id"].unique())
-    tie_staff = staff_index.get_indexer(cases["staff_id"])
-    event_staff = staff_index.get_indexer(interactions["staff_id"])
-    events = np.flatnonzero(customer >= 0)
-    copies = ties_of[customer[events]]
-    rows = np.repeat(events, copies)
-    start = np.repeat(np.cumsum(copies) - copies, copies)
-    tie = np.repeat(first[customer[events]], copies) + (np.arange(len(rows)) - start)
-    keep = tie_staff[tie] != event_staff[rows]
-    return rows[keep], tie[keep]
+    settings = config.replace(snapshots=1)
+    medians = population_medians(interactions, as_of, settings)
+    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
+    staff = interactions["staff_id"]
+    staffed = staff.notna().to_numpy()
+    staff_codes, staff_ids = pd.factorize(staff[staffed], sort=True)
+    # Each customer's interactions without a staff member are one more group, after its ties.
+    second = np.full(len(staff), len(staff_ids), dtype=np.int64)
+    second[staffed] = staff_codes
+    del staff_codes
+    pairs = pair_codes(customer_codes, second, len(staff_ids) + 1)
+    del second
+    events = prepare_events(interactions, as_of, settings)
+    sums = group_sums_without_each(
+        events, pairs.codes, pairs.first, medians.offsets, settings.half_life_days
+    )
+    del events
+    result = standing(sums, medians.value_reference, settings)
+    width = len(staff_ids) + 1
+    customer = pd.Index(customer_ids).get_indexer(cases["customer_id"]).astype(np.int64)
+    wanted = customer * width + pd.Index(staff_ids).get_indexer(cases["staff_id"])
+    found = np.minimum(np.searchsorted(pairs.keys, wanted), max(len(pairs.keys) - 1, 0))
+    if len(wanted) and not np.array_equal(pairs.keys[found], wanted):
+        raise UsageError("departure impact: ties without interactions in the data")
+    return pd.DataFrame(
+        {"strength": result.strength[found, 0], "status": result.status[found]},
+        index=cases.index,
+    )
 
 
 def _with_before(cases: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
