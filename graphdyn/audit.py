@@ -107,6 +107,9 @@ def audit(
     with step("centrality"):
         graph = _audit_graph(known, stamp, config, customers, staff, result.ties)
         centrality = node_centrality(graph, config)
+        # Audit.graph is built again from the final tables (staff exposure on its nodes);
+        # this one held only for centrality would otherwise stay in memory to the end.
+        del graph
     with step("departure impact"):
         departure = departure_impact(
             known.interactions, result.customers, result.ties, stamp, config
