@@ -16,9 +16,10 @@ in the DOM with ``textContent`` only.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -194,6 +195,8 @@ def _values(data: Mapping[str, Any], fields: tuple[tuple[str, str, _Formatter], 
 
 def _number(value: object) -> float | None:
     """Return ``value`` as a finite float, or None."""
+    if type(value) is float:  # the common case, first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     number = float(value)
@@ -202,6 +205,8 @@ def _number(value: object) -> float | None:
 
 def _category(value: object) -> str | None:
     """Return a filter category (status, segment, team) as text, None when missing."""
+    if type(value) is str:  # the common case, first
+        return value if value.strip() else None
     return None if is_missing(value) else _text(value)
 
 
@@ -260,7 +265,9 @@ def _size_measures(graph: nx.Graph[Any]) -> dict[str, tuple[str, str, float]]:
 
 
 def graph_payload(
-    graph: nx.Graph[Any], positions: Mapping[Hashable, tuple[float, float]] | None = None
+    graph: nx.Graph[Any],
+    positions: Mapping[Hashable, tuple[float, float]] | None = None,
+    hidden_edges: Sequence[tuple[Hashable, Hashable, Mapping[str, Any]]] = (),
 ) -> dict[str, Any]:
     """Return the nodes and edges of ``graph`` as vis-network-ready dicts.
 
@@ -270,16 +277,22 @@ def graph_payload(
         The graph to draw, with graphdyn's node and edge schema (any metric may be absent).
     positions : mapping, optional
         Fixed ``node -> (x, y)``; without it the browser's physics places the nodes.
+    hidden_edges : sequence of tuple
+        ``(u, v, data)`` of edges among the nodes of ``graph`` that the overview does not draw
+        (:func:`graphdyn.views.scope.drawn_edges`); the page keeps their ends and look, without
+        tooltip values, for the ego view and the connection counts.
 
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...], "size_by": {kind: measure name}, "fields":
-        FIELD_LABELS}``. A node has ``id`` (its index), ``key``, ``ident`` (raw id), ``kind``,
-        ``label``, ``name``, ``size``, ``status``, ``segment``, ``team``, ``values`` (the
-        tooltip values, in the order of ``FIELD_LABELS["node"][kind]``) and, when positioned,
-        ``x`` and ``y``; an edge has ``id``, ``from``, ``to``, ``kind``, ``status``, ``trend``,
-        ``width``, ``dashed`` and ``values``.
+        ``{"nodes": [...], "edges": [...], "hidden": {...}, "size_by": {kind: measure name},
+        "fields": FIELD_LABELS}``. A node has ``id`` (its index), ``key``, ``ident`` (raw id),
+        ``kind``, ``label``, ``name``, ``size``, ``status``, ``segment``, ``team``, ``values``
+        (the tooltip values, in the order of ``FIELD_LABELS["node"][kind]``) and, when
+        positioned, ``x`` and ``y``; an edge has ``id``, ``from``, ``to``, ``kind``,
+        ``status``, ``trend``, ``width``, ``dashed`` and ``values``. ``hidden`` holds the hidden
+        edges column by column: ``from``, ``to``, ``width`` and ``look`` (an index into
+        ``looks``, each ``[kind, status, trend]``).
 
     Examples
     --------
@@ -297,6 +310,10 @@ def graph_payload(
     >>> edge = payload["edges"][0]
     >>> edge["status"], edge["dashed"], edge["width"]
     ('cooling', True, 4.5)
+    >>> g.add_node("staff:s2", kind="staff", id="s2", name="Sam")
+    >>> hidden = [("customer:c1", "staff:s2", {"kind": "tie", "strength": 0.1, "status": "new"})]
+    >>> graph_payload(g, hidden_edges=hidden)["hidden"]
+    {'from': [0], 'to': [2], 'width': [1.7], 'look': [0], 'looks': [['tie', 'new', None]]}
     """
     index = {node: i for i, node in enumerate(graph.nodes)}
     size_measures = _size_measures(graph)
@@ -330,45 +347,59 @@ def graph_payload(
             item["x"] = round(x, 1)
             item["y"] = round(y, 1)
         nodes.append(item)
-    return {
-        "nodes": nodes,
-        "edges": _edge_payload(graph, index),
-        "size_by": {kind: label for kind, (_, label, _) in size_measures.items()},
-        "fields": FIELD_LABELS,
-    }
-
-
-def _edge_payload(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list[dict[str, Any]]:
-    """Return the edges of :func:`graph_payload`."""
+    drawn = list(graph.edges(data=True))
     largest_volume = max(
         (
             w
-            for _, _, data in graph.edges(data=True)
+            for _, _, data in itertools.chain(drawn, hidden_edges)
             if data.get("kind") == "product"
             and (w := _number(data.get("weight"))) is not None
             and w > 0
         ),
         default=None,
     )
-    edges = []
-    for position, (u, v, data) in enumerate(graph.edges(data=True)):
-        kind = data.get("kind")
-        kind = kind if kind in ("tie", "product") else "other"
-        width = 1.5
-        status = None
-        trend = None
-        if kind == "tie":
-            strength = _number(data.get("strength", data.get("weight")))
-            if strength is not None:
-                width = 1.0 + 7.0 * min(max(strength, 0.0), 1.0)
-            status = _category(data.get("status"))
-            trend = _category(data.get("trend"))
-        elif kind == "product":
-            volume = _number(data.get("weight"))
-            width = 1.0
-            if volume is not None and largest_volume is not None:
-                width = 1.0 + 3.0 * min(max(volume, 0.0) / largest_volume, 1.0)
-        edges.append(
+    return {
+        "nodes": nodes,
+        "edges": _edge_payload(drawn, index, largest_volume),
+        "hidden": _hidden_payload(hidden_edges, index, largest_volume),
+        "size_by": {kind: label for kind, (_, label, _) in size_measures.items()},
+        "fields": FIELD_LABELS,
+    }
+
+
+def _edge_look(
+    data: Mapping[str, Any], largest_volume: float | None
+) -> tuple[str, str | None, str | None, float]:
+    """Return an edge's kind, status, trend and width (see the module docstring)."""
+    kind = data.get("kind")
+    kind = kind if kind in ("tie", "product") else "other"
+    width = 1.5
+    status = None
+    trend = None
+    if kind == "tie":
+        strength = _number(data.get("strength", data.get("weight")))
+        if strength is not None:
+            width = 1.0 + 7.0 * min(max(strength, 0.0), 1.0)
+        status = _category(data.get("status"))
+        trend = _category(data.get("trend"))
+    elif kind == "product":
+        volume = _number(data.get("weight"))
+        width = 1.0
+        if volume is not None and largest_volume is not None:
+            width = 1.0 + 3.0 * min(max(volume, 0.0) / largest_volume, 1.0)
+    return kind, status, trend, round(width, 2)
+
+
+def _edge_payload(
+    edges: Sequence[tuple[Hashable, Hashable, Mapping[str, Any]]],
+    index: Mapping[Hashable, int],
+    largest_volume: float | None,
+) -> list[dict[str, Any]]:
+    """Return the edges of :func:`graph_payload`."""
+    payload = []
+    for position, (u, v, data) in enumerate(edges):
+        kind, status, trend, width = _edge_look(data, largest_volume)
+        payload.append(
             {
                 "id": position,
                 "from": index[u],
@@ -376,9 +407,26 @@ def _edge_payload(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list[d
                 "kind": kind,
                 "status": status,
                 "trend": trend,
-                "width": round(width, 2),
+                "width": width,
                 "dashed": trend == "weakening",
                 "values": _values(data, _EDGE_FIELDS[kind]),
             }
         )
-    return edges
+    return payload
+
+
+def _hidden_payload(
+    edges: Sequence[tuple[Hashable, Hashable, Mapping[str, Any]]],
+    index: Mapping[Hashable, int],
+    largest_volume: float | None,
+) -> dict[str, list[Any]]:
+    """Return the hidden edges of :func:`graph_payload`, column by column."""
+    looks: dict[tuple[str, str | None, str | None], int] = {}
+    columns: dict[str, list[Any]] = {"from": [], "to": [], "width": [], "look": []}
+    for u, v, data in edges:
+        kind, status, trend, width = _edge_look(data, largest_volume)
+        columns["from"].append(index[u])
+        columns["to"].append(index[v])
+        columns["width"].append(width)
+        columns["look"].append(looks.setdefault((kind, status, trend), len(looks)))
+    return {**columns, "looks": [list(look) for look in looks]}

@@ -1,9 +1,12 @@
-"""Which part of a relationship graph a view shows: an ego network, then the strongest ties.
+"""Which part of a relationship graph a view shows, and which of its edges are drawn.
 
-Two steps, in this order:
+Three steps, in this order:
 
 1. :func:`ego_nodes` — with a focus node, keep the nodes within ``depth`` hops of it.
 2. :func:`strongest_ties` — above a node budget, keep the strongest edges and the nodes they touch.
+3. :func:`drawn_edges` — of the edges among the kept nodes, draw each node's strongest few and
+   a maximum spanning forest (the strongest edges that keep every connected group of nodes
+   connected); the others stay in the page's data for the ego view, not in the picture.
 
 Edges are ranked by ``weight`` (tie strength on customer–staff edges, decayed volume on
 customer–product edges), falling back to ``n_interactions`` on graphs without audit metrics.
@@ -14,7 +17,7 @@ quantile among edges of its own kind; ties win over product edges at equal quant
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +25,14 @@ import networkx as nx
 
 from graphdyn.errors import UsageError
 
-__all__ = ["Scope", "ego_nodes", "resolve_focus", "select_scope", "strongest_ties"]
+__all__ = [
+    "Scope",
+    "drawn_edges",
+    "ego_nodes",
+    "resolve_focus",
+    "select_scope",
+    "strongest_ties",
+]
 
 _FOCUS_KINDS = ("customer", "staff")
 
@@ -34,16 +44,21 @@ class Scope:
     Parameters
     ----------
     graph : networkx.Graph
-        The subgraph to draw (a view of the input graph, not a copy).
+        The nodes and the edges to draw: the input graph itself when all of it is drawn, else
+        a new graph with the same attribute values, in the input's order.
+    hidden_edges : list of tuple
+        The other edges among the shown nodes, ``(u, v, data)``, strongest first: in the
+        page's data for the ego view and the connection counts, not drawn.
     nodes_in_scope : int
         Nodes before pruning (the ego network's size, or the whole graph's).
     edges_in_scope : int
         Edges before pruning.
     pruned_note : str or None
-        ``"showing X of Y nodes, Z of W edges; weakest ties left out"`` when pruned, else None.
+        What was left out of the picture (see :func:`select_scope`), or None.
     """
 
     graph: nx.Graph[Any]
+    hidden_edges: list[tuple[Hashable, Hashable, dict[str, Any]]]
     nodes_in_scope: int
     edges_in_scope: int
     pruned_note: str | None
@@ -126,15 +141,19 @@ def ego_nodes(graph: nx.Graph[Any], focus: Hashable, depth: int) -> set[Hashable
     return set(nx.single_source_shortest_path_length(graph, focus, cutoff=depth))
 
 
-def _edge_rank(graph: nx.Graph[Any]) -> list[tuple[Hashable, Hashable]]:
-    """Return the edges of ``graph``, strongest first (see the module docstring)."""
-    by_kind: dict[str, list[tuple[float, int, tuple[Hashable, Hashable]]]] = {}
-    for position, (u, v, data) in enumerate(graph.edges(data=True)):
+_Edge = tuple[Hashable, Hashable, dict[str, Any]]
+
+
+def _edge_rank(graph: nx.Graph[Any]) -> list[_Edge]:
+    """Return the edges of ``graph`` as ``(u, v, data)``, strongest first (module docstring)."""
+    by_kind: dict[str, list[tuple[float, int, _Edge]]] = {}
+    for position, edge in enumerate(graph.edges(data=True)):
+        data = edge[2]
         raw = data.get("weight", data.get("n_interactions"))
         weight = float(raw) if isinstance(raw, int | float) else math.nan
         strength = weight if math.isfinite(weight) else -math.inf
-        by_kind.setdefault(str(data.get("kind")), []).append((strength, position, (u, v)))
-    ranked: list[tuple[float, int, int, tuple[Hashable, Hashable]]] = []
+        by_kind.setdefault(str(data.get("kind")), []).append((strength, position, edge))
+    ranked: list[tuple[float, int, int, _Edge]] = []
     for kind, items in by_kind.items():
         items.sort(key=lambda item: (item[0], -item[1]))
         kind_order = 0 if kind == "tie" else 1
@@ -183,12 +202,24 @@ def strongest_ties(
     >>> sorted(nodes), note
     (['a', 'b'], 'showing 2 of 3 nodes, 1 of 2 edges; weakest ties left out')
     """
-    if max_nodes < 1:
-        raise UsageError(f"max_nodes must be 1 or more, not {max_nodes}")
+    _check_budget(max_nodes)
     if graph.number_of_nodes() <= max_nodes:
         return set(graph.nodes), None
+    nodes, note, _ = _prune(graph, _edge_rank(graph), max_nodes, keep)
+    return nodes, note
+
+
+def _check_budget(max_nodes: int) -> None:
+    if max_nodes < 1:
+        raise UsageError(f"max_nodes must be 1 or more, not {max_nodes}")
+
+
+def _prune(
+    graph: nx.Graph[Any], ranked: list[_Edge], max_nodes: int, keep: Iterable[Hashable]
+) -> tuple[set[Hashable], str, list[_Edge]]:
+    """Return :func:`strongest_ties`' nodes and note, and the ranked edges among the nodes."""
     chosen: set[Hashable] = set(keep)
-    for u, v in _edge_rank(graph):
+    for u, v, _ in ranked:
         new = (u not in chosen) + (v not in chosen)
         if len(chosen) + new <= max_nodes:
             chosen.update((u, v))
@@ -198,18 +229,107 @@ def strongest_ties(
         if len(chosen) >= max_nodes:
             break
         chosen.add(node)
-    shown_edges = graph.subgraph(chosen).number_of_edges()
+    among = [edge for edge in ranked if edge[0] in chosen and edge[1] in chosen]
     note = (
         f"showing {len(chosen):,} of {graph.number_of_nodes():,} nodes, "
-        f"{shown_edges:,} of {graph.number_of_edges():,} edges; weakest ties left out"
+        f"{len(among):,} of {graph.number_of_edges():,} edges; weakest ties left out"
     )
-    return chosen, note
+    return chosen, note, among
+
+
+def drawn_edges(
+    graph: nx.Graph[Any], per_node: int
+) -> tuple[list[tuple[Hashable, Hashable]], list[tuple[Hashable, Hashable]]]:
+    """Split the edges of ``graph`` into those a legible picture draws and the rest.
+
+    An edge is drawn when it is among the ``per_node`` strongest edges of either of its nodes,
+    or when it belongs to the maximum spanning forest (Kruskal's, strongest first): every node
+    keeps its strongest edge, and nodes connected in ``graph`` stay connected in the picture.
+    Edges are ranked as :func:`strongest_ties` ranks them.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The graph to draw.
+    per_node : int
+        Strongest edges kept per node, >= 1.
+
+    Returns
+    -------
+    drawn : list of tuple
+        ``(u, v)`` of the edges drawn, strongest first.
+    hidden : list of tuple
+        ``(u, v)`` of the others, strongest first.
+
+    Raises
+    ------
+    UsageError
+        When ``per_node`` is below 1.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> for u, v, w in [("s1", "c1", 0.9), ("s1", "c2", 0.8), ("s2", "c1", 0.2),
+    ...                 ("s2", "c2", 0.3), ("s2", "c3", 0.7)]:
+    ...     g.add_edge(u, v, kind="tie", weight=w)
+    >>> drawn, hidden = drawn_edges(g, 1)
+    >>> drawn
+    [('s1', 'c1'), ('s1', 'c2'), ('s2', 'c3'), ('c2', 's2')]
+    >>> hidden
+    [('c1', 's2')]
+    """
+    drawn, hidden = _split(_edge_rank(graph), per_node)
+    return [(u, v) for u, v, _ in drawn], [(u, v) for u, v, _ in hidden]
+
+
+def _split(ranked: list[_Edge], per_node: int) -> tuple[list[_Edge], list[_Edge]]:
+    """Return :func:`drawn_edges`' split of edges ranked strongest first."""
+    if per_node < 1:
+        raise UsageError(f"edges per node must be 1 or more, not {per_node}")
+    seen: dict[Hashable, int] = {}
+    forest: dict[Hashable, Hashable] = {}
+
+    def root(node: Hashable) -> Hashable:
+        forest.setdefault(node, node)
+        while forest[node] != node:
+            forest[node] = forest[forest[node]]
+            node = forest[node]
+        return node
+
+    drawn: list[_Edge] = []
+    hidden: list[_Edge] = []
+    for edge in ranked:
+        u, v, _ = edge
+        seen_u = seen.get(u, 0)
+        seen_v = seen.get(v, 0)
+        seen[u] = seen_u + 1
+        seen[v] = seen_v + 1
+        root_u, root_v = root(u), root(v)
+        joins = root_u != root_v
+        if joins:
+            forest[root_u] = root_v
+        if joins or seen_u < per_node or seen_v < per_node:
+            drawn.append(edge)
+        else:
+            hidden.append(edge)
+    return drawn, hidden
 
 
 def select_scope(
-    graph: nx.Graph[Any], *, focus: str | None, depth: int, max_nodes: int
+    graph: nx.Graph[Any],
+    *,
+    focus: str | None,
+    depth: int,
+    max_nodes: int,
+    edges_per_node: int | None = None,
 ) -> tuple[Scope, Hashable | None]:
-    """Apply the ego step, then the pruning step, to ``graph``.
+    """Apply the ego step, the pruning step and the drawing step to ``graph``.
+
+    The note says what the picture leaves out: ``"showing X of Y nodes, Z of W edges; weakest
+    ties left out"`` when nodes were pruned, and, when edges were held back from the picture,
+    ``"showing X of Y nodes, Z of W edges (each node's k strongest and a spanning forest; H
+    more among these nodes in the neighbourhood view); weakest ties left out"``, where ``W``
+    counts the edges in scope.
 
     Parameters
     ----------
@@ -221,6 +341,9 @@ def select_scope(
         Hops around ``focus``.
     max_nodes : int
         The node budget.
+    edges_per_node : int or None
+        Draw each node's this many strongest edges and a maximum spanning forest
+        (:func:`drawn_edges`); None draws every edge among the shown nodes.
 
     Returns
     -------
@@ -229,22 +352,82 @@ def select_scope(
     focus_key : Hashable or None
         The focus node's key, always part of ``scope.graph`` when given.
 
+    Raises
+    ------
+    UsageError
+        When ``edges_per_node`` is below 1, or as :func:`resolve_focus`, :func:`ego_nodes`
+        and :func:`strongest_ties` raise.
+
     Examples
     --------
     >>> scope, key = select_scope(nx.path_graph(["a", "b", "c"]), focus="a", depth=1,
     ...                           max_nodes=10)
     >>> sorted(scope.graph), key, scope.pruned_note
     (['a', 'b'], 'a', None)
+    >>> scope, _ = select_scope(nx.complete_graph(4), focus=None, depth=1, max_nodes=10,
+    ...                         edges_per_node=1)
+    >>> scope.graph.number_of_edges(), [(u, v) for u, v, _ in scope.hidden_edges]
+    (3, [(1, 2), (1, 3), (2, 3)])
+    >>> scope.pruned_note.split("; ")[1]
+    '3 more among these nodes in the neighbourhood view)'
     """
     focus_key = None if focus is None else resolve_focus(graph, focus)
-    in_scope = graph if focus_key is None else graph.subgraph(ego_nodes(graph, focus_key, depth))
+    _check_budget(max_nodes)
+    in_scope = graph
+    if focus_key is not None:
+        in_scope = _induced(graph, ego_nodes(graph, focus_key, depth))
     keep = () if focus_key is None else (focus_key,)
-    nodes, note = strongest_ties(in_scope, max_nodes, keep)
-    shown = in_scope if note is None else in_scope.subgraph(nodes)
+    ranked = _edge_rank(in_scope)
+    nodes: Collection[Hashable] = in_scope
+    note = None
+    among = ranked
+    if in_scope.number_of_nodes() > max_nodes:
+        nodes, note, among = _prune(in_scope, ranked, max_nodes, keep)
+    hidden: list[_Edge] = []
+    if edges_per_node is not None:
+        drawn, hidden = _split(among, edges_per_node)
+    if hidden:
+        shown = _induced(in_scope, nodes, drawn)
+        strongest = "strongest" if edges_per_node == 1 else f"{edges_per_node} strongest"
+        note = (
+            f"showing {shown.number_of_nodes():,} of {in_scope.number_of_nodes():,} nodes, "
+            f"{len(drawn):,} of {in_scope.number_of_edges():,} edges (each node's "
+            f"{strongest} and a spanning forest; {len(hidden):,} more among these nodes "
+            "in the neighbourhood view); weakest ties left out"
+        )
+    else:
+        shown = in_scope if note is None else _induced(in_scope, nodes)
     scope = Scope(
         graph=shown,
+        hidden_edges=hidden,
         nodes_in_scope=in_scope.number_of_nodes(),
         edges_in_scope=in_scope.number_of_edges(),
         pruned_note=note,
     )
     return scope, focus_key
+
+
+def _induced(
+    graph: nx.Graph[Any], nodes: Collection[Hashable], edges: list[_Edge] | None = None
+) -> nx.Graph[Any]:
+    """Return the subgraph of ``graph`` on ``nodes`` as a new graph, in ``graph``'s order.
+
+    Nodes keep the order they have in ``graph`` (a NetworkX subgraph view iterates a small
+    node set in the set's order, which changes from one Python process to the next), nodes
+    and edges their attributes (copied dicts of the same values). Without ``edges``, every
+    edge among ``nodes`` is kept, in ``graph``'s order; with it, those edges, in its order.
+    """
+    subgraph: nx.Graph[Any] = nx.Graph()
+    subgraph.graph.update(graph.graph)
+    order = [node for node in graph if node in nodes]
+    subgraph.add_nodes_from((node, graph.nodes[node]) for node in order)
+    if edges is None:
+        done: set[Hashable] = set()
+        edges = []
+        for u in order:
+            edges.extend(
+                (u, v, data) for v, data in graph.adj[u].items() if v in nodes and v not in done
+            )
+            done.add(u)
+    subgraph.add_edges_from(edges)
+    return subgraph

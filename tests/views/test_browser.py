@@ -97,7 +97,7 @@ def test_search_selects_and_focuses_a_customer(open_view: Opener) -> None:
 
 def test_filters_hide_types_statuses_and_teams(open_view: Opener) -> None:
     g = random_graph(400, seed=2)  # 20 staff in 2 teams
-    probe = open_view(network_html(g, physics_limit=400), "filters")
+    probe = open_view(network_html(g, physics_limit=400, edges_per_node=None), "filters")
     products = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "product")
     product_edges = sum(1 for *_, d in g.edges(data=True) if d["kind"] == "product")
     product_box = probe.page.locator('fieldset[data-filter="kind"] input[value="product"]')
@@ -133,8 +133,12 @@ def test_ego_view_in_python_and_in_the_page(open_view: Opener) -> None:
     probe = open_view(view, "ego")
     expected = ego_nodes(g, "customer:c5", 2)
     assert probe.page.evaluate(COUNTS)["nodes"] == len(expected) == view.nodes_shown
+    assert view.pruned_note is not None
     assert probe.page.locator("#graphdyn-notes").inner_text() == (
-        "Ego view of Customer 5 (customer), 2 hops"
+        "Ego view of Customer 5 (customer), 2 hops\n"
+        + view.pruned_note[0].upper()
+        + view.pruned_note[1:]
+        + "."
     )
     # in the page: select a staff member, show its neighbourhood, then everything again
     staff = min(n for n in expected if n.startswith("staff:"))
@@ -254,7 +258,10 @@ def test_3000_node_view_draws_with_layout_from_python(open_view: Opener) -> None
     view = network_html(g, max_nodes=3000)
     probe = open_view(view, "large-3000")
     counts = probe.page.evaluate(COUNTS)
-    assert (counts["nodes"], counts["edges"]) == (3000, g.number_of_edges())
+    assert (counts["nodes"], counts["edges"]) == (3000, view.edges_shown)
+    assert probe.page.locator("#graphdyn-counts").inner_text() == (
+        f"3,000 of 3,000 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges"
+    )
     assert probe.page.evaluate("graphdyn.network.physics.physicsEnabled") is False
     teams = probe.page.locator('fieldset[data-filter="team"] label').all_inner_texts()
     assert teams == [f"team {i}" for i in range(15)]  # natural order: team 2 before team 10
@@ -263,6 +270,88 @@ def test_3000_node_view_draws_with_layout_from_python(open_view: Opener) -> None
     # recorded for the record, not asserted: navigation start to the first drawing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "timing-3000.json").write_text(
-        json.dumps({"nodes": 3000, "edges": g.number_of_edges(), "ready_ms": probe.ready_ms}),
+        json.dumps({"nodes": 3000, "edges": view.edges_shown, "ready_ms": probe.ready_ms}),
         encoding="utf-8",
     )
+
+
+def _dom_point(probe: PageProbe, canvas_point: str) -> dict[str, float]:
+    """Return the page coordinates of a canvas point given as a JavaScript expression."""
+    point = probe.page.evaluate(
+        f"""() => {{
+            const dom = graphdyn.network.canvasToDOM({canvas_point});
+            const box = document.getElementById("graphdyn-network").getBoundingClientRect();
+            return {{x: box.left + dom.x, y: box.top + dom.y}};
+        }}"""
+    )
+    assert isinstance(point, dict)
+    return point
+
+
+def test_neighbourhood_view_draws_the_edges_the_overview_holds_back(open_view: Opener) -> None:
+    g = random_graph(400, seed=12)
+    view = network_html(g, edges_per_node=1, physics_limit=0)
+    assert view.edges_shown < g.number_of_edges()
+    probe = open_view(view, "held-back")
+    counts = probe.page.evaluate(COUNTS)
+    assert (counts["visibleNodes"], counts["visibleEdges"]) == (400, view.edges_shown)
+    assert probe.page.locator("#graphdyn-counts").inner_text() == (
+        f"400 of 400 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges"
+    )
+    staff = max((n for n in g if n.startswith("staff:")), key=g.degree)
+    probe.page.fill("#graphdyn-search", g.nodes[staff]["name"])
+    probe.page.press("#graphdyn-search", "Enter")
+    details = probe.page.locator("#graphdyn-details").inner_text()
+    assert f"Connections\t{g.degree(staff)}" in details  # held-back edges count too
+    probe.page.click("text=Show neighbourhood")
+    one_hop = ego_nodes(g, staff, 1)
+    counts = probe.page.evaluate(COUNTS)
+    assert counts["visibleNodes"] == len(one_hop)
+    assert counts["visibleEdges"] == g.subgraph(one_hop).number_of_edges()
+    screenshot(probe, "held-back-neighbourhood")
+    probe.page.click("text=Show all")
+    assert probe.page.evaluate(COUNTS)["visibleEdges"] == view.edges_shown
+    probe.assert_clean()
+
+
+def test_a_held_back_edge_has_its_own_card(open_view: Opener) -> None:
+    g = nx.Graph()
+    for cid in ("c1", "c2", "c3"):
+        g.add_node(f"customer:{cid}", kind="customer", id=cid, name=f"Customer {cid}")
+    for sid in ("s1", "s2"):
+        g.add_node(f"staff:{sid}", kind="staff", id=sid, name=f"Staff {sid}")
+    for s, c, w, status in [
+        ("s1", "c1", 0.9, "active"),
+        ("s1", "c2", 0.8, "active"),
+        ("s2", "c1", 0.2, "cooling"),
+        ("s2", "c2", 0.3, "active"),
+        ("s2", "c3", 0.7, "active"),
+    ]:
+        tie = {"weight": w, "strength": w, "status": status, "trend": "weakening"}
+        g.add_edge(f"customer:{c}", f"staff:{s}", kind="tie", **tie)
+    view = network_html(g, edges_per_node=1, physics_limit=0)
+    assert view.edges_shown == 4  # s2–c1 is neither's strongest, and s1–c1–s2 is connected
+    probe = open_view(view, "held-back-card")
+    probe.page.evaluate(
+        "graphdyn.showEgo(graphdyn.nodeIdOfKey('staff:s2'), 1); graphdyn.network.redraw()"
+    )
+    assert probe.page.evaluate(COUNTS)["visibleEdges"] == 3
+    ends = [node_id(probe, "staff:s2"), node_id(probe, "customer:c1")]
+    middle = _dom_point(
+        probe,
+        f"(() => {{ const p = graphdyn.network.getPositions({json.dumps(ends)}); "
+        "const [a, b] = Object.values(p); "
+        "return {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2}; })()",
+    )
+    probe.page.mouse.move(middle["x"], middle["y"])
+    tooltip = probe.page.locator("#graphdyn-tooltip")
+    tooltip.wait_for(state="visible")
+    lines = tooltip.inner_text().splitlines()
+    assert lines[:2] == ["Customer c1 \u2013 Staff s2", "Tie"]
+    rows = dict(line.split("\t") for line in lines[2:])
+    assert rows == {
+        "Status": "cooling",
+        "Trend": "weakening",
+        "Metrics": "not in this page (weaker than the ties drawn in the overview)",
+    }
+    probe.assert_clean()

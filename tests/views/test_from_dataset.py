@@ -121,8 +121,11 @@ def audited_graph() -> nx.Graph[str]:
 
 def test_audited_graph_view_has_the_audit_metrics() -> None:
     g = audited_graph()
-    view = network_html(g, physics_limit=100)
+    view = network_html(g, physics_limit=100, edges_per_node=None)
     assert (view.nodes_shown, view.edges_shown) == (g.number_of_nodes(), g.number_of_edges())
+    pruned = network_html(g, physics_limit=100)
+    assert pruned.nodes_shown == g.number_of_nodes()
+    assert pruned.edges_shown < g.number_of_edges()
     statuses = {d.get("status") for _, d in g.nodes(data=True) if d["kind"] == "customer"}
     assert statuses <= {"new", "active", "cooling", "at_risk", "dormant"} and statuses
 
@@ -130,9 +133,10 @@ def test_audited_graph_view_has_the_audit_metrics() -> None:
 @pytest.mark.browser
 def test_audited_graph_in_the_browser(open_view: Callable[..., PageProbe]) -> None:
     g = audited_graph()
-    probe = open_view(network_html(g, physics_limit=100, title="audit"), "audited")
+    view = network_html(g, physics_limit=100, title="audit")
+    probe = open_view(view, "audited")
     counts = probe.page.evaluate("[graphdyn.nodes.length, graphdyn.edges.length]")
-    assert counts == [g.number_of_nodes(), g.number_of_edges()]
+    assert counts == [g.number_of_nodes(), view.edges_shown]
     probe.page.fill("#graphdyn-search", "c7")
     probe.page.press("#graphdyn-search", "Enter")
     details = probe.page.locator("#graphdyn-details").inner_text()

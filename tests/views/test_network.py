@@ -14,6 +14,7 @@ from graphdyn.errors import UsageError
 from graphdyn.views.network import NetworkView, network_html
 
 from .graphs import hand_graph, random_graph
+from .test_page import page_data
 
 
 def test_counts_of_a_whole_graph() -> None:
@@ -24,13 +25,31 @@ def test_counts_of_a_whole_graph() -> None:
 
 def test_counts_of_a_pruned_graph() -> None:
     g = random_graph(1000, seed=5)
-    view = network_html(g, max_nodes=400)
+    view = network_html(g, max_nodes=400, edges_per_node=None)
     assert view.nodes_shown == 400
     assert (view.nodes_total, view.edges_total) == (1000, g.number_of_edges())
     assert view.pruned_note == (
         f"showing 400 of 1,000 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges; "
         "weakest ties left out"
     )
+
+
+def test_counts_of_a_pruned_graph_with_edges_held_back() -> None:
+    g = random_graph(1000, seed=5)
+    among = network_html(g, max_nodes=400, edges_per_node=None).edges_shown
+    view = network_html(g, max_nodes=400, edges_per_node=1)
+    assert view.nodes_shown == 400
+    assert 399 <= view.edges_shown < among
+    assert view.pruned_note == (
+        f"showing 400 of 1,000 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges "
+        f"(each node's strongest and a spanning forest; {among - view.edges_shown:,} more "
+        "among these nodes in the neighbourhood view); weakest ties left out"
+    )
+    data = page_data(view.html)
+    hidden = data["hidden"]
+    assert isinstance(data["edges"], list) and isinstance(hidden, dict)
+    assert len(data["edges"]) == view.edges_shown
+    assert len(hidden["from"]) == len(hidden["to"]) == among - view.edges_shown
 
 
 def test_ego_view_counts() -> None:

@@ -171,3 +171,35 @@ def test_unknown_kinds_are_drawn_as_other() -> None:
     assert payload["nodes"][0]["kind"] == "other"
     assert payload["edges"][0]["kind"] == "other"
     assert _rows(payload["edges"][0]) == {"Weight": "2"}
+
+
+def test_hidden_edges_carry_ends_width_and_look_as_if_drawn() -> None:
+    g = random_graph(300, seed=11)
+    whole = graph_payload(g)
+    edges = list(g.edges(data=True))
+    kept = nx.Graph()
+    kept.add_nodes_from(g.nodes(data=True))
+    kept.add_edges_from(edges[::2])
+    payload = graph_payload(kept, hidden_edges=edges[1::2])
+    assert payload["nodes"] == whole["nodes"]
+    assert payload["edges"] == [
+        {**edge, "id": i} for i, edge in enumerate(whole["edges"][::2])
+    ]  # product widths scale against the largest volume among drawn and hidden edges alike
+    hidden = payload["hidden"]
+    looks = [hidden["looks"][code] for code in hidden["look"]]
+    expected = whole["edges"][1::2]
+    assert hidden["from"] == [e["from"] for e in expected]
+    assert hidden["to"] == [e["to"] for e in expected]
+    assert hidden["width"] == [e["width"] for e in expected]
+    assert looks == [[e["kind"], e["status"], e["trend"]] for e in expected]
+    assert len(hidden["looks"]) == len({tuple(look) for look in looks}) <= 2 + 5 * 3
+
+
+def test_no_hidden_edges_by_default() -> None:
+    assert graph_payload(hand_graph())["hidden"] == {
+        "from": [],
+        "to": [],
+        "width": [],
+        "look": [],
+        "looks": [],
+    }

@@ -1,4 +1,4 @@
-"""Which nodes a view shows: the ego network and the strongest-ties pruning."""
+"""What a view shows: the ego network, the strongest-ties pruning and the edges drawn."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import networkx as nx
 import pytest
 
 from graphdyn.errors import UsageError
-from graphdyn.views.scope import ego_nodes, resolve_focus, select_scope, strongest_ties
+from graphdyn.views.scope import (
+    drawn_edges,
+    ego_nodes,
+    resolve_focus,
+    select_scope,
+    strongest_ties,
+)
 
 from .graphs import hand_graph, random_graph
 
@@ -164,3 +170,82 @@ def test_focus_then_prune_keeps_the_focus() -> None:
     assert set(scope.graph) <= ego
     assert scope.nodes_in_scope == len(ego)
     assert scope.graph.number_of_nodes() == 20
+
+
+def _distinct_weights(seed: int) -> nx.Graph:
+    """A random audit-like graph whose ties all differ in weight, and only ties."""
+    g = random_graph(500, seed=seed)
+    g.remove_edges_from([(u, v) for u, v, d in g.edges(data=True) if d["kind"] != "tie"])
+    for i, (_, _, data) in enumerate(g.edges(data=True)):
+        data["weight"] = data["strength"] = 0.001 + 0.998 * ((i * 7919) % 10007) / 10007
+    return g
+
+
+@pytest.mark.parametrize(("seed", "per_node"), [(0, 1), (1, 2), (2, 3)])
+def test_drawn_edges_are_each_nodes_strongest_and_a_maximum_spanning_forest(
+    seed: int, per_node: int
+) -> None:
+    g = _distinct_weights(seed)
+    drawn, hidden = drawn_edges(g, per_node)
+    drawn_set = {frozenset(edge) for edge in drawn}
+    assert len(drawn_set) == len(drawn)
+    assert drawn_set.isdisjoint(frozenset(edge) for edge in hidden)
+    assert len(drawn) + len(hidden) == g.number_of_edges()
+    strongest = {
+        frozenset((node, other))
+        for node in g
+        for other in sorted(g[node], key=lambda o: g[node][o]["weight"], reverse=True)[:per_node]
+    }
+    forest = {frozenset((u, v)) for u, v in nx.maximum_spanning_edges(g, data=False)}
+    assert drawn_set == strongest | forest
+    weights = [g.edges[edge]["weight"] for edge in drawn]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_drawn_edges_keep_connected_nodes_connected() -> None:
+    g = random_graph(800, seed=4)  # ties and product edges, ranked by quantile within their kind
+    drawn, _ = drawn_edges(g, 1)
+    picture = nx.Graph(drawn)
+    picture.add_nodes_from(g)
+    components = sorted(sorted(c) for c in nx.connected_components(g))
+    assert sorted(sorted(c) for c in nx.connected_components(picture)) == components
+    assert len(drawn) < g.number_of_edges()
+
+
+def test_drawn_edges_need_at_least_one_per_node() -> None:
+    with pytest.raises(UsageError, match="edges per node must be 1 or more"):
+        drawn_edges(hand_graph(), 0)
+
+
+def test_scope_holds_back_edges_and_says_so() -> None:
+    g = random_graph(600, seed=5)
+    whole, _ = select_scope(g, focus=None, depth=1, max_nodes=250)
+    scope, _ = select_scope(g, focus=None, depth=1, max_nodes=250, edges_per_node=2)
+    assert list(scope.graph) == list(whole.graph)
+    drawn = {frozenset(edge) for edge in scope.graph.edges()}
+    hidden = {frozenset((u, v)) for u, v, _ in scope.hidden_edges}
+    assert drawn | hidden == {frozenset(edge) for edge in whole.graph.edges()}
+    assert drawn.isdisjoint(hidden) and hidden
+    assert all(data is g.edges[u, v] for u, v, data in scope.hidden_edges)
+    assert scope.pruned_note == (
+        f"showing 250 of 600 nodes, {len(drawn):,} of {g.number_of_edges():,} edges (each "
+        f"node's 2 strongest and a spanning forest; {len(hidden):,} more among these nodes in "
+        "the neighbourhood view); weakest ties left out"
+    )
+
+
+def test_scope_without_anything_to_hold_back_has_no_note() -> None:
+    scope, _ = select_scope(hand_graph(), focus=None, depth=1, max_nodes=100, edges_per_node=3)
+    assert (scope.hidden_edges, scope.pruned_note) == ([], None)
+    assert scope.graph is not None and scope.graph.number_of_edges() == 5
+
+
+def test_shown_nodes_keep_the_graphs_order() -> None:
+    # a subgraph view would list a small node set in the set's order, which depends on the
+    # process's string hashing; the scope lists nodes in the graph's order
+    g = random_graph(600, seed=6)
+    for edges_per_node in (None, 3):
+        scope, _ = select_scope(
+            g, focus="s3", depth=2, max_nodes=100, edges_per_node=edges_per_node
+        )
+        assert list(scope.graph) == [node for node in g if node in scope.graph]

@@ -21,6 +21,19 @@
     neighbours.get(e.from).push(e.to);
     neighbours.get(e.to).push(e.from);
   }
+  // Edges the overview does not draw (each node keeps its strongest few): they count as
+  // connections, widen the ego view, and are drawn once an ego view includes both ends.
+  const hiddenData = data.hidden;
+  const hiddenByNode = new Map();
+  for (let i = 0; i < hiddenData.from.length; i++) {
+    const a = hiddenData.from[i];
+    const b = hiddenData.to[i];
+    neighbours.get(a).push(b);
+    neighbours.get(b).push(a);
+    if (!hiddenByNode.has(a)) hiddenByNode.set(a, []);
+    hiddenByNode.get(a).push(i);
+  }
+  const hiddenAdded = new Set();
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -95,8 +108,35 @@
 
   function edgeVisible(id) {
     const e = edgeById.get(id);
+    if (e.hidden && ego === null) return false;
     if (e.kind === "tie" && hidden.status.has(key(e.status))) return false;
     return nodeVisible(e.from) && nodeVisible(e.to);
+  }
+
+  function addHiddenEdges(members) {
+    const added = [];
+    for (const id of members) {
+      for (const i of hiddenByNode.get(id) || []) {
+        if (hiddenAdded.has(i) || !members.has(hiddenData.to[i])) continue;
+        hiddenAdded.add(i);
+        const [kind, status, trend] = hiddenData.looks[hiddenData.look[i]];
+        const e = {
+          id: data.edges.length + i,
+          from: id,
+          to: hiddenData.to[i],
+          kind: kind,
+          status: status,
+          trend: trend,
+          width: hiddenData.width[i],
+          dashed: trend === "weakening",
+          values: null,
+          hidden: true,
+        };
+        edgeById.set(e.id, e);
+        added.push(visEdge(e));
+      }
+    }
+    if (added.length > 0) edges.add(added);
   }
 
   const nodesView = new vis.DataView(nodes, { filter: (n) => nodeVisible(n.id) });
@@ -109,7 +149,7 @@
     const number = (n) => n.toLocaleString("en");
     counts.textContent =
       `${number(nodesView.length)} of ${number(data.nodes.length)} nodes, ` +
-      `${number(edgesView.length)} of ${number(data.edges.length)} edges`;
+      `${number(edgesView.length)} of ${number(data.edges.length + hiddenData.from.length)} edges`;
   }
 
   function setFilter(dimension, value, shown) {
@@ -134,6 +174,7 @@
       frontier = next;
     }
     ego = seen;
+    addHiddenEdges(seen);
     refresh();
     network.fit({ nodes: nodesView.getIds(), animation: false });
   }
@@ -223,8 +264,17 @@
   function edgeCard(id) {
     const e = edgeById.get(id);
     const title = nodeById.get(e.from).label + " \u2013 " + nodeById.get(e.to).label;
-    const rows = rowsOf(data.fields.edge[e.kind], e.values);
-    return card(title, e.kind === "tie" ? "Tie" : kindTitle(e.kind) + " link", rows);
+    const subtitle = e.kind === "tie" ? "Tie" : kindTitle(e.kind) + " link";
+    if (e.hidden) {
+      const rows = [];
+      if (e.kind === "tie") {
+        rows.push(["Status", e.status === null ? "n/a" : statusTitle(e.status)]);
+        rows.push(["Trend", e.trend === null ? "n/a" : e.trend]);
+      }
+      rows.push(["Metrics", "not in this page (weaker than the ties drawn in the overview)"]);
+      return card(title, subtitle, rows);
+    }
+    return card(title, subtitle, rowsOf(data.fields.edge[e.kind], e.values));
   }
 
   const tooltip = document.getElementById("graphdyn-tooltip");
@@ -411,7 +461,13 @@
     const staff = data.nodes.filter((n) => n.kind === "staff");
     const ties = data.edges.filter((e) => e.kind === "tie");
     const kindsPresent = data.nodes.map((n) => n.kind);
-    const statuses = customers.map((n) => n.status).concat(ties.map((e) => e.status));
+    const hiddenTies = hiddenData.looks.filter((look) => look[0] === "tie");
+    const statuses = customers
+      .map((n) => n.status)
+      .concat(
+        ties.map((e) => e.status),
+        hiddenTies.map((look) => look[1]),
+      );
     const segments = customers.map((n) => n.segment);
     const teams = staff.map((n) => n.team);
     const groups = [
