@@ -8,8 +8,8 @@ ties) with vis-network, the library PyVis wraps, without PyVis's CDN modes or ``
 - a legend, a search box, filters by type, status, segment and team, an ego view;
 - above ``max_nodes`` the strongest ties are kept and the page says what was left out;
 - of the edges among the shown nodes, each node's ``edges_per_node`` strongest and a maximum
-  spanning forest are drawn (83,000 edges among 3,000 nodes are not readable); the others stay
-  in the page's data, and the ego view draws them;
+  spanning forest are drawn (the 3,000 best-tied nodes of 1M interactions share 84,000 edges:
+  not readable); the others stay in the page's data, and the neighbourhood view draws them;
 - above ``physics_limit`` nodes the layout is computed in Python and the browser's physics is
   off, so 3,000 nodes are drawn in about a second instead of settling for a minute;
 - no request leaves the page; user text is escaped and a Content-Security-Policy backs it up.
@@ -185,8 +185,8 @@ def network_html(
     edges_per_node : int or None
         Draw each shown node's this many strongest edges and a maximum spanning forest (every
         node's strongest edge, and connected nodes stay connected); the other edges among the
-        shown nodes are drawn only in the page's ego view, and the page says how many there
-        are. None draws every edge.
+        shown nodes are drawn only in the page's neighbourhood view, and the page says how many
+        there are. None draws every edge.
     physics_limit : int
         Above this many shown nodes, lay the graph out in Python and turn the browser's physics
         off; at or below it, the browser's physics places the nodes.

@@ -65,6 +65,7 @@ def test_ego_view_counts() -> None:
         ({"focus": "nobody"}, "no customer or staff member"),
         ({"focus": "c1", "depth": -1}, "depth must be"),
         ({"max_nodes": 0}, "max_nodes must be"),
+        ({"edges_per_node": 0}, "edges per node must be"),
         ({"physics_limit": -1}, "physics_limit"),
     ],
 )
