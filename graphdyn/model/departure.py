@@ -260,11 +260,11 @@ def _staff_ids(remove_staff: str | Iterable[str], known: pd.Series) -> tuple[str
 
 
 def _tie_cases(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """One row per tie, by customer: the customer before, and whether the tie is strong."""
+    """One row per tie: the customer before, and whether the tie is strong."""
     cases = ties[["customer_id", "staff_id", "strength"]].rename(
         columns={"strength": "tie_strength"}
     )
-    cases = cases.sort_values(["customer_id", "staff_id"], kind="stable").reset_index(drop=True)
+    cases = cases.reset_index(drop=True)
     cases = _with_before(cases, customers)
     cases["strong_removed"] = (cases["tie_strength"] >= config.strong_threshold).astype(np.int64)
     return cases
@@ -281,8 +281,11 @@ def _without_each_tie(
     member. Returns a frame aligned with ``cases``; strength is NaN where nothing is left.
     """
     settings = config.replace(snapshots=1)
-    medians = population_medians(interactions, as_of, settings)
+    events = prepare_events(interactions, as_of, settings)
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
+    medians = PopulationMedians.of_events(
+        events, customer_codes, len(customer_ids), as_of, settings
+    )
     staff = interactions["staff_id"]
     staffed = staff.notna().to_numpy()
     staff_codes, staff_ids = pd.factorize(staff[staffed], sort=True)
@@ -291,8 +294,7 @@ def _without_each_tie(
     second[staffed] = staff_codes
     del staff_codes
     pairs = pair_codes(customer_codes, second, len(staff_ids) + 1)
-    del second
-    events = prepare_events(interactions, as_of, settings)
+    del second, customer_codes
     sums = group_sums_without_each(
         events, pairs.codes, pairs.first, medians.offsets, settings.half_life_days
     )

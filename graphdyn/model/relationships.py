@@ -13,12 +13,7 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.model.decay import (
-    classify_status,
-    classify_trend,
-    days_to_at_risk,
-    typical_gap,
-)
+from graphdyn.model.decay import classify_status, classify_trend, days_to_at_risk
 from graphdyn.model.tie_strength import (
     DAY_SECONDS,
     Components,
@@ -28,6 +23,7 @@ from graphdyn.model.tie_strength import (
     group_sums,
     prepare_events,
     value_reference,
+    value_sums,
 )
 
 __all__ = [
@@ -97,6 +93,22 @@ class PopulationMedians:
     offsets: np.ndarray
     value_reference: np.ndarray
 
+    @classmethod
+    def of_events(
+        cls,
+        events: Events,
+        customer_codes: np.ndarray,
+        n_customers: int,
+        as_of: pd.Timestamp,
+        config: Config,
+    ) -> PopulationMedians:
+        """Compute the medians from prepared events and their customers' codes."""
+        offsets = _offsets(as_of, config)
+        value, count = value_sums(
+            events, customer_codes, n_customers, offsets, config.half_life_days
+        )
+        return cls(offsets=offsets, value_reference=value_reference(value, count))
+
 
 def population_medians(
     interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config
@@ -134,11 +146,9 @@ def population_medians(
     >>> medians.offsets.tolist(), medians.value_reference.tolist()
     ([0.0, 90.0], [100.0, nan])
     """
-    offsets = _offsets(as_of, config)
     events = prepare_events(interactions, as_of, config)
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
-    sums = group_sums(events, customer_codes, len(customer_ids), offsets, config.half_life_days)
-    return PopulationMedians(offsets=offsets, value_reference=value_reference(sums))
+    return PopulationMedians.of_events(events, customer_codes, len(customer_ids), as_of, config)
 
 
 def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
@@ -190,7 +200,10 @@ def relationships(
     customer_sums = group_sums(
         events, customer_codes, len(customer_ids), offsets, config.half_life_days
     )
-    value_ref = value_reference(customer_sums) if medians is None else medians.value_reference
+    if medians is None:
+        value_ref = value_reference(customer_sums.value, customer_sums.value_count)
+    else:
+        value_ref = medians.value_reference
     customers, customer_strength = _level_frame(customer_sums, value_ref, as_of, config)
     del customer_sums
     customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
@@ -213,7 +226,7 @@ def relationships(
         names=["customer_id", "staff_id"],
     )
     ties.index = tie_index
-    customers = _add_tie_counts(customers, ties, config)
+    customers = _add_tie_counts(customers, ties["strength"].to_numpy(), pairs, staff_ids, config)
 
     snapshot_columns = [d.date().isoformat() for d in snapshots]
     trajectory_columns = [0, *range(2, 2 + len(snapshots) - 1)]
@@ -257,8 +270,8 @@ def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCode
     """Give the distinct (first, second) pairs of rows numbers, in sorted order.
 
     Sorted by first code, the pairs of one first code (a customer's ties) are consecutive:
-    the runs :func:`~graphdyn.model.tie_strength.group_sums_without_each` works on. One sort,
-    no hashing.
+    the runs :func:`~graphdyn.model.tie_strength.group_sums_without_each` works on. pandas'
+    integer factorisation, then a sort of the distinct pairs only.
 
     Parameters
     ----------
@@ -280,12 +293,7 @@ def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCode
     """
     width = max(n_second, 1)
     key = first.astype(np.int64) * width + second
-    order = np.argsort(key)
-    ordered = key[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(key) else np.zeros(0, bool)
-    keys = ordered[starts]
-    codes = np.empty(len(key), dtype=np.int64)
-    codes[order] = np.cumsum(starts) - 1
+    codes, keys = pd.factorize(key, sort=True)
     return PairCodes(keys=keys, codes=codes, first=keys // width, second=keys % width)
 
 
@@ -356,7 +364,7 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
     now = parts.strength[:, 0]
     delta = now - np.nan_to_num(parts.strength[:, 1], nan=0.0)
     trend = classify_trend(delta, config)
-    gap = typical_gap(np.maximum(sums.contact_days[:, 0] - 1, 0), sums.contact_span[:, 0], config)
+    gap = parts.typical_gap[:, 0]
     status = classify_status(
         tenure_days=sums.first_age,
         days_since_last=sums.last_age[:, 0],
@@ -414,23 +422,35 @@ def _level_frame(
     return frame, result.strength
 
 
-def _add_tie_counts(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> pd.DataFrame:
-    tie_strength = ties["strength"]
-    by_customer = tie_strength.groupby(level="customer_id")
-    strong = (tie_strength >= config.strong_threshold).groupby(level="customer_id").sum()
-    top = (
-        tie_strength.reset_index()
-        .sort_values(
-            ["customer_id", "strength", "staff_id"], ascending=[True, False, True], kind="stable"
-        )
-        .drop_duplicates("customer_id")
-        .set_index("customer_id")["staff_id"]
-    )
+def _add_tie_counts(
+    customers: pd.DataFrame,
+    strength: np.ndarray,
+    pairs: PairCodes,
+    staff_ids: pd.Index,
+    config: Config,
+) -> pd.DataFrame:
+    """Add staff_contacts, strong_ties, single_threaded and top_staff_id to the customers.
+
+    The ties are the pairs (sorted by customer, then staff); the top staff member is the one
+    with the strongest tie, the first staff id among equals.
+    """
+    n_customers = len(customers)
     out = customers.copy()
-    out["staff_contacts"] = by_customer.size().reindex(out.index, fill_value=0).astype(np.int64)
-    out["strong_ties"] = strong.reindex(out.index, fill_value=0).astype(np.int64)
+    out["staff_contacts"] = np.bincount(pairs.first, minlength=n_customers).astype(np.int64)
+    strong = np.bincount(
+        pairs.first, weights=strength >= config.strong_threshold, minlength=n_customers
+    )
+    out["strong_ties"] = strong.astype(np.int64)
     out["single_threaded"] = out["strong_ties"] == 1
-    out["top_staff_id"] = top.reindex(out.index)
+    top = pd.Series(pd.NA, index=out.index, dtype=staff_ids.dtype)
+    if len(strength):
+        new_customer = np.r_[True, pairs.first[1:] != pairs.first[:-1]]
+        run = np.cumsum(new_customer) - 1
+        best = np.fmax.reduceat(strength, np.flatnonzero(new_customer))[run]
+        candidate = np.flatnonzero((strength == best) | np.isnan(best))
+        chosen = candidate[np.r_[True, run[candidate][1:] != run[candidate][:-1]]]
+        top.iloc[pairs.first[chosen]] = np.asarray(staff_ids)[pairs.second[chosen]]
+    out["top_staff_id"] = top
     return out
 
 

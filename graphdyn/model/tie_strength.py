@@ -42,6 +42,7 @@ __all__ = [
     "group_sums_without_each",
     "prepare_events",
     "value_reference",
+    "value_sums",
 ]
 
 DAY_SECONDS = 86_400.0
@@ -244,8 +245,12 @@ class _TimeBuckets:
         return cls(times, sorted_offsets, np.argsort(order, kind="stable"), bucket)
 
     def at_times(self, values: np.ndarray) -> np.ndarray:
-        """Columns in the callers' order of evaluation times, from oldest first."""
-        return values[:, self.unsort]
+        """``(n_groups, n_times)`` in the callers' order of times, from ``(n_times, n_groups)``.
+
+        The result is a transposed view: each time's column is contiguous.
+        """
+        out: np.ndarray = values[self.unsort].T
+        return out
 
 
 def _counted(
@@ -257,6 +262,37 @@ def _counted(
     if keep.all():
         return events, groups, times
     return events.take(keep), groups[keep], replace(times, bucket=times.bucket[keep])
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """Sums of event values per (time, group) cell, cumulated over time and decayed to it.
+
+    Cells are time-major, so that each time's sums are contiguous.
+    """
+
+    cell: np.ndarray
+    n_groups: int
+    times: _TimeBuckets
+    rescale: np.ndarray
+
+    @classmethod
+    def of(
+        cls, groups: np.ndarray, n_groups: int, times: _TimeBuckets, half_life_days: float
+    ) -> _Totals:
+        cell = times.bucket * n_groups + groups.astype(np.int64, copy=False)
+        # Sums decayed to T; at time T - offset they are larger by 2 ** (offset / H).
+        rescale = np.exp2(times.sorted_offsets / half_life_days)[:, None]
+        return cls(cell, n_groups, times, rescale)
+
+    def __call__(self, values: np.ndarray | None, scaled: bool = True) -> np.ndarray:
+        n_times = len(self.times.offsets)
+        counted = np.bincount(self.cell, weights=values, minlength=n_times * self.n_groups)
+        sums = counted.astype(np.float64, copy=False).reshape(n_times, self.n_groups)
+        np.cumsum(sums, axis=0, out=sums)
+        if scaled:
+            sums *= self.rescale
+        return self.times.at_times(sums)
 
 
 def group_sums(
@@ -297,33 +333,31 @@ def group_sums(
     [[1.5, 1.0]]
     """
     events, groups, times = _counted(events, groups, offsets)
+    contacts = _FirstContacts.of(events.day, groups, times.bucket, len(times.offsets))
+    return _group_sums(events, groups, n_groups, times, contacts, half_life_days)
+
+
+def _group_sums(
+    events: Events,
+    groups: np.ndarray,
+    n_groups: int,
+    times: _TimeBuckets,
+    contacts: _FirstContacts,
+    half_life_days: float,
+) -> GroupSums:
     n_times = len(times.offsets)
-    cell = groups.astype(np.int64) * n_times + times.bucket
-    size = n_groups * n_times
+    total = _Totals.of(groups, n_groups, times, half_life_days)
     weight = decay_weight(events.age_days, half_life_days)
-    # Sums decayed to T; at time T - offset they are larger by 2 ** (offset / H).
-    rescale = np.exp2(times.sorted_offsets / half_life_days)
-
-    def total(values: np.ndarray | None, scaled: bool = True) -> np.ndarray:
-        sums = np.bincount(cell, weights=values, minlength=size).astype(np.float64, copy=False)
-        sums = sums.reshape(n_groups, n_times)
-        np.cumsum(sums, axis=1, out=sums)
-        if scaled:
-            sums *= rescale
-        return times.at_times(sums)
-
     has_sentiment = ~np.isnan(events.sentiment)
-    has_value = ~np.isnan(events.value)
     sentiment_w = np.where(has_sentiment, weight, 0.0)
-    last = np.full(size, np.inf)
-    np.minimum.at(last, cell, events.age_days)
-    last_age = np.minimum.accumulate(last.reshape(n_groups, n_times), axis=1)
+    del has_sentiment
+    last = np.full(n_times * n_groups, np.inf)
+    np.minimum.at(last, total.cell, events.age_days)
+    last_age = np.minimum.accumulate(last.reshape(n_times, n_groups), axis=0)
     del last
     first_age = np.full(n_groups, -np.inf)
     np.maximum.at(first_age, groups, events.age_days)
-    contact_days, first_day, last_day = _contact_days(
-        events.day, groups, times.bucket, n_groups, n_times
-    )
+    contact_days, first_day, last_day = _contact_days(contacts, n_groups, n_times)
     return GroupSums(
         offsets=times.offsets,
         n=total(None, scaled=False).round().astype(np.int64),
@@ -332,8 +366,8 @@ def group_sums(
         outbound=total(np.where(events.outbound, weight, 0.0)),
         sentiment_weight=total(sentiment_w),
         sentiment_sum=total(sentiment_w * np.nan_to_num(events.sentiment)),
-        value=total(np.where(has_value, weight * np.nan_to_num(events.value), 0.0)),
-        value_count=total(has_value.astype(np.float64), scaled=False),
+        value=total(_decayed_value(events, weight)),
+        value_count=total((~np.isnan(events.value)).astype(np.float64), scaled=False),
         first_age=first_age,
         last_age=times.at_times(last_age) - times.offsets,
         contact_days=times.at_times(contact_days),
@@ -342,56 +376,97 @@ def group_sums(
     )
 
 
-def _contact_days(
-    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_groups: int, n_times: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct contact days, first day and last day per group and time (oldest first).
+def _decayed_value(events: Events, weight: np.ndarray) -> np.ndarray:
+    """Return value * w of each event, 0 where it has no value."""
+    return np.where(~np.isnan(events.value), weight * np.nan_to_num(events.value), 0.0)
+
+
+def value_sums(
+    events: Events,
+    groups: np.ndarray,
+    n_groups: int,
+    offsets: Sequence[float] | np.ndarray,
+    half_life_days: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """V and the number of events with a value, as :func:`group_sums` has them, and nothing else.
+
+    Returns
+    -------
+    value, value_count : numpy.ndarray
+        Shape ``(n_groups, len(offsets))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> events = Events(np.array([0.0, 90.0]), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
+    ...                 np.full(2, np.nan), np.array([100.0, np.nan]), np.zeros(2))
+    >>> value, count = value_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
+    >>> value.tolist(), count.tolist()
+    ([[100.0, 0.0]], [[1.0, 0.0]])
+    """
+    events, groups, times = _counted(events, groups, offsets)
+    total = _Totals.of(groups, n_groups, times, half_life_days)
+    weight = decay_weight(events.age_days, half_life_days)
+    return (
+        total(_decayed_value(events, weight)),
+        total((~np.isnan(events.value)).astype(np.float64), scaled=False),
+    )
+
+
+@dataclass(frozen=True)
+class _FirstContacts:
+    """Each distinct (group, day) with its smallest time bucket, sorted by group and day.
 
     A day counts from the first time at which any of its events does (its smallest bucket).
     One sort of (group, day, bucket) codes does it: each (group, day) pair comes first with its
-    smallest bucket, and within a group later days never have smaller buckets, so the cells
-    (group, bucket) of the sorted pairs are sorted too.
+    smallest bucket, and within a group later days never have smaller buckets.
     """
-    if len(day) == 0:
-        return (
-            np.zeros((n_groups, n_times)),
-            np.full(n_groups, np.inf),
-            np.full((n_groups, n_times), -np.inf),
-        )
-    owner, calendar_day, first_bucket = _first_contacts(day, groups, bucket, n_times)
-    cells = owner * n_times + first_bucket
-    size = n_groups * n_times
-    counts = np.bincount(cells, minlength=size).reshape(n_groups, n_times)
-    last = np.full(size, -np.inf)
-    run_end = np.r_[cells[1:] != cells[:-1], True]
-    last[cells[run_end]] = calendar_day[run_end]
-    last_day = np.maximum.accumulate(last.reshape(n_groups, n_times), axis=1)
-    first_day = np.full(n_groups, np.inf)
-    owner_start = np.r_[True, owner[1:] != owner[:-1]]
-    first_day[owner[owner_start]] = calendar_day[owner_start]
-    return np.cumsum(counts, axis=1).astype(np.float64), first_day, last_day
+
+    group: np.ndarray
+    day: np.ndarray
+    bucket: np.ndarray
+
+    @classmethod
+    def of(
+        cls, day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_times: int
+    ) -> _FirstContacts:
+        if len(day) == 0:
+            return cls(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+        first_calendar_day = int(day.min())
+        shifted = day.astype(np.int64) - first_calendar_day
+        day_range = int(shifted.max()) + 1
+        code = groups.astype(np.int64) * day_range
+        code += shifted
+        del shifted
+        code *= n_times
+        code += bucket
+        code.sort()
+        pair = code // n_times
+        first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        pair, first_bucket = pair[first], code[first] % n_times
+        del code, first  # one entry per event: the largest arrays here
+        calendar_day = (pair % day_range + first_calendar_day).astype(np.float64)
+        return cls(pair // day_range, calendar_day, first_bucket)
 
 
-def _first_contacts(
-    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, n_times: int
+def _contact_days(
+    contacts: _FirstContacts, n_groups: int, n_times: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each distinct (group, day) with its smallest bucket, sorted by group and day.
-
-    Returns the group, the calendar day (float, days since 1970-01-01) and the bucket.
-    """
-    first_calendar_day = int(day.min())
-    shifted = day.astype(np.int64) - first_calendar_day
-    day_range = int(shifted.max()) + 1
-    code = (groups.astype(np.int64) * day_range + shifted) * n_times + bucket
-    del shifted
-    code.sort()
-    pair = code // n_times
-    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    pair, first_bucket = pair[first], code[first] % n_times
-    del code, first  # one entry per event: the largest arrays here
-    owner = pair // day_range
-    calendar_day = (pair % day_range + first_calendar_day).astype(np.float64)
-    return owner, calendar_day, first_bucket
+    """Distinct contact days and last day per time (time-major, oldest first), first day."""
+    owner, calendar_day, first_bucket = contacts.group, contacts.day, contacts.bucket
+    size = n_groups * n_times
+    counts = np.bincount(first_bucket * n_groups + owner, minlength=size)
+    last = np.full(size, -np.inf)
+    first_day = np.full(n_groups, np.inf)
+    if len(owner):
+        by_group = owner * n_times + first_bucket  # ascending: sorted by group and day
+        run_end = np.r_[by_group[1:] != by_group[:-1], True]
+        last[first_bucket[run_end] * n_groups + owner[run_end]] = calendar_day[run_end]
+        owner_start = np.r_[True, owner[1:] != owner[:-1]]
+        first_day[owner[owner_start]] = calendar_day[owner_start]
+    last_day = np.maximum.accumulate(last.reshape(n_times, n_groups), axis=0)
+    contact_days = np.cumsum(counts.reshape(n_times, n_groups), axis=0).astype(np.float64)
+    return contact_days, first_day, last_day
 
 
 def group_sums_without_each(
@@ -446,12 +521,14 @@ def group_sums_without_each(
     ([30.0, 0.0], [0.0, 90.0])
     """
     owners = np.asarray(owners, dtype=np.int64)
-    sums = group_sums(events, groups, len(owners), offsets, half_life_days)
-    others = _OtherGroups.of(owners)
     events, groups, times = _counted(events, groups, offsets)
-    contact_days = _contact_days_without_each(
-        events.day, groups, times.bucket, owners, len(times.offsets)
-    )
+    n_times = len(times.offsets)
+    contacts = _FirstContacts.of(events.day, groups, times.bucket, n_times)
+    sums = _group_sums(events, groups, len(owners), times, contacts, half_life_days)
+    del events, groups
+    contact_days = _contact_days_without_each(contacts, owners, n_times)
+    del contacts
+    others = _OtherGroups.of(owners)
     return GroupSums(
         offsets=sums.offsets,
         n=others.reduce(sums.n, np.add, 0),
@@ -485,43 +562,43 @@ class _OtherGroups:
     def reduce(self, values: np.ndarray, ufunc: np.ufunc, identity: float) -> np.ndarray:
         """``ufunc`` over the other rows of each row's run (``identity`` for a run of one).
 
-        Runs of the same length are done together as a (runs, length, ...) block: the
+        Runs of the same length are done together as a (..., runs, length) block: the
         reduction of the rows before each row (a running reduction from the left) with that
         of the rows after it (from the right).
         """
-        out = np.empty_like(values)
+        flat = values.T  # groups last: (n_groups,) or (n_times, n_groups)
+        out = np.empty_like(flat)
         for length in np.flatnonzero(np.bincount(self.sizes)).tolist():
             rows = self.starts[self.sizes == length][:, None] + np.arange(length)
-            block = values[rows]
+            block = flat[..., rows]
             before = np.full_like(block, identity)
             after = np.full_like(block, identity)
             if length > 1:
-                ufunc.accumulate(block[:, :-1], axis=1, out=before[:, 1:])
-                after[:, :-1] = ufunc.accumulate(block[:, :0:-1], axis=1)[:, ::-1]
-            out[rows] = ufunc(before, after)
-        return out
+                ufunc.accumulate(block[..., :-1], axis=-1, out=before[..., 1:])
+                after[..., :-1] = ufunc.accumulate(block[..., :0:-1], axis=-1)[..., ::-1]
+            out[..., rows] = ufunc(before, after)
+        return out.T
 
 
 def _contact_days_without_each(
-    day: np.ndarray, groups: np.ndarray, bucket: np.ndarray, owners: np.ndarray, n_times: int
+    contacts: _FirstContacts, owners: np.ndarray, n_times: int
 ) -> np.ndarray:
-    """Distinct contact days of each group's owner outside the group, per time (oldest first).
+    """Distinct contact days of each group's owner outside the group (time-major, oldest first).
 
     For each (owner, day) the groups with a contact that day are ordered by the first time
     (bucket) their contact counts. Without group g the owner keeps the day as it was unless g
     alone came first: then the day counts from the next group's bucket on, or never.
     """
     n_groups = len(owners)
-    if len(day) == 0:
-        return np.zeros((n_groups, n_times))
+    if len(contacts.group) == 0:
+        return np.zeros((n_times, n_groups))
     n_owners = int(owners[-1]) + 1
-    group, calendar_day, first_bucket = _first_contacts(day, groups, bucket, n_times)
-    shifted = (calendar_day - calendar_day.min()).astype(np.int64)
+    shifted = (contacts.day - contacts.day.min()).astype(np.int64)
     day_range = int(shifted.max()) + 1
-    key = (owners[group] * day_range + shifted) * n_times + first_bucket
-    del calendar_day, shifted
+    key = (owners[contacts.group] * day_range + shifted) * n_times + contacts.bucket
+    del shifted
     order = np.argsort(key)
-    key, group = key[order], group[order]
+    key, group = key[order], contacts.group[order]
     del order
     owner_day = key // n_times
     key %= n_times  # now each entry's bucket
@@ -532,25 +609,38 @@ def _contact_days_without_each(
     earliest = key[start]
     following = key[np.where(shared, start + 1, start)]
     sole = ~shared | (following > earliest)
-    counts = np.bincount(owner_of_day * n_times + earliest, minlength=n_owners * n_times).reshape(
-        n_owners, n_times
-    )
-    size = n_groups * n_times
-    alone = group[start[sole]]
-    change = np.bincount(alone * n_times + earliest[sole], minlength=size)
+    counts = np.bincount(earliest * n_owners + owner_of_day, minlength=n_times * n_owners)
+    size = n_times * n_groups
+    lost = np.bincount(earliest[sole] * n_groups + group[start[sole]], minlength=size)
     later = sole & shared
-    regained = np.bincount(group[start[later]] * n_times + following[later], minlength=size)
-    per_group = counts[owners] - (change - regained).reshape(n_groups, n_times)
-    return np.cumsum(per_group, axis=1).astype(np.float64)
+    regained = np.bincount(following[later] * n_groups + group[start[later]], minlength=size)
+    per_group = counts.reshape(n_times, n_owners)[:, owners]
+    per_group -= (lost - regained).reshape(n_times, n_groups)
+    return np.cumsum(per_group, axis=0).astype(np.float64)
 
 
-def value_reference(customer_sums: GroupSums) -> np.ndarray:
+def value_reference(value: np.ndarray, value_count: np.ndarray) -> np.ndarray:
     """V_ref per evaluation time: the median V over customers with any value by then.
 
-    Returns NaN for a time at which no customer has a value.
+    Parameters
+    ----------
+    value, value_count : numpy.ndarray
+        Customers' V and number of events with a value, shape ``(n_customers, n_times)``
+        (see :func:`value_sums`).
+
+    Returns
+    -------
+    numpy.ndarray
+        NaN for a time at which no customer has a value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> value_reference(np.array([[10.0], [30.0], [0.0]]), np.array([[1.0], [2.0], [0.0]]))
+    array([20.])
     """
-    present = customer_sums.value_count > 0
-    values = np.where(present, customer_sums.value, np.nan)
+    present = value_count > 0
+    values = np.where(present, value, np.nan)
     out = np.full(values.shape[1], np.nan)
     some = present.any(axis=0)
     out[some] = np.nanmedian(values[:, some], axis=0)
@@ -559,7 +649,10 @@ def value_reference(customer_sums: GroupSums) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Components:
-    """The components f_j, P(alive) and strength per group and evaluation time (NaN = no data)."""
+    """The components f_j, P(alive) and strength per group and evaluation time (NaN = no data).
+
+    ``typical_gap`` is the rhythm g that P(alive) was computed with (defined without contact too).
+    """
 
     intensity: np.ndarray
     tenure: np.ndarray
@@ -568,6 +661,7 @@ class Components:
     value: np.ndarray
     p_alive: np.ndarray
     strength: np.ndarray
+    typical_gap: np.ndarray
 
     def as_mapping(self) -> Mapping[str, np.ndarray]:
         """Return the components by name, in :data:`~graphdyn.config.COMPONENTS` order."""
@@ -616,7 +710,9 @@ def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Compon
         "affect": affect,
         "value": value,
     }
-    return Components(**parts, p_alive=alive, strength=alive * combine(parts, config.weights))
+    return Components(
+        **parts, p_alive=alive, strength=alive * combine(parts, config.weights), typical_gap=gap
+    )
 
 
 def combine(parts: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
