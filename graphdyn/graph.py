@@ -5,23 +5,31 @@ kinds may coincide) and carry ``kind``, ``id`` and their attribute-table columns
 customer to a staff member (``kind="tie"``) or to a product (``kind="product"``) and carry
 ``n_interactions`` plus whatever metric columns the frames have (an audit adds strength, status
 and the components; ``weight`` is what graph measures use).
+
+:func:`build_graph` turns the tables into the graph a batch of rows at a time, one column at a
+time; :func:`graph_arrays` gives the nodes and weighted edges that graph would have, in its
+order, without building it (what :func:`graphdyn.model.centrality.node_centrality` needs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from graphdyn.data.dataset import Dataset
+from graphdyn.errors import UsageError
 
 __all__ = [
     "NODE_KINDS",
+    "GraphArrays",
     "GraphFrames",
     "build_graph",
+    "graph_arrays",
     "graph_from_dataset",
     "graph_to_frames",
     "interaction_counts",
@@ -36,6 +44,10 @@ NODE_KINDS: Mapping[NodeKind, str] = {
     "staff": "staff_id",
     "product": "product_id",
 }
+
+
+#: Rows turned into attribute dicts at a time by :func:`build_graph`.
+_BATCH_ROWS = 65_536
 
 
 def node_key(kind: NodeKind, node_id: str) -> str:
@@ -128,36 +140,142 @@ def build_graph(frames: GraphFrames) -> nx.Graph[str]:
     """Turn node and edge tables into an undirected NetworkX graph.
 
     Missing values (NaN, None, NaT) are left out of the attribute dicts, so every attribute
-    present on a node or edge is a real value.
+    present on a node or edge is a real value. Nodes come in table order (customers, staff,
+    products, then ids only the edge tables name); an edge listed twice keeps its first place
+    and the later row's values.
+
+    Examples
+    --------
+    >>> frames = GraphFrames(
+    ...     customers=pd.DataFrame({"customer_id": ["c1"], "segment": ["smb"]}),
+    ...     staff=pd.DataFrame({"staff_id": ["s1"], "region": [None]}),
+    ...     products=pd.DataFrame({"product_id": []}),
+    ...     ties=pd.DataFrame({"customer_id": ["c1"], "staff_id": ["s1"], "weight": [0.5]}),
+    ...     product_links=pd.DataFrame({"customer_id": [], "product_id": []}))
+    >>> graph = build_graph(frames)
+    >>> dict(graph.nodes(data=True))
+    {'customer:c1': {'kind': 'customer', 'id': 'c1', 'segment': 'smb'}, \
+'staff:s1': {'kind': 'staff', 'id': 's1'}}
+    >>> graph.edges["customer:c1", "staff:s1"]
+    {'kind': 'tie', 'weight': 0.5}
     """
     graph: nx.Graph[str] = nx.Graph()
-    for kind, table in (
-        ("customer", frames.customers),
-        ("staff", frames.staff),
-        ("product", frames.products),
-    ):
-        id_column = NODE_KINDS[kind]  # type: ignore[index]
-        for record in _records(table):
-            node_id = record.pop(id_column)
-            graph.add_node(node_key(kind, node_id), kind=kind, id=node_id, **record)  # type: ignore[arg-type]
-    for table, other_kind, kind_label in (
-        (frames.ties, "staff", "tie"),
-        (frames.product_links, "product", "product"),
-    ):
-        other_column = NODE_KINDS[other_kind]  # type: ignore[index]
+    for kind, table in _node_tables(frames):
+        id_column = NODE_KINDS[kind]
+        ids = _values(table, id_column)
+        records = _attribute_dicts(table, [id_column])
+        graph.add_nodes_from(
+            (key, {"kind": kind, "id": node_id, **record})
+            for key, node_id, record in zip(_keys(kind, ids), ids, records, strict=True)
+        )
+    for table, other_kind, kind_label in _edge_tables(frames):
+        other_column = NODE_KINDS[other_kind]
+        customers = _keys("customer", _values(table, "customer_id"))
+        others = _keys(other_kind, _values(table, other_column))
+        records = _attribute_dicts(table, ["customer_id", other_column])
         graph.add_edges_from(
-            (
-                node_key("customer", record.pop("customer_id")),
-                node_key(other_kind, record.pop(other_column)),  # type: ignore[arg-type]
-                {"kind": kind_label, **record},
-            )
-            for record in _records(table)
+            (c, o, {"kind": kind_label, **record})
+            for c, o, record in zip(customers, others, records, strict=True)
         )
     for node, attributes in graph.nodes(data=True):
         if "kind" not in attributes:
-            kind, _, node_id = str(node).partition(":")
-            attributes.update(kind=kind, id=node_id)
+            prefix, _, node_id = str(node).partition(":")
+            attributes.update(kind=prefix, id=node_id)
     return graph
+
+
+@dataclass(frozen=True)
+class GraphArrays:
+    """The nodes and weighted edges of :func:`build_graph`'s graph, as arrays.
+
+    Parameters
+    ----------
+    nodes : list of str
+        Node keys in the graph's order (``list(graph)``).
+    u, v : numpy.ndarray
+        Positions in ``nodes`` of each edge's ends, ``u < v``, in ``graph.edges()`` order.
+    weight : numpy.ndarray
+        Each edge's weight attribute, 1 where it is missing (as graph measures read it).
+    """
+
+    nodes: list[str]
+    u: np.ndarray
+    v: np.ndarray
+    weight: np.ndarray
+
+
+def graph_arrays(frames: GraphFrames, weight: str | None = "weight") -> GraphArrays:
+    """Return the nodes and weighted edges :func:`build_graph` would make, without building it.
+
+    The same nodes and edges in the same order, and the weights the graph's edges would carry,
+    from a few vectorised passes over the tables (a tenth of the time of building the graph).
+
+    Parameters
+    ----------
+    frames : GraphFrames
+        The tables, as for :func:`build_graph`.
+    weight : str or None
+        The edge column holding the weight; missing values (or no such column) mean 1, and
+        ``None`` weighs every edge 1.
+
+    Returns
+    -------
+    GraphArrays
+
+    Raises
+    ------
+    UsageError
+        If the weight column holds something other than numbers.
+
+    Examples
+    --------
+    >>> frames = GraphFrames(
+    ...     customers=pd.DataFrame({"customer_id": ["c1", "c2"]}),
+    ...     staff=pd.DataFrame({"staff_id": ["s1"]}),
+    ...     products=pd.DataFrame({"product_id": ["p1"]}),
+    ...     ties=pd.DataFrame({"customer_id": ["c2", "c1"], "staff_id": ["s1", "s1"],
+    ...                        "weight": [0.5, None]}),
+    ...     product_links=pd.DataFrame({"customer_id": ["c1"], "product_id": ["p1"],
+    ...                                 "weight": [3.0]}))
+    >>> arrays = graph_arrays(frames)
+    >>> arrays.nodes
+    ['customer:c1', 'customer:c2', 'staff:s1', 'product:p1']
+    >>> arrays.u.tolist(), arrays.v.tolist(), arrays.weight.tolist()
+    ([0, 0, 1], [2, 3, 2], [1.0, 3.0, 0.5])
+    """
+    keys = [_keys(kind, _values(table, NODE_KINDS[kind])) for kind, table in _node_tables(frames)]
+    ends: list[list[str]] = []
+    weights: list[np.ndarray] = []
+    for table, other_kind, _ in _edge_tables(frames):
+        customers = _keys("customer", _values(table, "customer_id"))
+        others = _keys(other_kind, _values(table, NODE_KINDS[other_kind]))
+        ends.append([key for pair in zip(customers, others, strict=True) for key in pair])
+        weights.append(_weights(table, weight))
+    endpoints = pd.Index([key for part in ends for key in part], dtype=object)
+    nodes = pd.Index([key for part in keys for key in part], dtype=object)
+    nodes = nodes.append(endpoints).unique()
+    position = nodes.get_indexer(endpoints).reshape(-1, 2)
+    edges = pd.DataFrame(
+        {"a": position[:, 0], "b": position[:, 1], "weight": np.concatenate(weights)}
+    )
+    # An edge listed twice keeps its first place and the last weight given (dict.update).
+    merged = edges.groupby(["a", "b"], sort=False).agg(weight=("weight", "last"))
+    a = merged.index.get_level_values("a").to_numpy(np.int64)
+    b = merged.index.get_level_values("b").to_numpy(np.int64)
+    weight_values = merged["weight"].fillna(1.0).to_numpy(np.float64)
+    # graph.edges() walks the nodes in order, each one's neighbours in the order their edges
+    # were added, and skips neighbours already walked.
+    tail = np.concatenate([a, b])
+    head = np.concatenate([b, a])
+    order = np.arange(len(a))
+    slot = np.lexsort((np.concatenate([order, order]), tail))
+    slot = slot[head[slot] > tail[slot]]
+    return GraphArrays(
+        nodes=nodes.tolist(),
+        u=tail[slot],
+        v=head[slot],
+        weight=np.concatenate([weight_values, weight_values])[slot],
+    )
 
 
 def graph_to_frames(graph: nx.Graph[str]) -> GraphFrames:
@@ -199,10 +317,83 @@ def _with_all_ids(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame({key: missing.to_numpy()})], ignore_index=True)
 
 
-def _records(table: pd.DataFrame) -> Iterable[dict[str, Any]]:
-    columns = list(table.columns)
-    for row in table.itertuples(index=False, name=None):
-        yield {c: _python(v) for c, v in zip(columns, row, strict=True) if not _missing(v)}
+def _node_tables(frames: GraphFrames) -> list[tuple[NodeKind, pd.DataFrame]]:
+    return [
+        ("customer", frames.customers),
+        ("staff", frames.staff),
+        ("product", frames.products),
+    ]
+
+
+def _edge_tables(frames: GraphFrames) -> list[tuple[pd.DataFrame, NodeKind, str]]:
+    return [(frames.ties, "staff", "tie"), (frames.product_links, "product", "product")]
+
+
+def _column(series: pd.Series[Any]) -> tuple[list[Any], np.ndarray]:
+    """Return a column's values as Python objects, and where they are missing (NaN, None, NaT)."""
+    values = series.tolist()
+    if not _holds_python_values(series.dtype):
+        values = [_python(value) for value in values]
+    return values, series.isna().to_numpy(dtype=bool)
+
+
+def _holds_python_values(dtype: object) -> bool:
+    """Whether ``tolist()`` of a column of this type gives Python scalars or Timestamps."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biufmM"
+    return isinstance(dtype, pd.StringDtype | pd.DatetimeTZDtype)
+
+
+def _values(table: pd.DataFrame, column: str) -> list[Any]:
+    """Return the ids in ``column``, which must all be there."""
+    if column not in table.columns and len(table) == 0:
+        return []
+    if column not in table.columns:
+        raise UsageError(f"graph: a table with rows has no {column} column")
+    values, missing = _column(table[column])
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise UsageError(f"graph: {column} is missing in row {row} of its table")
+    return values
+
+
+def _keys(kind: NodeKind, ids: list[Any]) -> list[str]:
+    """Return :func:`node_key` of each id."""
+    return [f"{kind}:{node_id}" for node_id in ids]
+
+
+def _attribute_dicts(table: pd.DataFrame, keys: list[str]) -> Iterator[dict[str, Any]]:
+    """Yield one dict per row of the columns other than ``keys``, without the missing values.
+
+    A batch of rows at a time, so that only the graph grows with the table.
+    """
+    names = [c for c in table.columns if c not in keys]
+    for start in range(0, len(table), _BATCH_ROWS):
+        rows = table.iloc[start : start + _BATCH_ROWS]
+        if not names:
+            yield from ({} for _ in range(len(rows)))
+            continue
+        columns = [_column(rows[name]) for name in names]
+        records = [
+            dict(zip(names, row, strict=True)) for row in zip(*(c[0] for c in columns), strict=True)
+        ]
+        for name, (_, missing) in zip(names, columns, strict=True):
+            for row in np.flatnonzero(missing).tolist():
+                del records[row][name]
+        yield from records
+
+
+def _weights(table: pd.DataFrame, weight: str | None) -> np.ndarray:
+    """Return the weight column as the graph's edges would hold it, NaN where missing."""
+    floats = np.full(len(table), np.nan)
+    if weight is None or weight not in table.columns:
+        return floats
+    values, missing = _column(table[weight])
+    present = [value for value, absent in zip(values, missing, strict=True) if not absent]
+    if not all(isinstance(value, int | float) for value in present):
+        raise UsageError(f"graph: the {weight} column must hold numbers")
+    floats[~missing] = present
+    return floats
 
 
 def _missing(value: object) -> bool:
