@@ -19,14 +19,21 @@ On an audit's graph (customers, staff and products; a staff member's contacts ar
 never tied to each other) Burt's measures simplify: effective size is the number of contacts
 and constraint the concentration (Herfindahl index) of the strength of a person's ties.
 
-Speed, exact weighted betweenness, CPU seconds on one core (``tests/model/test_centrality.py``,
-slow tier): 1,000 nodes and 10,000 random edges, 0.26 s here against 10.1 s with NetworkX 3.6;
-10,000 nodes and 100,000 edges, 55 s here against about 17 minutes with NetworkX (10.1 s scaled
-by n * m). networkit 11.3 needs the same 50 s: the cost is Brandes' n Dijkstra runs (about 1e9
-edge relaxations), not the library. Sampling 500 pivots takes a twentieth of that.
+Speed, exact weighted betweenness, CPU seconds on one core: 1,000 nodes and 10,000 random
+edges, 0.26 s here against 10.1 s with NetworkX 3.6; 10,000 nodes and 100,000 edges, 45-55 s
+here against about 17 minutes with NetworkX (10.1 s scaled by n * m). networkit 11.3 needs the
+same 50 s: the cost is Brandes' n Dijkstra runs (about 1e9 edge relaxations), not the library.
+Sampling 500 pivots takes a twentieth of that. Above :data:`PARALLEL_WORK` the sources are
+split over the usable cores (worker processes, about a second each to start), which divides
+the wall time, not the CPU time, by up to the number of free cores; the numbers are the same
+bits whatever the number of workers. A graph whose weights are all equal takes igraph's
+breadth-first path instead of Dijkstra.
 
 :func:`node_centrality` computes all four for an audit's graph, exactly up to
-``Config.betweenness_exact_limit`` nodes and from ``Config.betweenness_k`` pivots above it.
+``Config.betweenness_exact_limit`` nodes and from ``Config.betweenness_k`` pivots above it. It
+also takes the audit's tables (:class:`graphdyn.graph.GraphFrames`) instead of the graph: the
+same numbers without building the NetworkX graph (at 10M interactions, 4.5 s of CPU against
+40 s to build the graph and read it back).
 Sampled betweenness is an estimate [2]_.
 
 References
@@ -46,10 +53,14 @@ References
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import random
+import subprocess
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 import igraph as ig
 import networkx as nx
@@ -57,15 +68,18 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.errors import UsageError
+from graphdyn.errors import GraphdynError, UsageError
+from graphdyn.graph import GraphFrames, graph_arrays
 
 __all__ = [
     "MEASURES",
     "PAGERANK_ALPHA",
+    "PARALLEL_WORK",
     "Centrality",
     "burt_constraint",
     "effective_size",
     "node_centrality",
+    "usable_cpus",
     "weighted_betweenness",
     "weighted_pagerank",
 ]
@@ -96,29 +110,68 @@ class _Indexed:
 
 
 def _indexed(graph: nx.Graph[Any], weight: str | None) -> _Indexed:
-    """Check that ``graph`` is simple, undirected and positively weighted, and index it."""
+    """Check that ``graph`` is simple, undirected and positively weighted, and index it.
+
+    Nodes keep the graph's order and edges ``graph.edges()``'s; a missing weight is 1.
+    """
     if graph.is_directed() or graph.is_multigraph():
         raise UsageError("centrality needs an undirected graph without parallel edges")
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}
     m = graph.number_of_edges()
-    u = np.empty(m, dtype=np.int64)
-    v = np.empty(m, dtype=np.int64)
-    weights = np.empty(m, dtype=np.float64)
-    for e, (a, b, data) in enumerate(graph.edges(data=True)):
-        if a == b:
-            raise UsageError(f"centrality needs a graph without self-loops (node {a!r})")
-        value = 1.0 if weight is None else data.get(weight, 1.0)
-        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-            raise UsageError(
-                f"edge {a!r} - {b!r}: {weight} must be a positive number ({value!r}); "
-                "distance is 1 / weight"
-            )
-        i, j = position[a], position[b]
-        u[e], v[e], weights[e] = min(i, j), max(i, j), float(value)
-    return _Indexed(
-        nodes, u, v, weights, ig.Graph(n=len(nodes), edges=np.column_stack([u, v]).tolist())
-    )
+    if weight is None:
+        pairs = list(graph.edges())
+        values: list[Any] = [1.0] * m
+    else:
+        triples = list(graph.edges(data=weight, default=1.0))
+        pairs = [(a, b) for a, b, _ in triples]
+        values = [value for _, _, value in triples]
+    first = np.fromiter(map(position.__getitem__, (a for a, _ in pairs)), np.int64, count=m)
+    second = np.fromiter(map(position.__getitem__, (b for _, b in pairs)), np.int64, count=m)
+    if all(issubclass(kind, int | float) for kind in set(map(type, values))):
+        weights = np.array(values, dtype=np.float64)
+        bad = np.flatnonzero(~(np.isfinite(weights) & (weights > 0)))
+    else:
+        weights = np.empty(0)
+        bad = np.flatnonzero([not _is_positive(value) for value in values])
+    loops = np.flatnonzero(first == second)
+    if len(loops) and (not len(bad) or loops[0] <= bad[0]):
+        raise UsageError(
+            f"centrality needs a graph without self-loops (node {pairs[loops[0]][0]!r})"
+        )
+    if len(bad):
+        (a, b), value = pairs[bad[0]], values[bad[0]]
+        raise UsageError(
+            f"edge {a!r} - {b!r}: {weight} must be a positive number ({value!r}); "
+            "distance is 1 / weight"
+        )
+    return _indexed_arrays(nodes, np.minimum(first, second), np.maximum(first, second), weights)
+
+
+def _indexed_frames(frames: GraphFrames, weight: str | None) -> _Indexed:
+    """Index the graph :func:`~graphdyn.graph.build_graph` would make of ``frames``."""
+    arrays = graph_arrays(frames, weight)
+    weights = arrays.weight
+    bad = np.flatnonzero(~(np.isfinite(weights) & (weights > 0)))
+    if len(bad):
+        a, b = arrays.nodes[arrays.u[bad[0]]], arrays.nodes[arrays.v[bad[0]]]
+        raise UsageError(
+            f"edge {a!r} - {b!r}: {weight} must be a positive number ({weights[bad[0]]!r}); "
+            "distance is 1 / weight"
+        )
+    return _indexed_arrays(list(arrays.nodes), arrays.u, arrays.v, weights)
+
+
+def _is_positive(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value) and value > 0
+
+
+def _indexed_arrays(
+    nodes: list[Hashable], u: np.ndarray, v: np.ndarray, weights: np.ndarray
+) -> _Indexed:
+    """Index a checked edge list (``u < v``, no pair twice) and build its igraph twin."""
+    edges = list(zip(u.tolist(), v.tolist(), strict=True))
+    return _Indexed(nodes, u, v, weights, ig.Graph(n=len(nodes), edges=edges))
 
 
 def weighted_betweenness(
@@ -127,6 +180,7 @@ def weighted_betweenness(
     *,
     weight: str | None = "weight",
     seed: int | None = None,
+    workers: int | None = None,
 ) -> dict[Hashable, float]:
     r"""Shortest-path betweenness with distance = 1 / weight, normalised as NetworkX does.
 
@@ -138,10 +192,14 @@ def weighted_betweenness(
     where :math:`\sigma(s, t)` counts the shortest s-t paths (path length = sum of
     ``1 / weight`` over its edges) and :math:`\sigma(s, t \mid v)` those through v [1]_.
     Equal to ``nx.betweenness_centrality(G, k, normalized=True, weight=d, seed=seed)`` with
-    ``d = 1 / weight`` on every edge. Path lengths are compared with igraph's relative tolerance
-    (1e-10) where NetworkX compares floats exactly, so two paths whose lengths differ only by
-    rounding count as tied here: an edge case of weights whose reciprocals add up differently in
-    different orders.
+    ``d = 1 / weight`` on every edge. Path lengths are compared with igraph's relative
+    tolerance (1e-10) where NetworkX compares floats exactly, so two paths whose lengths differ
+    only by rounding count as tied here: an edge case of weights whose reciprocals add up
+    differently in different orders.
+
+    Above :data:`PARALLEL_WORK` (sources x edges) the sources are split into 32 chunks whose
+    sums are added in order, computed here and in up to ``workers - 1`` worker processes
+    (fresh interpreters fed the edge list), so the result does not depend on ``workers``.
 
     Parameters
     ----------
@@ -155,6 +213,9 @@ def weighted_betweenness(
         Edge attribute holding the strength; missing means 1, ``None`` weighs every edge 1.
     seed : int, optional
         Seed of the pivot sample.
+    workers : int, optional
+        Processes to spread the sources over when the job is large (sources x edges above
+        :data:`PARALLEL_WORK`); default :func:`usable_cpus`. The result does not depend on it.
 
     Returns
     -------
@@ -188,33 +249,148 @@ def weighted_betweenness(
     .. [2] Brandes, U. & Pich, C. (2007). Centrality estimation in large networks.
     """
     indexed = _indexed(graph, weight)
-    return indexed.as_dict(_betweenness(indexed, k, seed))
+    return indexed.as_dict(_betweenness(indexed, k, seed, workers))
 
 
-def _betweenness(indexed: _Indexed, k: int | None, seed: int | None) -> np.ndarray:
+def _betweenness(
+    indexed: _Indexed, k: int | None, seed: int | None, workers: int | None
+) -> np.ndarray:
     n = indexed.n
     if k is not None and k < 1:
         raise UsageError(f"betweenness: k must be a whole number >= 1 ({k!r})")
+    if workers is not None and not (isinstance(workers, int) and workers >= 1):
+        raise UsageError(f"betweenness: workers must be a whole number >= 1 ({workers!r})")
     if n < 3:
         return np.zeros(n)
-    distance = (1.0 / indexed.weight).tolist()
+    workers = usable_cpus() if workers is None else workers
     if k is None or k >= n:
         # igraph sums each unordered pair once; NetworkX's normalisation divides the ordered
         # pairs' sum (twice as large) by (n - 1)(n - 2).
-        raw = np.asarray(indexed.graph.betweenness(directed=False, weights=distance))
-        return raw * 2.0 / ((n - 1) * (n - 2))
+        return _dependencies(indexed, None, workers) * 2.0 / ((n - 1) * (n - 2))
     pivots = random.Random(seed).sample(indexed.nodes, k)  # noqa: S311 - sampling, not secrecy
     position = {node: i for i, node in enumerate(indexed.nodes)}
     sources = [position[node] for node in pivots]
-    raw = np.asarray(
-        indexed.graph.betweenness(directed=False, weights=distance, sources=sources, targets=None)
-    )
+    raw = _dependencies(indexed, sources, workers)
     is_source = np.zeros(n, dtype=bool)
     is_source[sources] = True
     others = n - 2
     source_scale = 1.0 / ((k - 1) * others) if k > 1 else math.nan
     scale = np.where(is_source, source_scale, 1.0 / (k * others))
     return raw * 2.0 * scale
+
+
+#: Sources x edges above which betweenness runs in chunks of sources, in worker processes:
+#: about 2.5 s of Dijkstra on one core, against about 1 s to start a worker.
+PARALLEL_WORK = 50_000_000
+
+#: The number of chunks the sources are split into above :data:`PARALLEL_WORK`, whatever the
+#: number of workers, so that the sum (and its rounding) does not depend on the machine.
+_CHUNKS = 32
+
+
+def usable_cpus() -> int:
+    """Return the number of CPUs this process may run on (the default number of workers).
+
+    Examples
+    --------
+    >>> usable_cpus() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _dependencies(indexed: _Indexed, sources: list[int] | None, workers: int) -> np.ndarray:
+    """Return igraph's betweenness from ``sources`` (every node if None), on one or more cores.
+
+    Small jobs make one igraph call. Larger ones split the sources into :data:`_CHUNKS`
+    chunks, dealt round-robin to this process and up to ``workers - 1`` worker processes, and
+    add the chunks' sums in chunk order.
+    """
+    distance = 1.0 / indexed.weight
+    # Equal lengths: the same shortest paths as hop counts, which igraph finds by breadth-first
+    # search rather than Dijkstra.
+    hops = len(distance) == 0 or bool(np.all(distance == distance[0]))
+    weights = None if hops else distance.tolist()
+    count = indexed.n if sources is None else len(sources)
+    if count * len(indexed.weight) < PARALLEL_WORK:
+        if sources is None:
+            return np.asarray(indexed.graph.betweenness(directed=False, weights=weights))
+        return _chunk_dependencies(indexed.graph, weights, sources)
+    every = np.arange(indexed.n) if sources is None else np.asarray(sources)
+    chunks = [chunk.tolist() for chunk in np.array_split(every, _CHUNKS) if len(chunk)]
+    hands = min(workers if sys.executable else 1, len(chunks))
+    job = (indexed.n, indexed.u, indexed.v, None if hops else distance)
+    children = [_start_worker(job, chunks[hand::hands]) for hand in range(1, hands)]
+    try:
+        parts = [[_chunk_dependencies(indexed.graph, weights, chunk) for chunk in chunks[::hands]]]
+        parts.extend(_finish_worker(child) for child in children)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    raw = np.zeros(indexed.n)
+    for index in range(len(chunks)):
+        raw += parts[index % hands][index // hands]
+    return raw
+
+
+def _chunk_dependencies(
+    graph: ig.Graph, distance: list[float] | None, sources: list[int]
+) -> np.ndarray:
+    return np.asarray(
+        graph.betweenness(directed=False, weights=distance, sources=sources, targets=None)
+    )
+
+
+#: A worker process: a fresh interpreter (not a fork, and without re-running the caller's
+#: script as multiprocessing's spawn would) that takes this process's sys.path and the job
+#: from standard input before importing graphdyn, so that the parent's writes never wait.
+_WORKER = (
+    "import pickle, sys; path = pickle.load(sys.stdin.buffer); job = sys.stdin.buffer.read(); "
+    "sys.path[:] = path; from graphdyn.model.centrality import _worker_main; _worker_main(job)"
+)
+
+_Job = tuple[int, np.ndarray, np.ndarray, np.ndarray | None]
+
+
+def _start_worker(job: _Job, chunks: list[list[int]]) -> subprocess.Popen[bytes]:
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed command
+        [sys.executable, "-c", _WORKER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        with cast("IO[bytes]", child.stdin) as stdin:
+            pickle.dump(sys.path, stdin)
+            pickle.dump((*job, chunks), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    except BrokenPipeError:
+        pass  # the child ended early: _finish_worker reports its exit status
+    return child
+
+
+def _finish_worker(child: subprocess.Popen[bytes]) -> list[np.ndarray]:
+    with cast("IO[bytes]", child.stdout) as stdout:
+        out = stdout.read()
+    if child.wait() != 0:
+        raise GraphdynError(
+            f"betweenness: a worker process failed (exit status {child.returncode}; "
+            "its message, if any, is on standard error)"
+        )
+    parts: list[np.ndarray] = pickle.loads(out)  # noqa: S301 - our own child's answer
+    return parts
+
+
+def _worker_main(job: bytes) -> None:
+    """Run a worker's chunks (see :data:`_WORKER`) and write their sums to standard output."""
+    n, u, v, distance, chunks = pickle.loads(job)  # noqa: S301 - from our own parent
+    graph = ig.Graph(n=n, edges=list(zip(u.tolist(), v.tolist(), strict=True)))
+    weights = None if distance is None else distance.tolist()
+    parts = [_chunk_dependencies(graph, weights, chunk) for chunk in chunks]
+    pickle.dump(parts, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.flush()
 
 
 def weighted_pagerank(
@@ -455,22 +631,31 @@ class Centrality:
 
 
 def node_centrality(
-    graph: nx.Graph[Any], config: Config | None = None, *, weight: str | None = "weight"
+    graph: nx.Graph[Any] | GraphFrames,
+    config: Config | None = None,
+    *,
+    weight: str | None = "weight",
+    workers: int | None = None,
 ) -> Centrality:
     """Compute betweenness, PageRank, constraint and effective size for every node.
 
     Betweenness is exact up to ``config.betweenness_exact_limit`` nodes; above it, it is
-    estimated from ``config.betweenness_k`` pivots drawn with ``config.seed``.
+    estimated from ``config.betweenness_k`` pivots drawn with ``config.seed``. Large jobs
+    run on several cores (see :func:`weighted_betweenness`).
 
     Parameters
     ----------
-    graph : networkx.Graph
+    graph : networkx.Graph or GraphFrames
         Undirected, no parallel edges or self-loops; for an audit, :attr:`graphdyn.Audit.graph`
-        (weight = tie strength, or decayed interaction count for customer–product edges).
+        (weight = tie strength, or decayed interaction count for customer–product edges). Or
+        the tables :func:`graphdyn.graph.build_graph` turns into that graph: the same numbers,
+        in the same order, without building the NetworkX graph.
     config : Config, optional
         Supplies the exact limit, k and the seed.
     weight : str or None
-        Edge attribute holding the strength.
+        Edge attribute (or edge column) holding the strength.
+    workers : int, optional
+        Processes for betweenness; default :func:`usable_cpus`.
 
     Returns
     -------
@@ -484,15 +669,32 @@ def node_centrality(
     [1.0, 0.5, 2.0]
     >>> result.summary()["betweenness"]
     {'exact': True, 'k': None, 'seed': None}
+
+    From tables, without building the graph:
+
+    >>> from graphdyn.graph import build_graph
+    >>> frames = GraphFrames(
+    ...     customers=pd.DataFrame({"customer_id": ["c1", "c2"]}),
+    ...     staff=pd.DataFrame({"staff_id": ["s1"]}),
+    ...     products=pd.DataFrame({"product_id": []}),
+    ...     ties=pd.DataFrame({"customer_id": ["c1", "c2"], "staff_id": ["s1", "s1"],
+    ...                        "weight": [0.5, 0.25]}),
+    ...     product_links=pd.DataFrame({"customer_id": [], "product_id": []}))
+    >>> node_centrality(frames).table.equals(node_centrality(build_graph(frames)).table)
+    True
     """
     config = config or Config()
-    indexed = _indexed(graph, weight)
+    indexed = (
+        _indexed_frames(graph, weight)
+        if isinstance(graph, GraphFrames)
+        else _indexed(graph, weight)
+    )
     sampled = indexed.n > config.betweenness_exact_limit and config.betweenness_k < indexed.n
     k = config.betweenness_k if sampled else None
     seed = config.seed if sampled else None
     table = pd.DataFrame(
         {
-            "betweenness": _betweenness(indexed, k, seed),
+            "betweenness": _betweenness(indexed, k, seed, workers),
             "pagerank": _pagerank(indexed, PAGERANK_ALPHA),
             "constraint": _constraint(indexed),
             "effective_size": _effective_size(indexed),

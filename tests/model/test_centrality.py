@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import doctest
 import math
+import shutil
+import sys
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 from graphdyn import Config, UsageError
 from graphdyn.audit import audit
+from graphdyn.errors import GraphdynError
 from graphdyn.graph import node_key
 from graphdyn.model import centrality
 from graphdyn.model.centrality import (
@@ -321,10 +324,40 @@ def test_graphs_the_measures_do_not_accept(graph: nx.Graph[Any], message: str) -
             measure(graph)
 
 
+# --- on several cores ------------------------------------------------------------------------
+
+
+def test_betweenness_on_several_cores_equals_one_core_and_networkx(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph = GRAPHS["random 300 nodes, 1,500 edges"]
+    single_call = weighted_betweenness(graph, workers=2)  # below PARALLEL_WORK: one igraph call
+    monkeypatch.setattr(centrality, "PARALLEL_WORK", 1)
+    chunked = weighted_betweenness(graph, workers=1)
+    # The 32 chunks' sums are added in order, whatever the number of processes: the same bits.
+    assert weighted_betweenness(graph, workers=2) == chunked
+    assert_same(chunked, single_call, 1e-15)
+    assert_same(chunked, nx.betweenness_centrality(graph, weight="distance"), 1e-9)
+    config = Config(betweenness_exact_limit=100, betweenness_k=60, seed=11)
+    sampled = node_centrality(graph, config, workers=2).table["betweenness"].to_dict()
+    assert sampled == weighted_betweenness(graph, 60, seed=11, workers=1)
+    reference = nx.betweenness_centrality(graph, k=60, weight="distance", seed=11)
+    assert_same(sampled, reference, 1e-9)
+
+
+def test_a_worker_that_fails_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(centrality, "PARALLEL_WORK", 1)
+    monkeypatch.setattr(sys, "executable", shutil.which("false"))
+    with pytest.raises(GraphdynError, match="a worker process failed"):
+        weighted_betweenness(GRAPHS["karate"], workers=2)
+
+
 def test_bad_parameters() -> None:
     graph = GRAPHS["karate"]
     with pytest.raises(UsageError, match="k must be"):
         weighted_betweenness(graph, 0)
+    with pytest.raises(UsageError, match="workers must be"):
+        weighted_betweenness(graph, workers=0)
     with pytest.raises(UsageError, match="alpha"):
         weighted_pagerank(graph, alpha=1.0)
 
