@@ -17,6 +17,7 @@ Audit node still describes the previous audit.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.audit import Audit
-from graphdyn.neo4j.connection import QueryRunner, Transaction
+from graphdyn.neo4j.connection import QueryRunner, Transaction, run_batches
 from graphdyn.neo4j.schema import (
     AUDIT_ID,
     AUDIT_RUN,
@@ -165,12 +166,26 @@ def write_audit(
     run_id = uuid.uuid4().hex
     apply_schema(runner)
     ties = _rows(result.ties, TIE_PROPERTIES, run_id, keys=("customer_id", "staff_id"))
-    _write_batches(runner, "writeback_ties", ties, batch_size, "ties", report)
+    run_batches(
+        runner,
+        statement("writeback_ties"),
+        ties,
+        batch_size=batch_size,
+        name="writeback_ties.cypher",
+        on_batch=functools.partial(report, "ties"),
+    )
     written: dict[str, int] = {}
     for kind, frame in ((CUSTOMER, result.customers), (STAFF, result.staff)):
         rows = _rows(frame, kind.audit_properties, run_id, keys=(kind.key,))
         name = kind.table.name
-        _write_batches(runner, f"writeback_{name}", rows, batch_size, name, report)
+        run_batches(
+            runner,
+            statement(f"writeback_{name}"),
+            rows,
+            batch_size=batch_size,
+            name=f"writeback_{name}.cypher",
+            on_batch=functools.partial(report, name),
+        )
         written[name] = len(rows)
     node = audit_properties(result, run_id)
     removed = runner.write_transaction(
@@ -235,20 +250,6 @@ def _property_values(series: pd.Series) -> list[Any]:
         return [None if math.isnan(v) else v for v in series.to_numpy(np.float64).tolist()]
     values: list[Any] = series.astype(object).where(series.notna(), None).tolist()
     return values
-
-
-def _write_batches(
-    runner: QueryRunner,
-    name: str,
-    rows: list[dict[str, Any]],
-    batch_size: int,
-    stage: str,
-    report: WriteProgress,
-) -> None:
-    text = statement(name)
-    for start in range(0, len(rows), batch_size):
-        runner.write(text, {"rows": rows[start : start + batch_size]}, name=f"{name}.cypher")
-        report(stage, min(start + batch_size, len(rows)), len(rows))
 
 
 def _cleared(kind: NodeKind) -> dict[str, None]:
