@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ from hypothesis import strategies as st
 
 from graphdyn import Config
 from graphdyn.audit import audit
+from graphdyn.data.dataset import read_data
+from graphdyn.data.generate import generate
+from graphdyn.model import relationships
 from graphdyn.model.tie_strength import Events, decay_weight, group_sums, group_sums_without_each
 
 T = pd.Timestamp("2024-07-01T00:00Z")
@@ -399,3 +403,18 @@ def test_contact_dates_are_the_as_of_date_minus_the_ages(hand_audit) -> None:  #
         expected = pd.Series(T - table["days_since_last"].to_numpy() * day, name="last_contact")
         pd.testing.assert_series_equal(last, expected.astype(last.dtype), check_index=False)
         assert str(last.dtype) == "datetime64[us, UTC]"
+
+
+def test_ties_audited_a_few_at_a_time_equal_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path / "data", customers=40, staff=6, products=10, interactions=3000, seed=2)
+    interactions = read_data(tmp_path / "data").interactions
+    as_of = interactions["timestamp"].max()
+    whole = relationships.relationships(interactions, as_of, Config())
+    monkeypatch.setattr(relationships, "TIE_CHUNK", 7)
+    chunked = relationships.relationships(interactions, as_of, Config())
+    assert len(whole.ties) > 5 * 7
+    pd.testing.assert_frame_equal(chunked.ties, whole.ties)
+    pd.testing.assert_frame_equal(chunked.tie_trajectories, whole.tie_trajectories)
+    pd.testing.assert_frame_equal(chunked.customers, whole.customers)
