@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import platform
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -108,8 +109,10 @@ def audit(
         graph = _audit_graph(known, stamp, config, customers, staff, result.ties)
         centrality = node_centrality(graph, config)
         # Audit.graph is built again from the final tables (staff exposure on its nodes);
-        # this one held only for centrality would otherwise stay in memory to the end.
+        # this one, held only for centrality, is freed now, before departure impact. It holds
+        # reference cycles, so only the cycle collector frees it.
         del graph
+        gc.collect()
     with step("departure impact"):
         departure = departure_impact(
             known.interactions, result.customers, result.ties, stamp, config
