@@ -1,25 +1,27 @@
 // Create the interactions of a batch that are not in the database yet, with their
 // relationships, in the same transaction as the rest of the batch.
-// $rows = [{interaction_id, epoch_seconds, nanosecond, customer_id, staff_id, product_id,
-//           properties: MAP}]; staff_id and product_id may be null. The Customer, Staff and
-// Product nodes exist already (loaded first). The loader checks the counts returned: one
-// interaction per row, one HANDLED per staff_id and one ABOUT per product_id.
+// $rows = [{interaction_id, customer, staff, product, epoch_seconds, nanosecond, channel,
+//           direction, duration_minutes, sentiment, value}]: customer, staff and product are
+// the element ids that load_customers/staff/products.cypher returned for the row's nodes;
+// staff, product and the optional columns may be null (a null property is not stored).
+// Every property is named and every read comes before the first write, so the plan has no
+// Eager operator and no per-row subquery (a `SET i += map` would add an Eager); extra
+// columns follow in load_interactions_extra.cypher. The loader checks the counts returned:
+// one interaction per row, one HANDLED per staff and one ABOUT per product (a node deleted
+// since it was loaded is not found, and the batch is rolled back).
 UNWIND $rows AS row
-MATCH (c:Customer {customer_id: row.customer_id})
-CREATE (c)-[:HAD]->(i:Interaction {interaction_id: row.interaction_id})
-SET i += row.properties,
-    i.timestamp = datetime({epochSeconds: row.epoch_seconds, nanosecond: row.nanosecond})
-WITH i, row
-CALL (i, row) {
-  WITH i, row WHERE row.staff_id IS NOT NULL
-  MATCH (s:Staff {staff_id: row.staff_id})
-  CREATE (s)-[:HANDLED]->(i)
-  RETURN count(*) AS handled
-}
-CALL (i, row) {
-  WITH i, row WHERE row.product_id IS NOT NULL
-  MATCH (p:Product {product_id: row.product_id})
-  CREATE (i)-[:ABOUT]->(p)
-  RETURN count(*) AS about
-}
-RETURN count(i) AS interactions, sum(handled) AS handled, sum(about) AS about
+MATCH (c:Customer) WHERE elementId(c) = row.customer
+OPTIONAL MATCH (s:Staff) WHERE elementId(s) = row.staff
+OPTIONAL MATCH (p:Product) WHERE elementId(p) = row.product
+CREATE (c)-[:HAD]->(i:Interaction {
+  interaction_id: row.interaction_id,
+  timestamp: datetime({epochSeconds: row.epoch_seconds, nanosecond: row.nanosecond}),
+  channel: row.channel,
+  direction: row.direction,
+  duration_minutes: row.duration_minutes,
+  sentiment: row.sentiment,
+  value: row.value
+})
+FOREACH (staff IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (staff)-[:HANDLED]->(i))
+FOREACH (product IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (i)-[:ABOUT]->(product))
+RETURN count(i) AS interactions, count(s) AS handled, count(p) AS about

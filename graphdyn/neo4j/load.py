@@ -8,12 +8,19 @@ attribute columns do not take a name the write-back uses). Then, in order:
    index lookup;
 2. the extra columns of each table (``load_source_table.cypher``), for the read-back;
 3. Customer, Staff and Product nodes, one ``UNWIND $rows AS row MERGE ...`` batch per
-   transaction: every row of an attribute table and every id an interaction mentions;
-4. interactions in batches of ``batch_size``. Each batch is one managed transaction that looks
-   up which of its ids exist, creates the new interactions with their HAD, HANDLED and ABOUT
-   relationships, and updates the existing ones (properties and relationships). A batch is all
-   or nothing, so a load killed half-way and run again ends with the same graph as one clean
-   load, and loading twice changes nothing.
+   transaction: every row of an attribute table and every id an interaction mentions. The
+   statements return each node's element id, so that the interactions find their nodes by id
+   rather than by an index lookup;
+4. interactions in batches of ``batch_size``, built from the frame a batch at a time (the
+   client never holds more than a batch as Python objects). Each batch is one managed
+   transaction that looks up which of its ids exist, creates the new interactions with their
+   HAD, HANDLED and ABOUT relationships, and updates the existing ones (properties and
+   relationships). A batch is all or nothing, so a load killed half-way and run again ends
+   with the same graph as one clean load, and loading twice changes nothing. With
+   ``writers`` > 1 the interactions are split by customer into that many partitions, each
+   written by its own session: two concurrent batches never share a customer; a deadlock on
+   the Staff and Product nodes they do share is a transient error, and the driver retries
+   that batch.
 
 Interaction timestamps are stored as DATETIME in UTC with microsecond precision, attribute
 dates as DATE, numbers as FLOAT, ids and text as STRING; a blank value is no property.
@@ -24,8 +31,10 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +44,7 @@ import pandas as pd
 from graphdyn.data.contract import INTERACTIONS, Table
 from graphdyn.data.dataset import Dataset
 from graphdyn.errors import DataError, DataProblem, Neo4jError, UsageError
-from graphdyn.neo4j.connection import QueryRunner, Transaction
+from graphdyn.neo4j.connection import QueryRunner, Record, Transaction, run_batches
 from graphdyn.neo4j.schema import LISTED, NODE_KINDS, NodeKind, apply_schema, statement
 
 __all__ = ["LoadProgress", "LoadSummary", "check_property_names", "load_dataset"]
@@ -48,6 +57,15 @@ LoadProgress = Callable[[str, int, int], None]
 
 #: Interaction columns that become relationships rather than properties.
 _LINKS = ("customer_id", "staff_id", "product_id")
+#: Interaction properties named in load_interactions_new.cypher: the contract's columns
+#: but the id, the timestamp and the links.
+_PROPERTIES = tuple(
+    name
+    for name in INTERACTIONS.column_names
+    if name not in (*_LINKS, "interaction_id", "timestamp")
+)
+#: Node id to element id, per id column of the interactions.
+_Elements = dict[str, dict[str, str]]
 _MICROS = 1_000_000
 
 
@@ -131,6 +149,7 @@ def load_dataset(
     data: Dataset,
     *,
     batch_size: int = 5_000,
+    writers: int = 1,
     on_progress: LoadProgress | None = None,
 ) -> LoadSummary:
     """Load a validated data set into Neo4j, idempotently and in batches.
@@ -138,13 +157,17 @@ def load_dataset(
     Parameters
     ----------
     runner : QueryRunner
-        The database to load into.
+        The database to load into; with ``writers`` > 1 it is called from that many threads
+        (:class:`~graphdyn.neo4j.connection.Neo4jRunner` opens a session per call).
     data : Dataset
         Validated data (:func:`graphdyn.read_data` or :meth:`graphdyn.Dataset.from_frames`).
     batch_size : int
         Rows per transaction.
+    writers : int
+        Sessions writing interactions at the same time, each on its own customers.
     on_progress : callable, optional
-        Called after each batch as ``on_progress(stage, done, total)``.
+        Called after each batch as ``on_progress(stage, done, total)`` (from the writer
+        threads, one call at a time).
 
     Returns
     -------
@@ -154,6 +177,8 @@ def load_dataset(
     ------
     DataError
         If an extra attribute column takes a reserved name (nothing is sent).
+    UsageError
+        If ``batch_size`` or ``writers`` is below 1.
     Neo4jError
         If the server fails, or a batch would leave an interaction without its relationships
         (the batch is rolled back).
@@ -166,8 +191,10 @@ def load_dataset(
     """
     if batch_size < 1:
         raise UsageError(f"batch size must be at least 1 ({batch_size})")
+    if writers < 1:
+        raise UsageError(f"writers must be at least 1 ({writers})")
     check_property_names(data)
-    report = on_progress or _no_progress
+    report = _serialised(on_progress or _no_progress)
     began = time.perf_counter()
     apply_schema(runner)
     tables = {"interactions": (data.interactions, INTERACTIONS)}
@@ -180,31 +207,26 @@ def load_dataset(
             {"name": name, "columns": _extra_columns(frame, table)},
             name="load_source_table.cypher",
         )
-    sent = {
-        name: _load_nodes(runner, kind, data, batch_size, report)
-        for name, kind in NODE_KINDS.items()
+    elements = {
+        kind.key: _load_nodes(runner, kind, data, batch_size, report)
+        for kind in NODE_KINDS.values()
     }
-    created = updated = batches = 0
-    total = len(data.interactions)
-    for rows in _interaction_batches(data.interactions, batch_size):
-        new, old = runner.write_transaction(
-            functools.partial(_load_interaction_batch, rows=rows), name="load_interactions"
-        )
-        created, updated, batches = created + new, updated + old, batches + 1
-        report("interactions", created + updated, total)
+    created, updated, batches = _load_interactions(
+        runner, data.interactions, elements, batch_size, writers, report
+    )
     summary = LoadSummary(
-        interactions=total,
+        interactions=len(data.interactions),
         created=created,
         updated=updated,
-        customers=sent["customers"],
-        staff=sent["staff"],
-        products=sent["products"],
+        customers=len(elements["customer_id"]),
+        staff=len(elements["staff_id"]),
+        products=len(elements["product_id"]),
         batches=batches,
         seconds=time.perf_counter() - began,
     )
     logger.info(
         "loaded %d interactions (%d new, %d updated) in %.1f s: %.0f interactions/s",
-        total,
+        summary.interactions,
         created,
         updated,
         summary.seconds,
@@ -215,6 +237,17 @@ def load_dataset(
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     """Ignore progress."""
+
+
+def _serialised(report: LoadProgress) -> LoadProgress:
+    """Wrap a progress callback so that writer threads call it one at a time."""
+    lock = threading.Lock()
+
+    def serialised(stage: str, done: int, total: int) -> None:
+        with lock:
+            report(stage, done, total)
+
+    return serialised
 
 
 def _attributes(data: Dataset, name: str) -> pd.DataFrame:
@@ -228,19 +261,26 @@ def _extra_columns(frame: pd.DataFrame, table: Table) -> list[str]:
 
 def _load_nodes(
     runner: QueryRunner, kind: NodeKind, data: Dataset, batch_size: int, report: LoadProgress
-) -> int:
-    """Upsert one kind's nodes: attribute rows (listed) and ids mentioned by interactions."""
+) -> dict[str, str]:
+    """Upsert one kind's nodes (attribute rows, listed, and ids mentioned by interactions).
+
+    Returns each node's element id by its id.
+    """
     name = kind.table.name
     frame = _attributes(data, name)
     rows = _attribute_rows(frame, kind)
     mentioned = data.interactions[kind.key].dropna().unique()
     known = set(frame[kind.key].dropna())
     rows += [{"id": str(i), "properties": {}} for i in sorted(set(mentioned) - known)]
-    text = statement(f"load_{name}")
-    for start in range(0, len(rows), batch_size):
-        runner.write(text, {"rows": rows[start : start + batch_size]}, name=f"load_{name}.cypher")
-        report(name, min(start + batch_size, len(rows)), len(rows))
-    return len(rows)
+    records = run_batches(
+        runner,
+        statement(f"load_{name}"),
+        rows,
+        batch_size=batch_size,
+        name=f"load_{name}.cypher",
+        on_batch=functools.partial(report, name),
+    )
+    return {key: element for record in records for key, element in record["elements"]}
 
 
 def _attribute_rows(frame: pd.DataFrame, kind: NodeKind) -> list[dict[str, Any]]:
@@ -268,59 +308,181 @@ def _python_values(series: pd.Series, kind: str) -> list[Any]:
     return values
 
 
-def _interaction_batches(
-    interactions: pd.DataFrame, batch_size: int
-) -> Iterator[list[dict[str, Any]]]:
-    """Yield the interactions as rows for ``load_interactions_*.cypher``, a batch at a time."""
-    micros = interactions["timestamp"].to_numpy(dtype="datetime64[us]").astype(np.int64)
-    seconds, remainder = np.divmod(micros, _MICROS)
-    links = {name: _python_values(interactions[name], "id") for name in _LINKS}
-    names = [
-        n
-        for n in interactions.columns
-        if n not in _LINKS and n not in ("interaction_id", "timestamp")
-    ]
-    contract = set(INTERACTIONS.column_names)
-    columns = [
-        _python_values(interactions[n], INTERACTIONS.column(n).kind if n in contract else "text")
-        for n in names
-    ]
-    ids = _python_values(interactions["interaction_id"], "id")
-    seconds_list, nanos_list = seconds.tolist(), (remainder * 1000).tolist()
-    for start in range(0, len(ids), batch_size):
-        stop = start + batch_size
-        yield [
-            {
-                "interaction_id": ids[k],
-                "epoch_seconds": seconds_list[k],
-                "nanosecond": nanos_list[k],
-                "customer_id": links["customer_id"][k],
-                "staff_id": links["staff_id"][k],
-                "product_id": links["product_id"][k],
-                "properties": {n: column[k] for n, column in zip(names, columns, strict=True)},
-            }
-            for k in range(start, min(stop, len(ids)))
-        ]
+def _load_interactions(
+    runner: QueryRunner,
+    interactions: pd.DataFrame,
+    elements: _Elements,
+    batch_size: int,
+    writers: int,
+    report: LoadProgress,
+) -> tuple[int, int, int]:
+    """Write the interactions, split by customer over ``writers`` sessions.
 
+    Returns the interactions created and updated, and the number of batches.
+    """
+    total = len(interactions)
+    customer = pd.factorize(interactions["customer_id"])[0]
+    partitions = [np.flatnonzero(customer % writers == w) for w in range(writers)]
+    lock = threading.Lock()
+    counts = [0, 0, 0]
+    failed = threading.Event()
 
-def _load_interaction_batch(tx: Transaction, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """Create the batch's new interactions and update the existing ones, in one transaction."""
-    ids = [row["interaction_id"] for row in rows]
-    found = set(tx.run(statement("load_interactions_existing"), {"ids": ids})[0]["found"])
-    new = [row for row in rows if row["interaction_id"] not in found]
-    old = [row for row in rows if row["interaction_id"] in found]
-    for part, name in ((new, "load_interactions_new"), (old, "load_interactions_update")):
-        if not part:
-            continue
-        counts = tx.run(statement(name), {"rows": part})[0]
-        expected = {
-            "interactions": len(part),
-            "handled": sum(row["staff_id"] is not None for row in part),
-            "about": sum(row["product_id"] is not None for row in part),
-        }
-        if any(counts[key] != value for key, value in expected.items()):
-            raise Neo4jError(
-                f"{name}.cypher wrote {dict(counts)} for {expected}: a Customer, Staff or Product "
-                "node the batch refers to is missing; the batch was rolled back"
+    def write(positions: np.ndarray) -> None:
+        for batch in _interaction_batches(interactions, positions, batch_size):
+            if failed.is_set():
+                return
+            new, old = runner.write_transaction(
+                functools.partial(_load_interaction_batch, batch=batch, elements=elements),
+                name="load_interactions",
             )
+            with lock:
+                counts[0], counts[1], counts[2] = counts[0] + new, counts[1] + old, counts[2] + 1
+                done = counts[0] + counts[1]
+            report("interactions", done, total)
+
+    if writers == 1:
+        write(partitions[0])
+    else:
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-load") as pool:
+            futures = [pool.submit(write, positions) for positions in partitions]
+            # The first failure stops the other writers after their current batch.
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed.set()
+            for future in futures:
+                future.result()
+    return counts[0], counts[1], counts[2]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One batch of interactions as parallel columns of Python values."""
+
+    ids: list[str]
+    customer_ids: list[str]
+    staff_ids: list[str | None]
+    product_ids: list[str | None]
+    epoch_seconds: list[int]
+    nanoseconds: list[int]
+    #: The contract's property columns (:data:`_PROPERTIES`), by name.
+    columns: dict[str, list[Any]]
+    #: Per row, the extra columns' values by name; empty when the table has none.
+    extra: list[dict[str, Any]]
+
+    def properties(self, k: int) -> dict[str, Any]:
+        """Every property of row ``k`` but the id and timestamp, by name."""
+        return {**{name: values[k] for name, values in self.columns.items()}, **self.extra[k]}
+
+
+def _interaction_batches(
+    interactions: pd.DataFrame, positions: np.ndarray, batch_size: int
+) -> Iterator[_Batch]:
+    """Yield the interactions at ``positions`` a batch at a time, converted as they go."""
+    micros = interactions["timestamp"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    extra = _extra_columns(interactions, INTERACTIONS)
+    for start in range(0, len(positions), batch_size):
+        chosen = positions[start : start + batch_size]
+        frame = interactions.iloc[chosen]
+        seconds, remainder = np.divmod(micros[chosen], _MICROS)
+        extra_values = [_python_values(frame[name], "text") for name in extra]
+        yield _Batch(
+            ids=_python_values(frame["interaction_id"], "id"),
+            customer_ids=_python_values(frame["customer_id"], "id"),
+            staff_ids=_python_values(frame["staff_id"], "id"),
+            product_ids=_python_values(frame["product_id"], "id"),
+            epoch_seconds=seconds.tolist(),
+            nanoseconds=(remainder * 1000).tolist(),
+            columns={
+                name: _python_values(frame[name], INTERACTIONS.column(name).kind)
+                for name in _PROPERTIES
+            },
+            extra=_row_maps(extra, extra_values, len(chosen)),
+        )
+
+
+def _row_maps(names: list[str], columns: list[list[Any]], count: int) -> list[dict[str, Any]]:
+    """Turn columns into ``count`` rows of ``{name: value}``."""
+    if not names:
+        return [{} for _ in range(count)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _new_rows(batch: _Batch, chosen: list[int], elements: _Elements) -> list[dict[str, Any]]:
+    """Rows for ``load_interactions_new.cypher``: nodes by element id, properties by name."""
+    customers, staff, products = (elements[name] for name in _LINKS)
+    return [
+        {
+            "interaction_id": batch.ids[k],
+            "customer": customers.get(batch.customer_ids[k]),
+            "staff": _element(staff, batch.staff_ids[k]),
+            "product": _element(products, batch.product_ids[k]),
+            "epoch_seconds": batch.epoch_seconds[k],
+            "nanosecond": batch.nanoseconds[k],
+            **{name: values[k] for name, values in batch.columns.items()},
+        }
+        for k in chosen
+    ]
+
+
+def _updated_rows(batch: _Batch, chosen: list[int]) -> list[dict[str, Any]]:
+    """Rows for ``load_interactions_update.cypher``: nodes by their ids."""
+    return [
+        {
+            "interaction_id": batch.ids[k],
+            "customer_id": batch.customer_ids[k],
+            "staff_id": batch.staff_ids[k],
+            "product_id": batch.product_ids[k],
+            "epoch_seconds": batch.epoch_seconds[k],
+            "nanosecond": batch.nanoseconds[k],
+            "properties": batch.properties(k),
+        }
+        for k in chosen
+    ]
+
+
+def _element(elements: Mapping[str, str], key: str | None) -> str | None:
+    return None if key is None else elements.get(key)
+
+
+def _load_interaction_batch(tx: Transaction, batch: _Batch, elements: _Elements) -> tuple[int, int]:
+    """Create the batch's new interactions and update the existing ones, in one transaction."""
+    found = set(tx.run(statement("load_interactions_existing"), {"ids": batch.ids})[0]["found"])
+    new = [k for k, key in enumerate(batch.ids) if key not in found]
+    old = [k for k, key in enumerate(batch.ids) if key in found]
+    if new:
+        _check_counts(
+            tx.run(statement("load_interactions_new"), {"rows": _new_rows(batch, new, elements)}),
+            "load_interactions_new",
+            batch,
+            new,
+        )
+    if new and any(batch.extra):
+        rows = [{"interaction_id": batch.ids[k], "properties": batch.extra[k]} for k in new]
+        written = tx.run(statement("load_interactions_extra"), {"rows": rows})[0]
+        if written["interactions"] != len(new):
+            raise Neo4jError(
+                f"load_interactions_extra.cypher found {written['interactions']} of the "
+                f"{len(new)} interactions just created; the batch was rolled back"
+            )
+    if old:
+        _check_counts(
+            tx.run(statement("load_interactions_update"), {"rows": _updated_rows(batch, old)}),
+            "load_interactions_update",
+            batch,
+            old,
+        )
     return len(new), len(old)
+
+
+def _check_counts(records: list[Record], name: str, batch: _Batch, part: list[int]) -> None:
+    """Fail the transaction unless every row got its interaction and relationships."""
+    counts = records[0]
+    expected = {
+        "interactions": len(part),
+        "handled": sum(batch.staff_ids[k] is not None for k in part),
+        "about": sum(batch.product_ids[k] is not None for k in part),
+    }
+    if any(counts[key] != value for key, value in expected.items()):
+        raise Neo4jError(
+            f"{name}.cypher wrote {dict(counts)} for {expected}: a Customer, Staff or Product "
+            "node the batch refers to is missing; the batch was rolled back"
+        )

@@ -17,6 +17,7 @@ import pytest
 from graphdyn.audit import audit
 from graphdyn.config import Config
 from graphdyn.data import Dataset
+from graphdyn.data.contract import INTERACTIONS
 from graphdyn.errors import (
     ConfigError,
     DataError,
@@ -25,7 +26,7 @@ from graphdyn.errors import (
     Neo4jQueryError,
     UsageError,
 )
-from graphdyn.neo4j.connection import Record, translate_error
+from graphdyn.neo4j.connection import Record, run_batches, translate_error
 from graphdyn.neo4j.load import load_dataset
 from graphdyn.neo4j.queries import (
     canned_queries,
@@ -69,13 +70,17 @@ class RecordingRunner:
         self.calls.append((mode, query, params))
         if query == statement("load_interactions_existing"):
             return [{"found": []}]
-        if query in (statement("load_interactions_new"), statement("load_interactions_update")):
+        if query in {statement(f"load_{name}") for name in ("customers", "staff", "products")}:
+            return [{"elements": [[row["id"], f"element:{row['id']}"] for row in params["rows"]]}]
+        if query == statement("load_interactions_extra"):
+            return [{"interactions": len(params["rows"])}]
+        if query == statement("load_interactions_new"):
             rows = params["rows"]
             return [
                 {
-                    "interactions": len(rows),
-                    "handled": sum(r["staff_id"] is not None for r in rows),
-                    "about": sum(r["product_id"] is not None for r in rows),
+                    "interactions": sum(r["customer"] is not None for r in rows),
+                    "handled": sum(r["staff"] is not None for r in rows),
+                    "about": sum(r["product"] is not None for r in rows),
                 }
             ]
         if "RETURN count(*) AS removed" in query:
@@ -304,10 +309,13 @@ def test_load_sends_values_only_as_parameters_in_batches() -> None:
     assert not any(hostile in text or "Ünïcode" in text for text in sent)
     created = [p for _, q, p in runner.calls if q == statement("load_interactions_new")]
     assert [len(p["rows"]) for p in created] == [2, 1]
-    first = created[0]["rows"][0]
-    assert first["customer_id"] == hostile
-    assert (first["epoch_seconds"], first["nanosecond"]) == (1704103200, 123456000)
-    assert first["properties"] == {
+    assert created[0]["rows"][0] == {
+        "interaction_id": "i1",
+        "customer": f"element:{hostile}",
+        "staff": "element:s1",
+        "product": None,
+        "epoch_seconds": 1704103200,
+        "nanosecond": 123456000,
         "channel": "meeting",
         "direction": None,
         "duration_minutes": None,
@@ -338,6 +346,7 @@ _LOAD_FILES = (
     "load_source_table",
     "load_interactions_existing",
     "load_interactions_new",
+    "load_interactions_extra",
 )
 
 
@@ -364,6 +373,65 @@ def test_load_rolls_back_a_batch_whose_nodes_are_missing() -> None:
     data = Dataset.from_frames(_events())
     with pytest.raises(Neo4jError, match="node the batch refers to is missing"):
         load_dataset(Lossy(), data)
+
+
+def test_new_interactions_name_every_contract_property_and_send_extras_apart() -> None:
+    created = _code(statement("load_interactions_new"))
+    named = set(re.findall(r"^  (\w+): (?:row\.|datetime)", created, re.MULTILINE))
+    links = {"customer_id", "staff_id", "product_id"}
+    assert named == set(INTERACTIONS.column_names) - links
+    assert "+=" not in created  # a map SET would put an Eager operator in the plan
+    data = Dataset.from_frames(_events(mood=["calm", None, "tense"]))
+    runner = RecordingRunner()
+    load_dataset(runner, data, batch_size=2)
+    extra = [p["rows"] for _, q, p in runner.calls if q == statement("load_interactions_extra")]
+    assert extra == [
+        [
+            {"interaction_id": "i1", "properties": {"mood": "calm"}},
+            {"interaction_id": "i2", "properties": {"mood": None}},
+        ],
+        [{"interaction_id": "i3", "properties": {"mood": "tense"}}],
+    ]
+    plain = RecordingRunner()
+    load_dataset(plain, Dataset.from_frames(_events()))
+    assert statement("load_interactions_extra") not in plain.statements_sent()
+
+
+def test_parallel_writers_split_interactions_by_customer() -> None:
+    events = pd.concat([_events()] * 4, ignore_index=True)
+    events["interaction_id"] = [f"i{k}" for k in range(len(events))]
+    events["customer_id"] = [f"c{k % 5}" for k in range(len(events))]
+    runner = RecordingRunner()
+    summary = load_dataset(runner, Dataset.from_frames(events), batch_size=2, writers=2)
+    batches = [p["rows"] for _, q, p in runner.calls if q == statement("load_interactions_new")]
+    sent = sorted(row["interaction_id"] for rows in batches for row in rows)
+    assert sent == sorted(events["interaction_id"])
+    # Batches that share a customer belong to one writer: grouping them gives two groups.
+    groups: list[set[str]] = []
+    for customers in ({row["customer"] for row in rows} for rows in batches):
+        touching = [group for group in groups if group & customers]
+        groups = [group for group in groups if not group & customers]
+        groups.append(customers.union(*touching))
+    assert len(groups) == 2
+    assert (summary.created, summary.updated) == (12, 0)
+    with pytest.raises(UsageError, match="writers"):
+        load_dataset(runner, Dataset.from_frames(events), writers=0)
+
+
+def test_run_batches_sends_slices_and_reports_progress() -> None:
+    runner = RecordingRunner()
+    progress: list[tuple[int, int]] = []
+    rows = [{"id": str(k)} for k in range(5)]
+    run_batches(
+        runner,
+        statement("load_staff"),
+        rows,
+        batch_size=2,
+        name="load_staff.cypher",
+        on_batch=lambda done, total: progress.append((done, total)),
+    )
+    assert [p["rows"] for _, _, p in runner.calls] == [rows[0:2], rows[2:4], rows[4:5]]
+    assert progress == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_write_back_sends_allow_listed_properties_and_clears_the_rest() -> None:
