@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +56,10 @@ __all__ = [
 
 #: ``graphdyn neo4j fetch|start|stop|status|env``: the local server's own command group.
 neo4j_command = server.cli
+
+#: Table cells show numbers to this many significant digits, with at most _DECIMALS decimals.
+_SIGNIFICANT = 6
+_DECIMALS = 6
 
 _config_option = click.option(
     "--config",
@@ -248,7 +253,7 @@ def format_csv(result: QueryResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
-        writer.writerow([_text(to_plain(row[column]), digits=None) for column in result.columns])
+        writer.writerow([_text(to_plain(row[column])) for column in result.columns])
     return buffer.getvalue()
 
 
@@ -275,10 +280,12 @@ def _print_table(result: QueryResult, title: str) -> None:
         stderr.print("no rows", highlight=False)
         return
     table = Table(title=title or None, title_justify="left")
-    for column in result.columns:
-        table.add_column(column, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(_text(to_plain(row[column]), digits=6) for column in result.columns))
+    plain = [[to_plain(row[column]) for column in result.columns] for row in result.rows]
+    for k, column in enumerate(result.columns):
+        numeric = all(_is_number(values[k]) or values[k] is None for values in plain)
+        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
+    for values in plain:
+        table.add_row(*(_cell(value) for value in values))
     stdout.print(table)
     stderr.print(f"{len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}")
 
@@ -303,14 +310,45 @@ def _signature(parameter: Parameter) -> str:
     return f"{parameter.name}={json.dumps(to_plain(parameter.default))}"
 
 
-def _text(value: Any, *, digits: int | None) -> str:
-    """Format one plain value for a table cell (``digits`` significant) or a CSV field."""
+def _text(value: Any) -> str:
+    """Format one plain value for a CSV field, exactly (floats as Python writes them)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and digits is not None:
-        return f"{value:.{digits}g}"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _cell(value: Any) -> str:
+    """Format one plain value for a table cell: numbers for reading, the rest as in CSV."""
+    if _is_number(value):
+        return _readable(value)
+    return _text(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _readable(number: float) -> str:
+    """Write a number with thousands separators and 6 significant digits, never as ``1e-20``.
+
+    Floats keep at most 6 decimals without trailing zeros, so a magnitude below 5e-7 shows
+    as ``0``; CSV and JSON keep every digit.
+
+    Examples
+    --------
+    >>> [_readable(x) for x in (1.98864e-20, 0.734512345, 12345.6789, 2.0, -0.00012345, 12045)]
+    ['0', '0.734512', '12,345.7', '2', '-0.000123', '12,045']
+    """
+    if isinstance(number, int):
+        return f"{number:,}"
+    if number == 0 or not math.isfinite(number):
+        return "0" if number == 0 else str(number)
+    decimals = min(_DECIMALS, max(0, _SIGNIFICANT - 1 - math.floor(math.log10(abs(number)))))
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "0") else text

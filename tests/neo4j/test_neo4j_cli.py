@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,10 +21,17 @@ from click.testing import CliRunner, Result
 
 from graphdyn.audit import audit
 from graphdyn.cli.main import cli
-from graphdyn.cli.neo4j import COMMANDS, dataset_from_neo4j, write_audit_to_neo4j
+from graphdyn.cli.neo4j import (
+    COMMANDS,
+    _readable,
+    dataset_from_neo4j,
+    format_csv,
+    write_audit_to_neo4j,
+)
 from graphdyn.config import Config
 from graphdyn.data.generate import generate
 from graphdyn.neo4j.connection import Neo4jRunner
+from graphdyn.neo4j.queries import QueryResult
 from graphdyn.neo4j.settings import Neo4jSettings as Settings
 
 if TYPE_CHECKING:
@@ -110,10 +118,31 @@ def test_load_then_query_in_every_format(
         expected.sort_values("staff_id")["strength"].iloc[0], abs=1e-12
     )
 
+    readable = _invoke(neo4j_settings, "query", "tie_strength", "-p", f"customer_id={customer_id}")
+    assert readable.exit_code == 0, readable.output
+    assert re.search(r"\de[-+]\d", readable.stdout) is None
+    strength = expected.sort_values("staff_id")["strength"].iloc[0]
+    assert f"{strength:.6f}".rstrip("0").rstrip(".") in readable.stdout
+
     as_table = _invoke(neo4j_settings, "query", "single_threaded_accounts", "-p", "limit=2")
     assert as_table.exit_code == 0, as_table.output
     assert "Single-threaded accounts, most decayed value first." in as_table.stdout
     assert "sole_staff_id" in as_table.stdout
+
+
+def test_table_cells_show_numbers_readably_and_csv_keeps_every_digit() -> None:
+    values = (1.98864e-20, 0.734512345, 12345.6789, 2.0, -0.00012345, 12045, -1e-9)
+    assert [_readable(value) for value in values] == [
+        "0",
+        "0.734512",
+        "12,345.7",
+        "2",
+        "-0.000123",
+        "12,045",
+        "0",
+    ]
+    rows = [{"p_alive": 1.98864e-20, "n": 12045}]
+    assert format_csv(QueryResult(["p_alive", "n"], rows)) == "p_alive,n\n1.98864e-20,12045\n"
 
 
 def test_query_without_a_name_lists_the_catalogue() -> None:
