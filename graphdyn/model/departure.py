@@ -1,9 +1,9 @@
 """Key-person risk: what happens to customers if staff members' interactions disappear.
 
 For a staff member (or a set of them) leaving, the customers they have a tie with are
-re-audited without their interactions, against the full audit's medians (V_ref and the global
-typical gaps, see :func:`~graphdyn.model.relationships.relationships`), so that only those
-customers move. For each such customer:
+re-audited without their interactions, against the full audit's medians (V_ref, see
+:func:`~graphdyn.model.relationships.population_medians`), so that only those customers move.
+For each such customer:
 
 - becomes_at_risk: status ``at_risk`` or ``dormant`` after, and neither before (a customer
   left with no interaction at all has no intensity, so it is dormant, strength 0);

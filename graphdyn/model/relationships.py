@@ -108,7 +108,25 @@ class PopulationMedians:
         as_of: pd.Timestamp,
         config: Config,
     ) -> PopulationMedians:
-        """Compute the medians from prepared events and their customers' codes."""
+        """Compute the medians from prepared events and their customers' codes.
+
+        What :func:`population_medians` does after preparing the events, for a caller that
+        has them already.
+
+        Examples
+        --------
+        Two customers with one order each on the as-of date, none 90 days before:
+
+        >>> from graphdyn.model.tie_strength import Events
+        >>> events = Events(np.zeros(2), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
+        ...                 np.full(2, np.nan), np.array([100.0, 300.0]), np.array([100, 100]))
+        >>> as_of = pd.Timestamp("2024-01-31", tz="UTC")
+        >>> medians = PopulationMedians.of_events(
+        ...     events, np.array([0, 1]), 2, as_of, Config(snapshots=1)
+        ... )
+        >>> medians.value_reference.round(6).tolist()
+        [200.0, nan]
+        """
         offsets = _offsets(as_of, config)
         value, count = value_sums(
             events, customer_codes, n_customers, offsets, config.half_life_days
