@@ -16,7 +16,7 @@ from graphdyn.cli.options import as_of_option, model_options
 from graphdyn.config import Config
 from graphdyn.graph import GraphFrames, build_graph
 from graphdyn.views.export import write_gexf, write_graphml
-from graphdyn.views.network import network_html
+from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_html
 
 __all__ = ["view"]
 
@@ -38,6 +38,14 @@ __all__ = ["view"]
     type=click.IntRange(min=1),
     help="Above this, keep the strongest ties and say on the page what was left out.",
 )
+@click.option(
+    "--edges-per-node",
+    default=DEFAULT_EDGES_PER_NODE,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Draw each node's this many strongest ties and a spanning forest; the page's "
+    "neighbourhood view draws the rest. 0 draws every tie.",
+)
 @click.option("--gexf", type=click.Path(path_type=Path, dir_okay=False), help="Also write GEXF.")
 @click.option(
     "--graphml", type=click.Path(path_type=Path, dir_okay=False), help="Also write GraphML."
@@ -50,6 +58,7 @@ def view(
     focus: str | None,
     depth: int,
     max_nodes: int,
+    edges_per_node: int,
     gexf: Path | None,
     graphml: Path | None,
     as_of: str | None,
@@ -67,7 +76,14 @@ def view(
         result = run_audit(data_or_audit, as_of, config)
         graph = result.graph
         title = f"graphdyn network as of {result.as_of.date().isoformat()}"
-    page = network_html(graph, focus=focus, depth=depth, max_nodes=max_nodes, title=title)
+    page = network_html(
+        graph,
+        focus=focus,
+        depth=depth,
+        max_nodes=max_nodes,
+        edges_per_node=edges_per_node or None,
+        title=title,
+    )
     page.save(out)
     for path, writer in ((gexf, write_gexf), (graphml, write_graphml)):
         if path is not None:

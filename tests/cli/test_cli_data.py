@@ -296,6 +296,32 @@ def test_view_of_data_and_of_audit_folder(tmp_path: Path) -> None:
     assert "(2 of 4 nodes, 1 edges)" in out
 
 
+def test_view_edges_per_node_thins_the_drawing_and_zero_draws_every_tie(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, _, err = run(
+        "generate", str(data), "--customers", "40", "--staff", "6", "--interactions", "3000"
+    )
+    assert code == 0, err
+    drawn = {}
+    for per_node in ("0", "1"):
+        code, out, err = run(
+            "view", str(data), "--out", str(tmp_path / f"{per_node}.html"),
+            "--edges-per-node", per_node,
+        )  # fmt: skip
+        assert code == 0, err
+        found = re.search(r"of \d+ nodes, (\d+) edges\)", out)
+        assert found is not None, out
+        drawn[per_node] = int(found.group(1))
+        held_back = re.search(r"(\d+) more among these nodes", out)
+        assert (held_back is None) == (per_node == "0"), out
+    assert held_back is not None
+    assert drawn["1"] + int(held_back.group(1)) == drawn["0"]
+    code, _, err = run(
+        "view", str(data), "--out", str(tmp_path / "x.html"), "--edges-per-node", "-1"
+    )
+    assert code == 2 and "-1" in err
+
+
 @pytest.mark.parametrize(
     "command", ["validate", "audit", "explain", "generate", "demo", "compare", "view"]
 )
