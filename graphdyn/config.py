@@ -98,6 +98,9 @@ class Config:
     betweenness_exact_limit, betweenness_k, seed : int
         Above ``betweenness_exact_limit`` nodes, betweenness samples ``betweenness_k`` pivots
         drawn with ``seed``.
+    workers : int
+        Processes for betweenness on large graphs; 0 means every CPU this process may use.
+        The result does not depend on it.
 
     Examples
     --------
@@ -132,6 +135,7 @@ class Config:
     betweenness_exact_limit: int = 5000
     betweenness_k: int = 500
     seed: int = 0
+    workers: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "channel_richness", MappingProxyType(dict(self.channel_richness)))
@@ -188,6 +192,8 @@ class Config:
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
                 raise ConfigError(f"{name}: must be a whole number >= 1 ({value!r})")
+        if not (isinstance(self.workers, int) and self.workers >= 0):
+            raise ConfigError(f"workers: must be a whole number >= 0 ({self.workers!r})")
 
     @property
     def channels(self) -> tuple[str, ...]:

@@ -655,7 +655,8 @@ def node_centrality(
     weight : str or None
         Edge attribute (or edge column) holding the strength.
     workers : int, optional
-        Processes for betweenness; default :func:`usable_cpus`.
+        Processes for betweenness; default ``config.workers``, or :func:`usable_cpus` if that
+        is 0.
 
     Returns
     -------
@@ -694,7 +695,7 @@ def node_centrality(
     seed = config.seed if sampled else None
     table = pd.DataFrame(
         {
-            "betweenness": _betweenness(indexed, k, seed, workers),
+            "betweenness": _betweenness(indexed, k, seed, workers or config.workers or None),
             "pagerank": _pagerank(indexed, PAGERANK_ALPHA),
             "constraint": _constraint(indexed),
             "effective_size": _effective_size(indexed),

@@ -6,6 +6,7 @@ normalisation); the hand-built graphs check the definitions themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import math
 import shutil
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from graphdyn import Config, UsageError
 from graphdyn.audit import audit
-from graphdyn.errors import GraphdynError
+from graphdyn.errors import ConfigError, GraphdynError
 from graphdyn.graph import node_key
 from graphdyn.model import centrality
 from graphdyn.model.centrality import (
@@ -341,6 +342,8 @@ def test_betweenness_on_several_cores_equals_one_core_and_networkx(
     config = Config(betweenness_exact_limit=100, betweenness_k=60, seed=11)
     sampled = node_centrality(graph, config, workers=2).table["betweenness"].to_dict()
     assert sampled == weighted_betweenness(graph, 60, seed=11, workers=1)
+    from_config = node_centrality(graph, dataclasses.replace(config, workers=1))
+    assert from_config.table["betweenness"].to_dict() == sampled
     reference = nx.betweenness_centrality(graph, k=60, weight="distance", seed=11)
     assert_same(sampled, reference, 1e-9)
 
@@ -360,6 +363,8 @@ def test_bad_parameters() -> None:
         weighted_betweenness(graph, workers=0)
     with pytest.raises(UsageError, match="alpha"):
         weighted_pagerank(graph, alpha=1.0)
+    with pytest.raises(ConfigError, match="workers: must be a whole number >= 0"):
+        Config(workers=-1)
 
 
 # --- on an audit ------------------------------------------------------------------------------
