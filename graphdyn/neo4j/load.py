@@ -33,19 +33,25 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from graphdyn.data.contract import INTERACTIONS, Table
+from graphdyn.data.contract import INTERACTIONS
 from graphdyn.data.dataset import Dataset
 from graphdyn.errors import DataError, DataProblem, Neo4jError, UsageError
 from graphdyn.neo4j.connection import QueryRunner, Record, Transaction, run_batches
-from graphdyn.neo4j.schema import LISTED, NODE_KINDS, NodeKind, apply_schema, statement
+from graphdyn.neo4j.rows import (
+    Elements,
+    InteractionBatch,
+    attribute_rows,
+    extra_columns,
+    interaction_batches,
+)
+from graphdyn.neo4j.schema import NODE_KINDS, NodeKind, apply_schema, statement
 
 __all__ = ["LoadProgress", "LoadSummary", "check_property_names", "load_dataset"]
 
@@ -54,19 +60,6 @@ logger = logging.getLogger(__name__)
 #: Called after each batch as ``on_progress(stage, done, total)``; stage is ``"customers"``,
 #: ``"staff"``, ``"products"`` or ``"interactions"``.
 LoadProgress = Callable[[str, int, int], None]
-
-#: Interaction columns that become relationships rather than properties.
-_LINKS = ("customer_id", "staff_id", "product_id")
-#: Interaction properties named in load_interactions_new.cypher: the contract's columns
-#: but the id, the timestamp and the links.
-_PROPERTIES = tuple(
-    name
-    for name in INTERACTIONS.column_names
-    if name not in (*_LINKS, "interaction_id", "timestamp")
-)
-#: Node id to element id, per id column of the interactions.
-_Elements = dict[str, dict[str, str]]
-_MICROS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,7 @@ on :Customer nodes in Neo4j; rename the column
             "rename the column",
         )
         for name, kind in NODE_KINDS.items()
-        for column in _extra_columns(_attributes(data, name), kind.table)
+        for column in extra_columns(_attributes(data, name), kind.table)
         if column in kind.reserved
     ]
     if problems:
@@ -194,7 +187,7 @@ def load_dataset(
     if writers < 1:
         raise UsageError(f"writers must be at least 1 ({writers})")
     check_property_names(data)
-    report = _serialised(on_progress or _no_progress)
+    report = on_progress or _no_progress
     began = time.perf_counter()
     apply_schema(runner)
     tables = {"interactions": (data.interactions, INTERACTIONS)}
@@ -204,7 +197,7 @@ def load_dataset(
     for name, (frame, table) in tables.items():
         runner.write(
             statement("load_source_table"),
-            {"name": name, "columns": _extra_columns(frame, table)},
+            {"name": name, "columns": extra_columns(frame, table)},
             name="load_source_table.cypher",
         )
     elements = {
@@ -239,24 +232,9 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     """Ignore progress."""
 
 
-def _serialised(report: LoadProgress) -> LoadProgress:
-    """Wrap a progress callback so that writer threads call it one at a time."""
-    lock = threading.Lock()
-
-    def serialised(stage: str, done: int, total: int) -> None:
-        with lock:
-            report(stage, done, total)
-
-    return serialised
-
-
 def _attributes(data: Dataset, name: str) -> pd.DataFrame:
     frame: pd.DataFrame = getattr(data, name)
     return frame
-
-
-def _extra_columns(frame: pd.DataFrame, table: Table) -> list[str]:
-    return [str(c) for c in frame.columns if c not in table.column_names]
 
 
 def _load_nodes(
@@ -268,7 +246,7 @@ def _load_nodes(
     """
     name = kind.table.name
     frame = _attributes(data, name)
-    rows = _attribute_rows(frame, kind)
+    rows = attribute_rows(frame, kind)
     mentioned = data.interactions[kind.key].dropna().unique()
     known = set(frame[kind.key].dropna())
     rows += [{"id": str(i), "properties": {}} for i in sorted(set(mentioned) - known)]
@@ -283,35 +261,10 @@ def _load_nodes(
     return {key: element for record in records for key, element in record["elements"]}
 
 
-def _attribute_rows(frame: pd.DataFrame, kind: NodeKind) -> list[dict[str, Any]]:
-    """One row per attribute-table row: its id and every attribute (None when blank)."""
-    names = [*kind.attribute_columns, *_extra_columns(frame, kind.table)]
-    contract = set(kind.table.column_names)
-    columns = [
-        _python_values(frame[n], kind.table.column(n).kind if n in contract else "text")
-        for n in names
-    ]
-    ids = _python_values(frame[kind.key], "id")
-    return [
-        {"id": key, "properties": {LISTED: True, **dict(zip(names, values, strict=True))}}
-        for key, *values in zip(ids, *columns, strict=True)
-    ]
-
-
-def _python_values(series: pd.Series, kind: str) -> list[Any]:
-    """Return a column as Python values Neo4j stores with the right type; None if blank."""
-    if kind == "date":
-        return [None if pd.isna(v) else v.date() for v in series]
-    if kind == "number":
-        return [None if math.isnan(v) else v for v in series.to_numpy(dtype=np.float64).tolist()]
-    values: list[Any] = series.astype(object).where(series.notna(), None).tolist()
-    return values
-
-
 def _load_interactions(
     runner: QueryRunner,
     interactions: pd.DataFrame,
-    elements: _Elements,
+    elements: Elements,
     batch_size: int,
     writers: int,
     report: LoadProgress,
@@ -328,17 +281,16 @@ def _load_interactions(
     failed = threading.Event()
 
     def write(positions: np.ndarray) -> None:
-        for batch in _interaction_batches(interactions, positions, batch_size):
+        for batch in interaction_batches(interactions, positions, batch_size):
             if failed.is_set():
                 return
             new, old = runner.write_transaction(
                 functools.partial(_load_interaction_batch, batch=batch, elements=elements),
                 name="load_interactions",
             )
-            with lock:
+            with lock:  # also keeps the progress reported in order
                 counts[0], counts[1], counts[2] = counts[0] + new, counts[1] + old, counts[2] + 1
-                done = counts[0] + counts[1]
-            report("interactions", done, total)
+                report("interactions", counts[0] + counts[1], total)
 
     if writers == 1:
         write(partitions[0])
@@ -353,111 +305,22 @@ def _load_interactions(
     return counts[0], counts[1], counts[2]
 
 
-@dataclass(frozen=True)
-class _Batch:
-    """One batch of interactions as parallel columns of Python values."""
-
-    ids: list[str]
-    customer_ids: list[str]
-    staff_ids: list[str | None]
-    product_ids: list[str | None]
-    epoch_seconds: list[int]
-    nanoseconds: list[int]
-    #: The contract's property columns (:data:`_PROPERTIES`), by name.
-    columns: dict[str, list[Any]]
-    #: Per row, the extra columns' values by name; empty when the table has none.
-    extra: list[dict[str, Any]]
-
-    def properties(self, k: int) -> dict[str, Any]:
-        """Every property of row ``k`` but the id and timestamp, by name."""
-        return {**{name: values[k] for name, values in self.columns.items()}, **self.extra[k]}
-
-
-def _interaction_batches(
-    interactions: pd.DataFrame, positions: np.ndarray, batch_size: int
-) -> Iterator[_Batch]:
-    """Yield the interactions at ``positions`` a batch at a time, converted as they go."""
-    micros = interactions["timestamp"].to_numpy(dtype="datetime64[us]").astype(np.int64)
-    extra = _extra_columns(interactions, INTERACTIONS)
-    for start in range(0, len(positions), batch_size):
-        chosen = positions[start : start + batch_size]
-        frame = interactions.iloc[chosen]
-        seconds, remainder = np.divmod(micros[chosen], _MICROS)
-        extra_values = [_python_values(frame[name], "text") for name in extra]
-        yield _Batch(
-            ids=_python_values(frame["interaction_id"], "id"),
-            customer_ids=_python_values(frame["customer_id"], "id"),
-            staff_ids=_python_values(frame["staff_id"], "id"),
-            product_ids=_python_values(frame["product_id"], "id"),
-            epoch_seconds=seconds.tolist(),
-            nanoseconds=(remainder * 1000).tolist(),
-            columns={
-                name: _python_values(frame[name], INTERACTIONS.column(name).kind)
-                for name in _PROPERTIES
-            },
-            extra=_row_maps(extra, extra_values, len(chosen)),
-        )
-
-
-def _row_maps(names: list[str], columns: list[list[Any]], count: int) -> list[dict[str, Any]]:
-    """Turn columns into ``count`` rows of ``{name: value}``."""
-    if not names:
-        return [{} for _ in range(count)]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
-def _new_rows(batch: _Batch, chosen: list[int], elements: _Elements) -> list[dict[str, Any]]:
-    """Rows for ``load_interactions_new.cypher``: nodes by element id, properties by name."""
-    customers, staff, products = (elements[name] for name in _LINKS)
-    return [
-        {
-            "interaction_id": batch.ids[k],
-            "customer": customers.get(batch.customer_ids[k]),
-            "staff": _element(staff, batch.staff_ids[k]),
-            "product": _element(products, batch.product_ids[k]),
-            "epoch_seconds": batch.epoch_seconds[k],
-            "nanosecond": batch.nanoseconds[k],
-            **{name: values[k] for name, values in batch.columns.items()},
-        }
-        for k in chosen
-    ]
-
-
-def _updated_rows(batch: _Batch, chosen: list[int]) -> list[dict[str, Any]]:
-    """Rows for ``load_interactions_update.cypher``: nodes by their ids."""
-    return [
-        {
-            "interaction_id": batch.ids[k],
-            "customer_id": batch.customer_ids[k],
-            "staff_id": batch.staff_ids[k],
-            "product_id": batch.product_ids[k],
-            "epoch_seconds": batch.epoch_seconds[k],
-            "nanosecond": batch.nanoseconds[k],
-            "properties": batch.properties(k),
-        }
-        for k in chosen
-    ]
-
-
-def _element(elements: Mapping[str, str], key: str | None) -> str | None:
-    return None if key is None else elements.get(key)
-
-
-def _load_interaction_batch(tx: Transaction, batch: _Batch, elements: _Elements) -> tuple[int, int]:
+def _load_interaction_batch(
+    tx: Transaction, batch: InteractionBatch, elements: Elements
+) -> tuple[int, int]:
     """Create the batch's new interactions and update the existing ones, in one transaction."""
     found = set(tx.run(statement("load_interactions_existing"), {"ids": batch.ids})[0]["found"])
     new = [k for k, key in enumerate(batch.ids) if key not in found]
     old = [k for k, key in enumerate(batch.ids) if key in found]
     if new:
         _check_counts(
-            tx.run(statement("load_interactions_new"), {"rows": _new_rows(batch, new, elements)}),
+            tx.run(statement("load_interactions_new"), {"rows": batch.new_rows(new, elements)}),
             "load_interactions_new",
             batch,
             new,
         )
     if new and any(batch.extra):
-        rows = [{"interaction_id": batch.ids[k], "properties": batch.extra[k]} for k in new]
-        written = tx.run(statement("load_interactions_extra"), {"rows": rows})[0]
+        written = tx.run(statement("load_interactions_extra"), {"rows": batch.extra_rows(new)})[0]
         if written["interactions"] != len(new):
             raise Neo4jError(
                 f"load_interactions_extra.cypher found {written['interactions']} of the "
@@ -465,7 +328,7 @@ def _load_interaction_batch(tx: Transaction, batch: _Batch, elements: _Elements)
             )
     if old:
         _check_counts(
-            tx.run(statement("load_interactions_update"), {"rows": _updated_rows(batch, old)}),
+            tx.run(statement("load_interactions_update"), {"rows": batch.updated_rows(old)}),
             "load_interactions_update",
             batch,
             old,
@@ -473,7 +336,9 @@ def _load_interaction_batch(tx: Transaction, batch: _Batch, elements: _Elements)
     return len(new), len(old)
 
 
-def _check_counts(records: list[Record], name: str, batch: _Batch, part: list[int]) -> None:
+def _check_counts(
+    records: list[Record], name: str, batch: InteractionBatch, part: list[int]
+) -> None:
     """Fail the transaction unless every row got its interaction and relationships."""
     counts = records[0]
     expected = {

@@ -320,6 +320,23 @@ def test_a_load_killed_half_way_and_run_again_equals_one_clean_load(
     assert _checksum(runner) == resumed_digest
 
 
+def test_two_writers_give_the_same_graph_as_one(
+    runner: Neo4jRunner, generated: Path, neo4j_settings: Neo4jSettings, clean_db: neo4j.Driver
+) -> None:
+    files = read_data(generated)
+    parallel = load_dataset(runner, files, batch_size=1_500, writers=2)
+    assert (parallel.created, parallel.updated) == (20_000, 0)
+    counts, digest = _counts(runner), _checksum(runner)
+    again = load_dataset(runner, files, batch_size=1_500, writers=2)
+    assert (again.created, again.updated) == (0, 20_000)
+    assert _checksum(runner) == digest
+
+    _empty(clean_db, neo4j_settings.database)
+    load_dataset(runner, files, batch_size=1_500)
+    assert _counts(runner) == counts
+    assert _checksum(runner) == digest
+
+
 _LOADER = """
 import sys
 from graphdyn.data import read_data
