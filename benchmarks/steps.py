@@ -293,11 +293,13 @@ def _fresh_home(home: Path) -> None:
         shutil.rmtree(home)
 
 
-def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str) -> Result:
+def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str, writers: int = 1) -> Result:
     """``graphdyn.neo4j.load.load_dataset`` over Bolt into an empty database.
 
     The data is read and validated before the clock starts; the load includes the schema.
-    Peak RSS is the Python client's (the server is a separate JVM with ``heap``).
+    Peak RSS is the Python client's (the server is a separate JVM with ``heap``); the server's
+    CPU seconds over the load (every thread of its process group: Bolt workers, JIT compiler,
+    GC) are reported apart as ``server_cpu_seconds``.
     """
     from graphdyn.data import read_data
     from graphdyn.neo4j import server
@@ -308,11 +310,14 @@ def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str) -> Result:
     path = Path(home)
     _fresh_home(path)
     data = read_data(folder)
-    server.start(path, heap=heap, pagecache=pagecache, timeout=300.0)
+    info = server.start(path, heap=heap, pagecache=pagecache, timeout=300.0)
     try:
         settings = load_settings(environ=server.read_connection_env(path))
-        with open_runner(settings, timeout=60.0) as runner, measured() as clock:
-            summary = load_dataset(runner, data)
+        with open_runner(settings, timeout=60.0) as runner:
+            server_began = _group_cpu_seconds(info.pid)
+            with measured() as clock:
+                summary = load_dataset(runner, data, writers=writers)
+            server_cpu = _group_cpu_seconds(info.pid) - server_began
     finally:
         server.stop(path)
     shutil.rmtree(path)
@@ -320,7 +325,28 @@ def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str) -> Result:
         interactions=summary.interactions,
         rows_per_second=summary.interactions / clock.seconds,
         batches=summary.batches,
+        writers=writers,
+        server_cpu_seconds=server_cpu,
     )
+
+
+def _group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of every live process in a process group (Linux /proc)."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text(encoding="ascii").rpartition(")")[2].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, pgrp, ..., utime (12th), stime (13th).
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def neo4j_import(folder: str, home: str, heap: str) -> Result:
