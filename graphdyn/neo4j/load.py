@@ -349,5 +349,6 @@ def _check_counts(
     if any(counts[key] != value for key, value in expected.items()):
         raise Neo4jError(
             f"{name}.cypher wrote {dict(counts)} for {expected}: a Customer, Staff or Product "
-            "node the batch refers to is missing; the batch was rolled back"
+            "node the batch refers to is missing (deleted or replaced during the load); the "
+            "batch was rolled back"
         )

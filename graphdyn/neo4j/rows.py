@@ -136,7 +136,7 @@ class InteractionBatch:
     extra: list[dict[str, Any]]
 
     def new_rows(self, chosen: list[int], elements: Elements) -> list[dict[str, Any]]:
-        """Rows for ``load_interactions_new.cypher``: nodes by element id, properties by name."""
+        """Rows for ``load_interactions_new.cypher``: nodes by element id and key, properties."""
         customers, staff, products = (elements[name] for name in LINKS)
         return [
             {
@@ -144,6 +144,9 @@ class InteractionBatch:
                 "customer": customers.get(self.customer_ids[k]),
                 "staff": _element(staff, self.staff_ids[k]),
                 "product": _element(products, self.product_ids[k]),
+                "customer_id": self.customer_ids[k],
+                "staff_id": self.staff_ids[k],
+                "product_id": self.product_ids[k],
                 "epoch_seconds": self.epoch_seconds[k],
                 "nanosecond": self.nanoseconds[k],
                 **{name: values[k] for name, values in self.columns.items()},

@@ -25,7 +25,7 @@ from graphdyn.neo4j.connection import Neo4jRunner
 from graphdyn.neo4j.load import load_dataset
 from graphdyn.neo4j.queries import to_plain
 from graphdyn.neo4j.readback import read_dataset
-from graphdyn.neo4j.schema import apply_schema
+from graphdyn.neo4j.schema import apply_schema, statement
 from graphdyn.neo4j.writeback import write_audit
 
 if TYPE_CHECKING:
@@ -240,6 +240,30 @@ def test_hostile_ids_and_column_names_round_trip_verbatim(runner: Neo4jRunner) -
             {"id": value, "column": weird_column},
         )
         assert found == [{"name": value, "note": value}]
+
+
+def test_interactions_find_their_nodes_by_element_id_and_key(runner: Neo4jRunner) -> None:
+    apply_schema(runner)
+    runner.write("CREATE (:Customer {customer_id: 'c1'}), (:Customer {customer_id: 'c2'})")
+    ids = {
+        row["id"]: row["element"]
+        for row in runner.read(
+            "MATCH (c:Customer) RETURN c.customer_id AS id, elementId(c) AS element"
+        )
+    }
+    row = {
+        "interaction_id": "i1", "staff": None, "product": None, "staff_id": None,
+        "product_id": None, "epoch_seconds": 1_750_000_000, "nanosecond": 0, "channel": "email",
+        "direction": "inbound", "duration_minutes": None, "sentiment": None, "value": None,
+    }  # fmt: skip
+    query = statement("load_interactions_new")
+    # c2's element id with c1's key: as if c1 were deleted and its id reused by another node.
+    wrong = runner.write(query, {"rows": [{**row, "customer": ids["c2"], "customer_id": "c1"}]})
+    assert wrong[0]["interactions"] == 0
+    right = runner.write(query, {"rows": [{**row, "customer": ids["c1"], "customer_id": "c1"}]})
+    assert right[0]["interactions"] == 1
+    linked = runner.read("MATCH (c:Customer)-[:HAD]->(:Interaction) RETURN c.customer_id AS id")
+    assert [r["id"] for r in linked] == ["c1"]
 
 
 def test_reload_with_changed_interactions_updates_properties_and_relationships(
