@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import platform
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -106,13 +105,10 @@ def audit(
         staff = staff_table(result.ties, known.staff, config)
     customers = _with_attributes(result.customers, known.customers, "customer_id")
     with step("centrality"):
-        graph = _audit_graph(known, stamp, config, customers, staff, result.ties)
-        centrality = node_centrality(graph, config)
-        # Audit.graph is built again from the final tables (staff exposure on its nodes);
-        # this one, held only for centrality, is freed now, before departure impact. It holds
-        # reference cycles, so only the cycle collector frees it.
-        del graph
-        gc.collect()
+        # From the tables Audit.graph is built from: the same numbers, without the graph.
+        centrality = node_centrality(
+            _audit_frames(known, stamp, config, customers, staff, result.ties), config
+        )
     with step("departure impact"):
         departure = departure_impact(
             known.interactions, result.customers, result.ties, stamp, config
@@ -186,8 +182,8 @@ class Audit:
         interaction count). Staff nodes carry the centrality and departure columns of
         ``staff``, computed on this graph (distance = 1 / weight).
         """
-        return _audit_graph(
-            self.data, self.as_of, self.config, self.customers, self.staff, self.ties
+        return build_graph(
+            _audit_frames(self.data, self.as_of, self.config, self.customers, self.staff, self.ties)
         )
 
     def whatif(self, remove_staff: str | Iterable[str]) -> WhatIf:
@@ -330,14 +326,15 @@ class Audit:
         return write_audit_folder(self, Path(folder), force=force)
 
 
-def _audit_graph(
+def _audit_frames(
     data: Dataset,
     as_of: pd.Timestamp,
     config: Config,
     customers: pd.DataFrame,
     staff: pd.DataFrame,
     ties: pd.DataFrame,
-) -> nx.Graph[str]:
+) -> GraphFrames:
+    """Gather the tables the audit graph is made of (weight = strength, or decayed volume)."""
     _, product_links = interaction_counts(data)
     products = data.products.merge(
         product_links.groupby("product_id")
@@ -346,14 +343,12 @@ def _audit_graph(
         on="product_id",
         how="outer",
     )
-    return build_graph(
-        GraphFrames(
-            customers=customers,
-            staff=staff,
-            products=products,
-            ties=ties.assign(weight=ties["strength"]),
-            product_links=_decayed_product_links(data, as_of, config),
-        )
+    return GraphFrames(
+        customers=customers,
+        staff=staff,
+        products=products,
+        ties=ties.assign(weight=ties["strength"]),
+        product_links=_decayed_product_links(data, as_of, config),
     )
 
 
