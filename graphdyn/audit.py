@@ -24,10 +24,10 @@ from graphdyn.graph import GraphFrames, build_graph, interaction_counts, node_ke
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
+from graphdyn.model.events import DAY_SECONDS, decay_weight
 from graphdyn.model.explain import Explanation, component_table, contributions
 from graphdyn.model.relationships import Relationships, relationships
 from graphdyn.model.staff import add_exposure, staff_table
-from graphdyn.model.tie_strength import DAY_SECONDS, decay_weight
 from graphdyn.views.network import NetworkView, network_html
 
 __all__ = ["Audit", "DataLike", "audit", "load_dataset"]

@@ -18,7 +18,7 @@ For each such customer:
 :func:`departure_impact` does this for every staff member at once without copying any
 interaction: for each tie (customer c, staff s) the sums of "c without s" are c's sums over its
 other ties and its interactions without a staff member
-(:func:`~graphdyn.model.tie_strength.group_sums_without_each`), and strength and status follow
+(:func:`~graphdyn.model.sums.group_sums_without_each`), and strength and status follow
 from them as for any customer. :func:`what_if` re-audits the interactions left for one set of
 staff members; both give the same numbers.
 """
@@ -34,6 +34,7 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
+from graphdyn.model.events import prepare_events
 from graphdyn.model.relationships import (
     PopulationMedians,
     pair_codes,
@@ -41,7 +42,7 @@ from graphdyn.model.relationships import (
     relationships,
     standing,
 )
-from graphdyn.model.tie_strength import group_sums_without_each, prepare_events
+from graphdyn.model.sums import group_sums_without_each
 
 if TYPE_CHECKING:
     from graphdyn.audit import Audit

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import COMPONENTS, Config
-from graphdyn.model.tie_strength import DAY_SECONDS, decay_weight
+from graphdyn.model.events import DAY_SECONDS, decay_weight
 
 __all__ = ["Explanation", "component_table", "contributions"]
 

@@ -1,7 +1,7 @@
 """The audit's tables: ties, customers, channels and staff as of a date, from interactions.
 
 One vectorised pass per level (customer–staff tie, customer–vendor relationship): events are
-factorised to integer codes, reduced with :func:`~graphdyn.model.tie_strength.group_sums` at
+factorised to integer codes, reduced with :func:`~graphdyn.model.sums.group_sums` at
 the as-of date, the trend date and the monthly snapshots at once, and turned into frames.
 """
 
@@ -14,17 +14,9 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.model.decay import classify_status, classify_trend, days_to_at_risk
-from graphdyn.model.tie_strength import (
-    DAY_SECONDS,
-    Components,
-    Events,
-    GroupSums,
-    components,
-    group_sums,
-    prepare_events,
-    value_reference,
-    value_sums,
-)
+from graphdyn.model.events import DAY_SECONDS, Events, prepare_events
+from graphdyn.model.sums import GroupSums, group_sums, value_sums
+from graphdyn.model.tie_strength import Components, components, value_reference
 
 __all__ = [
     "TIE_CHUNK",
@@ -117,7 +109,7 @@ class PopulationMedians:
         --------
         Two customers with one order each on the as-of date, none 90 days before:
 
-        >>> from graphdyn.model.tie_strength import Events
+        >>> from graphdyn.model.events import Events
         >>> events = Events(np.zeros(2), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
         ...                 np.full(2, np.nan), np.array([100.0, 300.0]), np.array([100, 100]))
         >>> as_of = pd.Timestamp("2024-01-31", tz="UTC")
@@ -331,7 +323,7 @@ def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCode
     """Give the distinct (first, second) pairs of rows numbers, in sorted order.
 
     Sorted by first code, the pairs of one first code (a customer's ties) are consecutive:
-    the runs :func:`~graphdyn.model.tie_strength.group_sums_without_each` works on. pandas'
+    the runs :func:`~graphdyn.model.sums.group_sums_without_each` works on. pandas'
     integer factorisation, then a sort of the distinct pairs only.
 
     Parameters
@@ -395,7 +387,7 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
     Parameters
     ----------
     sums : GroupSums
-        From :func:`~graphdyn.model.tie_strength.group_sums` (or its ``_without_each``).
+        From :func:`~graphdyn.model.sums.group_sums` (or its ``_without_each``).
     value_ref : numpy.ndarray
         V_ref at each evaluation time of the sums.
     config : Config
@@ -407,7 +399,8 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
 
     Examples
     --------
-    >>> from graphdyn.model.tie_strength import Events, group_sums
+    >>> from graphdyn.model.events import Events
+    >>> from graphdyn.model.sums import group_sums
     >>> events = Events(np.array([0.0, 30.0]), np.ones(2), np.zeros(2, bool),
     ...                 np.zeros(2, bool), np.full(2, np.nan), np.full(2, np.nan),
     ...                 np.array([100, 70]))

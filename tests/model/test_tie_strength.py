@@ -16,7 +16,8 @@ from graphdyn.audit import audit
 from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import relationships
-from graphdyn.model.tie_strength import Events, decay_weight, group_sums, group_sums_without_each
+from graphdyn.model.events import Events, decay_weight
+from graphdyn.model.sums import group_sums, group_sums_without_each
 
 T = pd.Timestamp("2024-07-01T00:00Z")
 H = 90.0
