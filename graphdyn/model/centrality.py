@@ -23,8 +23,9 @@ Speed, exact weighted betweenness, CPU seconds on one core: 1,000 nodes and 10,0
 edges, 0.26 s here against 10.1 s with NetworkX 3.6; 10,000 nodes and 100,000 edges, 45-55 s
 here against about 17 minutes with NetworkX (10.1 s scaled by n * m). networkit 11.3 needs the
 same 50 s: the cost is Brandes' n Dijkstra runs (about 1e9 edge relaxations), not the library.
-Sampling 500 pivots takes a twentieth of that. Above :data:`PARALLEL_WORK` the sources are
-split over the usable cores (worker processes, about a second each to start), which divides
+Sampling 500 pivots takes a twentieth of that. Above
+:data:`~graphdyn.model.brandes.PARALLEL_WORK` the sources are split over the usable cores
+(:mod:`graphdyn.model.brandes`: worker processes, about a second each to start), which divides
 the wall time, not the CPU time, by up to the number of free cores; the numbers are the same
 bits whatever the number of workers. A graph whose weights are all equal takes igraph's
 breadth-first path instead of Dijkstra.
@@ -53,14 +54,10 @@ References
 from __future__ import annotations
 
 import math
-import os
-import pickle
 import random
-import subprocess
-import sys
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -68,18 +65,17 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.errors import GraphdynError, UsageError
+from graphdyn.errors import UsageError
 from graphdyn.graph import GraphFrames, graph_arrays
+from graphdyn.model.brandes import dependencies, usable_cpus
 
 __all__ = [
     "MEASURES",
     "PAGERANK_ALPHA",
-    "PARALLEL_WORK",
     "Centrality",
     "burt_constraint",
     "effective_size",
     "node_centrality",
-    "usable_cpus",
     "weighted_betweenness",
     "weighted_pagerank",
 ]
@@ -197,9 +193,10 @@ def weighted_betweenness(
     only by rounding count as tied here: an edge case of weights whose reciprocals add up
     differently in different orders.
 
-    Above :data:`PARALLEL_WORK` (sources x edges) the sources are split into 32 chunks whose
-    sums are added in order, computed here and in up to ``workers - 1`` worker processes
-    (fresh interpreters fed the edge list), so the result does not depend on ``workers``.
+    Above :data:`~graphdyn.model.brandes.PARALLEL_WORK` (sources x edges) the sources are
+    split into 32 chunks whose sums are added in order, computed here and in up to
+    ``workers - 1`` worker processes (fresh interpreters fed the edge list), so the result
+    does not depend on ``workers``.
 
     Parameters
     ----------
@@ -215,7 +212,8 @@ def weighted_betweenness(
         Seed of the pivot sample.
     workers : int, optional
         Processes to spread the sources over when the job is large (sources x edges above
-        :data:`PARALLEL_WORK`); default :func:`usable_cpus`. The result does not depend on it.
+        :data:`~graphdyn.model.brandes.PARALLEL_WORK`); default
+        :func:`~graphdyn.model.brandes.usable_cpus`. The result does not depend on it.
 
     Returns
     -------
@@ -266,131 +264,21 @@ def _betweenness(
     if k is None or k >= n:
         # igraph sums each unordered pair once; NetworkX's normalisation divides the ordered
         # pairs' sum (twice as large) by (n - 1)(n - 2).
-        return _dependencies(indexed, None, workers) * 2.0 / ((n - 1) * (n - 2))
+        return (
+            dependencies(indexed.graph, indexed.u, indexed.v, indexed.weight, None, workers)
+            * 2.0
+            / ((n - 1) * (n - 2))
+        )
     pivots = random.Random(seed).sample(indexed.nodes, k)  # noqa: S311 - sampling, not secrecy
     position = {node: i for i, node in enumerate(indexed.nodes)}
     sources = [position[node] for node in pivots]
-    raw = _dependencies(indexed, sources, workers)
+    raw = dependencies(indexed.graph, indexed.u, indexed.v, indexed.weight, sources, workers)
     is_source = np.zeros(n, dtype=bool)
     is_source[sources] = True
     others = n - 2
     source_scale = 1.0 / ((k - 1) * others) if k > 1 else math.nan
     scale = np.where(is_source, source_scale, 1.0 / (k * others))
     return raw * 2.0 * scale
-
-
-#: Sources x edges above which betweenness runs in chunks of sources, in worker processes:
-#: about 2.5 s of Dijkstra on one core, against about 1 s to start a worker.
-PARALLEL_WORK = 50_000_000
-
-#: The number of chunks the sources are split into above :data:`PARALLEL_WORK`, whatever the
-#: number of workers, so that the sum (and its rounding) does not depend on the machine.
-_CHUNKS = 32
-
-
-def usable_cpus() -> int:
-    """Return the number of CPUs this process may run on (the default number of workers).
-
-    Examples
-    --------
-    >>> usable_cpus() >= 1
-    True
-    """
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _dependencies(indexed: _Indexed, sources: list[int] | None, workers: int) -> np.ndarray:
-    """Return igraph's betweenness from ``sources`` (every node if None), on one or more cores.
-
-    Small jobs make one igraph call. Larger ones split the sources into :data:`_CHUNKS`
-    chunks, dealt round-robin to this process and up to ``workers - 1`` worker processes, and
-    add the chunks' sums in chunk order.
-    """
-    distance = 1.0 / indexed.weight
-    # Equal lengths: the same shortest paths as hop counts, which igraph finds by breadth-first
-    # search rather than Dijkstra.
-    hops = len(distance) == 0 or bool(np.all(distance == distance[0]))
-    weights = None if hops else distance.tolist()
-    count = indexed.n if sources is None else len(sources)
-    if count * len(indexed.weight) < PARALLEL_WORK:
-        if sources is None:
-            return np.asarray(indexed.graph.betweenness(directed=False, weights=weights))
-        return _chunk_dependencies(indexed.graph, weights, sources)
-    every = np.arange(indexed.n) if sources is None else np.asarray(sources)
-    chunks = [chunk.tolist() for chunk in np.array_split(every, _CHUNKS) if len(chunk)]
-    hands = min(workers if sys.executable else 1, len(chunks))
-    job = (indexed.n, indexed.u, indexed.v, None if hops else distance)
-    children = [_start_worker(job, chunks[hand::hands]) for hand in range(1, hands)]
-    try:
-        parts = [[_chunk_dependencies(indexed.graph, weights, chunk) for chunk in chunks[::hands]]]
-        parts.extend(_finish_worker(child) for child in children)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    raw = np.zeros(indexed.n)
-    for index in range(len(chunks)):
-        raw += parts[index % hands][index // hands]
-    return raw
-
-
-def _chunk_dependencies(
-    graph: ig.Graph, distance: list[float] | None, sources: list[int]
-) -> np.ndarray:
-    return np.asarray(
-        graph.betweenness(directed=False, weights=distance, sources=sources, targets=None)
-    )
-
-
-#: A worker process: a fresh interpreter (not a fork, and without re-running the caller's
-#: script as multiprocessing's spawn would) that takes this process's sys.path and the job
-#: from standard input before importing graphdyn, so that the parent's writes never wait.
-_WORKER = (
-    "import pickle, sys; path = pickle.load(sys.stdin.buffer); job = sys.stdin.buffer.read(); "
-    "sys.path[:] = path; from graphdyn.model.centrality import _worker_main; _worker_main(job)"
-)
-
-_Job = tuple[int, np.ndarray, np.ndarray, np.ndarray | None]
-
-
-def _start_worker(job: _Job, chunks: list[list[int]]) -> subprocess.Popen[bytes]:
-    child = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed command
-        [sys.executable, "-c", _WORKER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    try:
-        with cast("IO[bytes]", child.stdin) as stdin:
-            pickle.dump(sys.path, stdin)
-            pickle.dump((*job, chunks), stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    except BrokenPipeError:
-        pass  # the child ended early: _finish_worker reports its exit status
-    return child
-
-
-def _finish_worker(child: subprocess.Popen[bytes]) -> list[np.ndarray]:
-    with cast("IO[bytes]", child.stdout) as stdout:
-        out = stdout.read()
-    if child.wait() != 0:
-        raise GraphdynError(
-            f"betweenness: a worker process failed (exit status {child.returncode}; "
-            "its message, if any, is on standard error)"
-        )
-    parts: list[np.ndarray] = pickle.loads(out)  # noqa: S301 - our own child's answer
-    return parts
-
-
-def _worker_main(job: bytes) -> None:
-    """Run a worker's chunks (see :data:`_WORKER`) and write their sums to standard output."""
-    n, u, v, distance, chunks = pickle.loads(job)  # noqa: S301 - from our own parent
-    graph = ig.Graph(n=n, edges=list(zip(u.tolist(), v.tolist(), strict=True)))
-    weights = None if distance is None else distance.tolist()
-    parts = [_chunk_dependencies(graph, weights, chunk) for chunk in chunks]
-    pickle.dump(parts, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    sys.stdout.buffer.flush()
 
 
 def weighted_pagerank(
@@ -655,8 +543,8 @@ def node_centrality(
     weight : str or None
         Edge attribute (or edge column) holding the strength.
     workers : int, optional
-        Processes for betweenness; default ``config.workers``, or :func:`usable_cpus` if that
-        is 0.
+        Processes for betweenness; default ``config.workers``, or
+        :func:`~graphdyn.model.brandes.usable_cpus` if that is 0.
 
     Returns
     -------

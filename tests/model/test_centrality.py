@@ -7,7 +7,6 @@ normalisation); the hand-built graphs check the definitions themselves.
 from __future__ import annotations
 
 import dataclasses
-import doctest
 import math
 import shutil
 import sys
@@ -25,7 +24,7 @@ from graphdyn import Config, UsageError
 from graphdyn.audit import audit
 from graphdyn.errors import ConfigError, GraphdynError
 from graphdyn.graph import node_key
-from graphdyn.model import centrality
+from graphdyn.model import brandes
 from graphdyn.model.centrality import (
     burt_constraint,
     effective_size,
@@ -51,12 +50,6 @@ def with_distance(graph: nx.Graph[Any]) -> nx.Graph[Any]:
     for _, _, data in graph.edges(data=True):
         data["distance"] = 1.0 / data["weight"]
     return graph
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(centrality)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 # --- known values ---------------------------------------------------------------------------
@@ -333,7 +326,7 @@ def test_betweenness_on_several_cores_equals_one_core_and_networkx(
 ) -> None:
     graph = GRAPHS["random 300 nodes, 1,500 edges"]
     single_call = weighted_betweenness(graph, workers=2)  # below PARALLEL_WORK: one igraph call
-    monkeypatch.setattr(centrality, "PARALLEL_WORK", 1)
+    monkeypatch.setattr(brandes, "PARALLEL_WORK", 1)
     chunked = weighted_betweenness(graph, workers=1)
     # The 32 chunks' sums are added in order, whatever the number of processes: the same bits.
     assert weighted_betweenness(graph, workers=2) == chunked
@@ -349,7 +342,7 @@ def test_betweenness_on_several_cores_equals_one_core_and_networkx(
 
 
 def test_a_worker_that_fails_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(centrality, "PARALLEL_WORK", 1)
+    monkeypatch.setattr(brandes, "PARALLEL_WORK", 1)
     monkeypatch.setattr(sys, "executable", shutil.which("false"))
     with pytest.raises(GraphdynError, match="a worker process failed"):
         weighted_betweenness(GRAPHS["karate"], workers=2)
