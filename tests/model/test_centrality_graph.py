@@ -7,7 +7,6 @@ values left out) on tables with every column type an audit produces; ``graph_arr
 
 from __future__ import annotations
 
-import doctest
 import math
 from typing import Any
 
@@ -19,12 +18,6 @@ import pytest
 from graphdyn import Config, UsageError, graph
 from graphdyn.graph import GraphFrames, build_graph, graph_arrays
 from graphdyn.model.centrality import _indexed, node_centrality
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(graph)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def row_by_row(frames: GraphFrames) -> nx.Graph[str]:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import doctest
 import hashlib
-import importlib
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -604,13 +602,6 @@ def test_one_snapshot_has_no_trajectory() -> None:
 
 
 # The chart helpers on their own -----------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["graphdyn.views.report", "graphdyn.views.charts"])
-def test_docstring_examples(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def test_nice_ticks() -> None:
