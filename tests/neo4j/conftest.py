@@ -11,7 +11,7 @@ is ignored when ``CI`` is set, where a server that cannot start is a test error 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,18 +100,34 @@ def _quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+@pytest.fixture(scope="session")
+def delete_all_data(
+    neo4j_driver: neo4j.Driver, neo4j_settings: Neo4jSettings
+) -> Callable[[], None]:
+    """Return a function that deletes every node and relationship (the schema stays)."""
+
+    def delete() -> None:
+        with neo4j_driver.session(database=neo4j_settings.database) as session:
+            # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+            # Relationships first, then nodes: detaching dense nodes in one go overflows the
+            # small test server's transaction memory pool.
+            session.run(
+                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+            session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    return delete
+
+
 @pytest.fixture
-def clean_db(neo4j_driver: neo4j.Driver, neo4j_settings: Neo4jSettings) -> neo4j.Driver:
+def clean_db(
+    neo4j_driver: neo4j.Driver,
+    neo4j_settings: Neo4jSettings,
+    delete_all_data: Callable[[], None],
+) -> neo4j.Driver:
     """Empty the test database before a test: nodes, relationships, constraints, indexes."""
     database = neo4j_settings.database
-    with neo4j_driver.session(database=database) as session:
-        # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
-        # Relationships first, then nodes: detaching dense nodes in one go overflows the
-        # small test server's transaction memory pool.
-        session.run(
-            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
-        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    delete_all_data()
     constraints, _, _ = neo4j_driver.execute_query(
         "SHOW CONSTRAINTS YIELD name", database_=database, routing_=neo4j.RoutingControl.READ
     )

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,15 +45,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def runner(clean_db: neo4j.Driver, neo4j_settings: Neo4jSettings) -> Neo4jRunner:
     return Neo4jRunner(clean_db, neo4j_settings.database)
-
-
-def _empty(driver: neo4j.Driver, database: str) -> None:
-    """Delete relationships before nodes, in batches the server's memory pool allows."""
-    with driver.session(database=database) as session:
-        session.run(
-            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
-        ).consume()
-        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
 
 
 def _counts(runner: Neo4jRunner) -> dict[str, int]:
@@ -307,7 +299,10 @@ def test_reload_with_changed_interactions_updates_properties_and_relationships(
 
 
 def test_a_load_killed_half_way_and_run_again_equals_one_clean_load(
-    runner: Neo4jRunner, generated: Path, neo4j_settings: Neo4jSettings, clean_db: neo4j.Driver
+    runner: Neo4jRunner,
+    generated: Path,
+    neo4j_settings: Neo4jSettings,
+    delete_all_data: Callable[[], None],
 ) -> None:
     files = read_data(generated)
     batch = 200
@@ -338,14 +333,14 @@ def test_a_load_killed_half_way_and_run_again_equals_one_clean_load(
     assert resumed.updated >= partial
     resumed_counts, resumed_digest = _counts(runner), _checksum(runner)
 
-    _empty(clean_db, neo4j_settings.database)
+    delete_all_data()
     load_dataset(runner, files)
     assert _counts(runner) == resumed_counts
     assert _checksum(runner) == resumed_digest
 
 
 def test_two_writers_give_the_same_graph_as_one(
-    runner: Neo4jRunner, generated: Path, neo4j_settings: Neo4jSettings, clean_db: neo4j.Driver
+    runner: Neo4jRunner, generated: Path, delete_all_data: Callable[[], None]
 ) -> None:
     files = read_data(generated)
     parallel = load_dataset(runner, files, batch_size=1_500, writers=2)
@@ -355,7 +350,7 @@ def test_two_writers_give_the_same_graph_as_one(
     assert (again.created, again.updated) == (0, 20_000)
     assert _checksum(runner) == digest
 
-    _empty(clean_db, neo4j_settings.database)
+    delete_all_data()
     load_dataset(runner, files, batch_size=1_500)
     assert _counts(runner) == counts
     assert _checksum(runner) == digest

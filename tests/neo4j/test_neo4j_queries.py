@@ -4,7 +4,7 @@ strength computed in Cypher alone equals the model to 1e-9; queries are read-onl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,28 +42,20 @@ class Loaded:
 def loaded(
     neo4j_driver: neo4j.Driver,
     neo4j_settings: Neo4jSettings,
+    delete_all_data: Callable[[], None],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Loaded]:
     """Generated data loaded once for the module, with its audit written back."""
     folder = tmp_path_factory.mktemp("queries") / "data"
     generate(folder, customers=250, staff=25, products=30, interactions=15_000, seed=5)
     runner = Neo4jRunner(neo4j_driver, neo4j_settings.database)
-    _empty(neo4j_driver, neo4j_settings.database)
+    delete_all_data()
     data = read_data(folder)
     load_dataset(runner, data)
     result = audit(data)
     write_audit(runner, result)
     yield Loaded(runner, data, result)
-    _empty(neo4j_driver, neo4j_settings.database)
-
-
-def _empty(driver: neo4j.Driver, database: str) -> None:
-    """Delete relationships before nodes, in batches the server's memory pool allows."""
-    with driver.session(database=database) as session:
-        session.run(
-            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
-        ).consume()
-        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+    delete_all_data()
 
 
 def _run(loaded: Loaded, name: str, **parameters: Any) -> pd.DataFrame:
