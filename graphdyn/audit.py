@@ -25,7 +25,8 @@ from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
 from graphdyn.model.events import DAY_SECONDS, decay_weight
-from graphdyn.model.explain import Explanation, component_table, contributions
+from graphdyn.model.explain import Explanation, component_table, contributions, liveness_table
+from graphdyn.model.priority import priority_column
 from graphdyn.model.relationships import Relationships, relationships
 from graphdyn.model.staff import add_exposure, staff_table
 from graphdyn.views.network import NetworkView, network_html
@@ -271,6 +272,7 @@ class Audit:
             staff_id=staff_id,
             row=row,
             components=component_table(row, self.config),
+            liveness=liveness_table(row, self.config),
             events=contributions(events.loc[mine], self.as_of, self.config, top),
         )
 
@@ -422,6 +424,8 @@ def _summary(
         "at_risk_share": status["at_risk"] / n_customers,
         "dormant_share": status["dormant"] / n_customers,
         "single_threaded": int(customers["single_threaded"].sum()),
+        "priority": priority_column(customers),
+        "mean_customer_liveness": float(customers["liveness"].mean()),
         "strong_ties": int((ties["strength"] >= config.strong_threshold).sum()),
         "mean_customer_strength": float(customers["strength"].mean()),
         "value_reference": None if np.isnan(result.value_reference) else result.value_reference,

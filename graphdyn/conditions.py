@@ -48,6 +48,7 @@ _SUMMARY_PATHS: dict[str, tuple[str, ...]] = {
     "single_threaded": ("single_threaded",),
     "strong_ties": ("strong_ties",),
     "mean_strength": ("mean_customer_strength",),
+    "mean_liveness": ("mean_customer_liveness",),
     "rejected_rows": ("data_quality", "rejected_rows"),
     "excluded_after_as_of": ("data_quality", "excluded_after_as_of"),
 }
@@ -64,7 +65,8 @@ def audit_figures(summary: Mapping[str, Any]) -> dict[str, float]:
     >>> figures = audit_figures({"customer_status": {"at_risk": 3, "active": 7},
     ...     "counts": {"customers": 10, "ties": 20}, "at_risk_share": 0.3,
     ...     "dormant_share": 0.0, "single_threaded": 2, "strong_ties": 5,
-    ...     "mean_customer_strength": 0.5, "data_quality": {"rejected_rows": 0,
+    ...     "mean_customer_strength": 0.5, "mean_customer_liveness": 0.7,
+    ...     "data_quality": {"rejected_rows": 0,
     ...     "excluded_after_as_of": 1}})
     >>> figures["at_risk"], figures["at_risk_share"], figures["customers"]
     (3.0, 0.3, 10.0)

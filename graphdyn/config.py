@@ -16,11 +16,10 @@ from types import MappingProxyType
 from typing import Any
 
 from graphdyn.errors import ConfigError
+from graphdyn.model.components import DEFAULT_WEIGHTS, NAMES
 
 __all__ = [
-    "COMPONENTS",
     "DEFAULT_CHANNEL_RICHNESS",
-    "DEFAULT_WEIGHTS",
     "Config",
     "load_config",
 ]
@@ -39,14 +38,6 @@ DEFAULT_CHANNEL_RICHNESS: Mapping[str, float] = MappingProxyType(
     }
 )
 
-#: The tie-strength components, in the order they are reported.
-COMPONENTS: tuple[str, ...] = ("intensity", "tenure", "reciprocity", "affect", "value")
-
-#: Component weights alpha_j of the strength score.
-DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {"intensity": 0.45, "affect": 0.15, "reciprocity": 0.15, "value": 0.15, "tenure": 0.10}
-)
-
 #: Sections of graphdyn.toml that belong to other parts of graphdyn, not to the model.
 _OTHER_SECTIONS = frozenset({"neo4j"})
 
@@ -58,27 +49,34 @@ class Config:
     Parameters
     ----------
     half_life_days : float
-        H: an event's weight halves every H days, ``w = 2 ** (-(T - t) / H)``.
+        H: an event's weight halves every H days, ``w = 2 ** (-(T - t) / H)``; so does the
+        weight of an interval between contact days in the contact rhythm, toward the last one.
     channel_richness : mapping of str to float
         Richness r in [0, 1] per channel; the keys are also the allowed channels.
     weights : mapping of str to float
-        Weight alpha_j >= 0 of each component in :data:`COMPONENTS`.
+        Weight alpha_j >= 0 of each component (:mod:`graphdyn.model.components`).
     tenure_scale_days : float
         Tenure component ``1 - exp(-D / tenure_scale_days)``.
     reference_channel, reference_interval_days : str, float
         I_ref is the steady-state intensity of one ``reference_channel`` contact every
         ``reference_interval_days`` days.
     strong_threshold : float
-        A tie with strength >= this is strong (counts for ``strong_ties``, single-threading).
-    at_risk_threshold : float
-        Strength below this (with a weakening trend) is at risk; also the target of
-        ``days_to_at_risk``.
+        A tie with strength >= this is strong (``strong_ties``, ``sole_strong_tie_customers``).
+    single_thread_share, single_thread_min_days : float, int
+        A customer is single-threaded when one staff member carries at least this share of
+        its staff ties' summed strength, on at least this many contact days.
     lapse_half_life_days : float
-        The prior of P(alive): relationships end at the constant hazard ``ln 2 / this``, so
-        without any contact half of them would have ended after this many days.
-    p_alive_at_risk : float
-        A relationship overdue by more than ``overdue_at_risk`` gaps whose P(alive) is below
-        this is at risk (0.5: more likely ended than merely quiet).
+        Relationships end at the constant hazard ``ln 2 / this``: without any contact half of
+        them would have ended after this many days (P(alive) and liveness).
+    liveness_horizon_days : float
+        Liveness is the probability that a relationship is still going and makes contact
+        within this many days.
+    liveness_at_risk : float
+        A relationship overdue by more than ``overdue_at_risk`` gaps whose liveness is below
+        this has gone cold: it is at risk if its rhythm is established.
+    at_risk_min_contact_days : int
+        A rhythm is established after this many contact days; a relationship with fewer is
+        never called at risk by its silence alone (its rhythm is not known well enough).
     trend_window_days, trend_delta : float
         trend = strength(T) - strength(T - window); beyond +-delta it is strengthening/weakening.
     new_window_days : float
@@ -119,9 +117,12 @@ class Config:
     reference_channel: str = "phone"
     reference_interval_days: float = 30.0
     strong_threshold: float = 0.5
-    at_risk_threshold: float = 0.1
-    lapse_half_life_days: float = 730.0
-    p_alive_at_risk: float = 0.5
+    single_thread_share: float = 0.95
+    single_thread_min_days: int = 3
+    lapse_half_life_days: float = 1460.0
+    liveness_horizon_days: float = 90.0
+    liveness_at_risk: float = 0.7
+    at_risk_min_contact_days: int = 20
     trend_window_days: float = 90.0
     trend_delta: float = 0.05
     new_window_days: float = 90.0
@@ -129,7 +130,7 @@ class Config:
     dormant_intensity: float = 0.05
     overdue_at_risk: float = 3.0
     overdue_cooling: float = 1.5
-    gap_prior_weight: float = 3.0
+    gap_prior_weight: float = 1.0
     min_gap_days: float = 7.0
     snapshots: int = 12
     betweenness_exact_limit: int = 5000
@@ -148,6 +149,7 @@ class Config:
             "tenure_scale_days",
             "reference_interval_days",
             "lapse_half_life_days",
+            "liveness_horizon_days",
             "trend_window_days",
             "dormant_days",
         )
@@ -161,8 +163,8 @@ class Config:
                 raise ConfigError(f"{name}: must be a number >= 0 ({value!r})")
         for name in (
             "strong_threshold",
-            "at_risk_threshold",
-            "p_alive_at_risk",
+            "single_thread_share",
+            "liveness_at_risk",
             "dormant_intensity",
         ):
             value = getattr(self, name)
@@ -177,18 +179,24 @@ class Config:
             raise ConfigError(
                 f"reference_channel: not a configured channel ({self.reference_channel!r})"
             )
-        unknown = set(self.weights) - set(COMPONENTS)
+        unknown = set(self.weights) - set(NAMES)
         if unknown:
             raise ConfigError(
                 f"weights: unknown component {sorted(unknown)[0]!r}; "
-                f"components are {', '.join(COMPONENTS)}"
+                f"components are {', '.join(NAMES)}"
             )
         for name, weight in self.weights.items():
             if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
                 raise ConfigError(f"weights.{name}: must be a number >= 0 ({weight!r})")
         if self.weights.get("intensity", 0) <= 0:
             raise ConfigError("weights.intensity: must be > 0 (every tie has an intensity)")
-        for name in ("snapshots", "betweenness_exact_limit", "betweenness_k"):
+        for name in (
+            "snapshots",
+            "betweenness_exact_limit",
+            "betweenness_k",
+            "single_thread_min_days",
+            "at_risk_min_contact_days",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
                 raise ConfigError(f"{name}: must be a whole number >= 1 ({value!r})")

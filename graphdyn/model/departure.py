@@ -40,8 +40,8 @@ from graphdyn.model.relationships import (
     pair_codes,
     population_medians,
     relationships,
-    standing,
 )
+from graphdyn.model.standing import standing
 from graphdyn.model.sums import group_sums_without_each
 
 if TYPE_CHECKING:
@@ -297,7 +297,11 @@ def _without_each_tie(
     pairs = pair_codes(customer_codes, second, len(staff_ids) + 1)
     del second, customer_codes
     sums = group_sums_without_each(
-        events, pairs.codes, pairs.first, medians.offsets, settings.half_life_days
+        events,
+        pairs.codes,
+        pairs.first,
+        medians.offsets,
+        settings.half_life_days,
     )
     del events
     result = standing(sums, medians.value_reference, settings)

@@ -1,4 +1,9 @@
-"""Why a tie or relationship has its strength: its components and the events behind them."""
+"""Why a tie or relationship has its strength and liveness: the components, the rhythm, the events.
+
+The component rows come from :data:`graphdyn.model.components.COMPONENTS` (value, weight,
+contribution and what the component means); the liveness rows say how likely the relationship
+is still going, and why (its silence against its rhythm).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphdyn.config import COMPONENTS, Config
+from graphdyn.config import Config
+from graphdyn.model.components import COMPONENTS
 from graphdyn.model.events import DAY_SECONDS, decay_weight
 
-__all__ = ["Explanation", "component_table", "contributions"]
+__all__ = ["Explanation", "component_table", "contributions", "liveness_table"]
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,11 @@ class Explanation:
     row : pandas.Series
         The tie's or customer's row of the audit.
     components : pandas.DataFrame
-        One row per component: value, weight, share of the strength it contributes; then a
-        ``p_alive`` row with P(alive) as its value (see :func:`component_table`).
+        One row per component: value, weight, contribution to the strength and meaning (see
+        :func:`component_table`); the contributions add up to the strength.
+    liveness : pandas.DataFrame
+        Liveness, P(alive) and the silence and rhythm they come from (see
+        :func:`liveness_table`).
     events : pandas.DataFrame
         The interactions that contribute most to intensity, largest first.
     """
@@ -36,30 +45,30 @@ class Explanation:
     staff_id: str | None
     row: pd.Series
     components: pd.DataFrame
+    liveness: pd.DataFrame
     events: pd.DataFrame
 
     def __repr__(self) -> str:
         who = self.customer_id if self.staff_id is None else f"{self.customer_id}–{self.staff_id}"
         return (
             f"<Explanation {who}: strength {self.row['strength']:.3f}, "
-            f"status {self.row['status']}, {len(self.events)} top events>"
+            f"liveness {self.row['liveness']:.3f}, status {self.row['status']}, "
+            f"{len(self.events)} top events>"
         )
 
 
 def component_table(row: pd.Series, config: Config) -> pd.DataFrame:
     """Tabulate each component's value, weight alpha and contribution to the strength.
 
-    Strength is P(alive) times the weighted mean of the components that have data, so a
-    component's contribution is ``p_alive * weight * value`` and the contributions add up to
-    the strength. A component without data shows NaN and weight 0 (it is left out, not counted
-    as zero). When the row has a ``p_alive``, a last row ``p_alive`` shows it as its value, with
-    NaN weight and contribution: it is the factor the contributions already include, not a
-    term of the sum. A row without ``p_alive`` is explained as the weighted mean alone.
+    Strength is the weighted mean of the components that have data, so a component's
+    contribution is ``weight * value`` with the weights normalised over those components, and
+    the contributions add up to the strength. A component without data shows NaN and weight 0
+    (it is left out, not counted as zero).
 
     Parameters
     ----------
     row : pandas.Series
-        A tie's or customer's audit row: the components and, optionally, ``p_alive``.
+        A tie's or customer's audit row (the component columns).
     config : Config
         The weights alpha.
 
@@ -67,46 +76,78 @@ def component_table(row: pd.Series, config: Config) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``component``, ``value``, ``weight`` (alpha over the sum of the alphas of the
-        components with data) and ``contribution``; one row per component, in
-        :data:`~graphdyn.config.COMPONENTS` order, then the ``p_alive`` row.
+        components with data), ``contribution`` and ``meaning``; one row per component, in
+        :data:`~graphdyn.model.components.COMPONENTS` order.
 
     Examples
     --------
     >>> row = pd.Series({"intensity": 0.5, "tenure": 1.0, "reciprocity": np.nan,
     ...                  "affect": np.nan, "value": np.nan})
-    >>> component_table(row, Config())["contribution"].round(4).tolist()
-    [0.4091, 0.1818, 0.0, 0.0, 0.0]
-
-    The same components with P(alive) = 0.5: every contribution halves, and the contributions
-    still add up to the strength, 0.5 * 0.5909:
-
-    >>> table = component_table(pd.concat([row, pd.Series({"p_alive": 0.5})]), Config())
-    >>> table["component"].tolist()[-1], table["value"].tolist()[-1]
-    ('p_alive', 0.5)
+    >>> table = component_table(row, Config())
     >>> table["contribution"].round(4).tolist()
-    [0.2045, 0.0909, 0.0, 0.0, 0.0, nan]
-    >>> round(float(table["contribution"].sum()), 4)
-    0.2955
+    [0.4091, 0.1818, 0.0, 0.0, 0.0]
+    >>> round(float(table["contribution"].sum()), 4)  # the strength: (0.45 * 0.5 + 0.1) / 0.55
+    0.5909
     """
-    values = np.array([float(row[name]) for name in COMPONENTS])
+    values = np.array([float(row[c.name]) for c in COMPONENTS])
     present = ~np.isnan(values)
-    alpha = np.array([config.weights.get(name, 0.0) for name in COMPONENTS]) * present
+    alpha = np.array([config.weights.get(c.name, 0.0) for c in COMPONENTS]) * present
     share = alpha / alpha.sum()
-    alive = float(row["p_alive"]) if "p_alive" in row.index else None
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "component": COMPONENTS,
+            "component": [c.name for c in COMPONENTS],
             "value": values,
             "weight": share,
-            "contribution": share * np.nan_to_num(values) * (1.0 if alive is None else alive),
+            "contribution": share * np.nan_to_num(values),
+            "meaning": [c.meaning for c in COMPONENTS],
         }
     )
-    if alive is None:
-        return table
-    factor = pd.DataFrame(
-        {"component": ["p_alive"], "value": [alive], "weight": [np.nan], "contribution": [np.nan]}
+
+
+#: The liveness rows of an explanation: column, and what it says.
+_LIVENESS_ROWS: tuple[tuple[str, str], ...] = (
+    ("liveness", "probability it is still going and makes contact within {horizon:g} days"),
+    ("p_alive", "probability it is still going at all, after this silence"),
+    ("days_since_last", "days since the last contact"),
+    ("typical_gap_days", "its typical gap between contact days (its own rhythm)"),
+    ("overdue", "the silence in typical gaps"),
+    ("contact_days", "distinct days with contact: the evidence for the rhythm"),
+    ("days_to_at_risk", "days of further silence before it goes cold (0: cold already)"),
+)
+
+
+def liveness_table(row: pd.Series, config: Config) -> pd.DataFrame:
+    """Tabulate liveness, P(alive) and the silence and rhythm behind them.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        A tie's or customer's audit row.
+    config : Config
+        The liveness horizon (for the text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure``, ``value`` and ``meaning``.
+
+    Examples
+    --------
+    >>> row = pd.Series({"liveness": 0.9, "p_alive": 0.98, "days_since_last": 12.0,
+    ...                  "typical_gap_days": 14.0, "overdue": 12 / 14, "contact_days": 40,
+    ...                  "days_to_at_risk": 60.0})
+    >>> liveness_table(row, Config())["measure"].tolist()[:2]
+    ['liveness', 'p_alive']
+    """
+    return pd.DataFrame(
+        {
+            "measure": [name for name, _ in _LIVENESS_ROWS],
+            "value": [float(row[name]) for name, _ in _LIVENESS_ROWS],
+            "meaning": [
+                text.format(horizon=config.liveness_horizon_days) for _, text in _LIVENESS_ROWS
+            ],
+        }
     )
-    return pd.concat([table, factor], ignore_index=True)
 
 
 def contributions(

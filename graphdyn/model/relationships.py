@@ -13,22 +13,21 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.model.decay import classify_status, classify_trend, days_to_at_risk
-from graphdyn.model.events import DAY_SECONDS, Events, prepare_events
-from graphdyn.model.sums import GroupSums, group_sums, value_sums
-from graphdyn.model.tie_strength import Components, components, value_reference
+from graphdyn.model.events import Events, prepare_events
+from graphdyn.model.standing import level_frame
+from graphdyn.model.sums import group_sums, value_sums
+from graphdyn.model.threads import sole_carriers
+from graphdyn.model.tie_strength import value_reference
 
 __all__ = [
     "TIE_CHUNK",
     "PairCodes",
     "PopulationMedians",
     "Relationships",
-    "Standing",
     "pair_codes",
     "population_medians",
     "relationships",
     "snapshot_dates",
-    "standing",
 ]
 
 
@@ -214,13 +213,17 @@ def relationships(
         raise ValueError("the medians were computed for other evaluation times")
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
     customer_sums = group_sums(
-        events, customer_codes, len(customer_ids), offsets, config.half_life_days
+        events,
+        customer_codes,
+        len(customer_ids),
+        offsets,
+        config.half_life_days,
     )
     if medians is None:
         value_ref = value_reference(customer_sums.value, customer_sums.value_count)
     else:
         value_ref = medians.value_reference
-    customers, customer_strength = _level_frame(customer_sums, value_ref, as_of, config)
+    customers, customer_strength = level_frame(customer_sums, value_ref, as_of, config)
     del customer_sums
     customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
     channels = _channels(interactions, events, customer_codes, config)
@@ -241,7 +244,14 @@ def relationships(
         names=["customer_id", "staff_id"],
     )
     ties.index = tie_index
-    customers = _add_tie_counts(customers, ties["strength"].to_numpy(), pairs, staff_ids, config)
+    customers = _add_tie_counts(
+        customers,
+        ties["strength"].to_numpy(),
+        ties["contact_days"].to_numpy(),
+        pairs,
+        staff_ids,
+        config,
+    )
 
     snapshot_columns = [d.date().isoformat() for d in snapshots]
     trajectory_columns = [0, *range(2, 2 + len(snapshots) - 1)]
@@ -292,7 +302,7 @@ def _tie_level(
             offsets,
             config.half_life_days,
         )
-        frame, strength = _level_frame(sums, value_ref, as_of, config)
+        frame, strength = level_frame(sums, value_ref, as_of, config)
         frames.append(frame)
         strengths.append(strength)
         del sums
@@ -350,135 +360,10 @@ def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCode
     return PairCodes(keys=keys, codes=codes, first=keys // width, second=keys % width)
 
 
-@dataclass(frozen=True)
-class Standing:
-    """Strength and status of groups, as of T (column 0 of their sums) and over time.
-
-    Parameters
-    ----------
-    parts : Components
-        The components, P(alive) and strength at T and at the trend date.
-    strength : numpy.ndarray
-        Strength at every evaluation time of the sums.
-    typical_gap : numpy.ndarray
-        g at T.
-    trend_delta : numpy.ndarray
-        strength(T) - strength(trend date) (0 for a group without contact then).
-    trend, status : numpy.ndarray
-        Labels (see :func:`~graphdyn.model.decay.classify_trend` and
-        :func:`~graphdyn.model.decay.classify_status`).
-    """
-
-    parts: Components
-    strength: np.ndarray
-    typical_gap: np.ndarray
-    trend_delta: np.ndarray
-    trend: np.ndarray
-    status: np.ndarray
-
-
-def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing:
-    """Compute strength, trend and status of groups from their sums.
-
-    The sums hold T in column 0 and the trend date in column 1; later columns (the monthly
-    snapshots) add strength only, computed one time at a time so that the components of all
-    times are never held at once.
-
-    Parameters
-    ----------
-    sums : GroupSums
-        From :func:`~graphdyn.model.sums.group_sums` (or its ``_without_each``).
-    value_ref : numpy.ndarray
-        V_ref at each evaluation time of the sums.
-    config : Config
-        Model parameters.
-
-    Returns
-    -------
-    Standing
-
-    Examples
-    --------
-    >>> from graphdyn.model.events import Events
-    >>> from graphdyn.model.sums import group_sums
-    >>> events = Events(np.array([0.0, 30.0]), np.ones(2), np.zeros(2, bool),
-    ...                 np.zeros(2, bool), np.full(2, np.nan), np.full(2, np.nan),
-    ...                 np.array([100, 70]))
-    >>> sums = group_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
-    >>> result = standing(sums, np.full(2, np.nan), Config())
-    >>> result.status.tolist(), result.trend.tolist()
-    (['new'], ['strengthening'])
-    """
-    parts = components(sums.select([0, 1]), config, value_ref[:2])
-    strength = np.empty((len(sums.first_age), len(sums.offsets)))
-    strength[:, :2] = parts.strength
-    for column in range(2, len(sums.offsets)):
-        at = components(sums.select([column]), config, value_ref[column : column + 1])
-        strength[:, column] = at.strength[:, 0]
-    now = parts.strength[:, 0]
-    delta = now - np.nan_to_num(parts.strength[:, 1], nan=0.0)
-    trend = classify_trend(delta, config)
-    gap = parts.typical_gap[:, 0]
-    status = classify_status(
-        tenure_days=sums.first_age,
-        days_since_last=sums.last_age[:, 0],
-        typical_gap=gap,
-        intensity=parts.intensity[:, 0],
-        strength=now,
-        weakening=trend == "weakening",
-        config=config,
-    )
-    return Standing(parts, strength, gap, delta, trend, status)
-
-
-def _days_before(as_of: pd.Timestamp, days: np.ndarray) -> pd.DatetimeIndex:
-    """``as_of - days * 1 day`` as pandas computes it: the days truncated to microseconds."""
-    delta = (days * (DAY_SECONDS * 1e6)).astype(np.int64).astype("timedelta64[us]")
-    naive = as_of.tz_localize(None).to_datetime64()
-    return pd.DatetimeIndex(naive - delta).tz_localize(as_of.tz)
-
-
-def _level_frame(
-    sums: GroupSums, value_ref: np.ndarray, as_of: pd.Timestamp, config: Config
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Build the table of a level (ties or customers); return it and the strength over time."""
-    result = standing(sums, value_ref, config)
-    at_t = {name: values[:, 0] for name, values in result.parts.as_mapping().items()}
-    strength = result.strength[:, 0]
-    days_since_last = sums.last_age[:, 0]
-    tenure_days = sums.first_age
-    frame = pd.DataFrame(
-        {
-            "strength": strength,
-            **at_t,
-            "n_interactions": sums.n[:, 0],
-            "first_contact": _days_before(as_of, tenure_days),
-            "last_contact": _days_before(as_of, days_since_last),
-            "days_since_last": days_since_last,
-            "typical_gap_days": result.typical_gap,
-            "overdue": days_since_last / result.typical_gap,
-            "p_alive": result.parts.p_alive[:, 0],
-            "trend": result.trend,
-            "trend_delta": result.trend_delta,
-            "status": result.status,
-            "days_to_at_risk": days_to_at_risk(
-                at_t,
-                sums.intensity[:, 0],
-                tenure_days,
-                config,
-                days_since_last=days_since_last,
-                typical_gap=result.typical_gap,
-            ),
-            "intensity_raw": sums.intensity[:, 0],
-            "value_raw": np.where(sums.value_count[:, 0] > 0, sums.value[:, 0], np.nan),
-        }
-    )
-    return frame, result.strength
-
-
 def _add_tie_counts(
     customers: pd.DataFrame,
     strength: np.ndarray,
+    contact_days: np.ndarray,
     pairs: PairCodes,
     staff_ids: pd.Index,
     config: Config,
@@ -495,7 +380,8 @@ def _add_tie_counts(
         pairs.first, weights=strength >= config.strong_threshold, minlength=n_customers
     )
     out["strong_ties"] = strong.astype(np.int64)
-    out["single_threaded"] = out["strong_ties"] == 1
+    carried = sole_carriers(pairs.first, strength, contact_days, config)
+    out["single_threaded"] = np.bincount(pairs.first[carried], minlength=n_customers) > 0
     top = pd.Series(pd.NA, index=out.index, dtype=staff_ids.dtype)
     if len(strength):
         new_customer = np.r_[True, pairs.first[1:] != pairs.first[:-1]]

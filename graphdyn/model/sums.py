@@ -2,7 +2,9 @@
 
 Events are reduced per (group, evaluation time) with ``numpy.bincount``, and the sums for
 earlier times reuse the same pass because decay is exponential: a sum known at one time is
-known at any later time by one multiplication. :func:`group_sums_without_each` gives, for every
+known at any later time by one multiplication. Distinct contact days are counted twice: plainly,
+and decayed with the half-life toward each group's last contact day (the evidence of its
+contact rate, :mod:`graphdyn.model.rhythm`). :func:`group_sums_without_each` gives, for every
 tie, its customer's sums without that tie's staff member, for departure impact.
 """
 
@@ -45,6 +47,9 @@ class GroupSums:
         Age in days before T of the last event at or before each evaluation time (inf if none).
     contact_days : numpy.ndarray
         Number of distinct contact days (UTC calendar days with an event).
+    recent_contact_days : numpy.ndarray
+        The distinct contact days decayed toward the last one:
+        ``sum_d 2 ** (-(last_day - d) / H)`` (0 before the first contact).
     first_day : numpy.ndarray
         The first contact day (days since 1970-01-01), shape ``(n_groups,)`` (inf if none).
     last_day : numpy.ndarray
@@ -63,6 +68,7 @@ class GroupSums:
     first_age: np.ndarray
     last_age: np.ndarray
     contact_days: np.ndarray
+    recent_contact_days: np.ndarray
     first_day: np.ndarray
     last_day: np.ndarray
 
@@ -93,6 +99,7 @@ _TIMED_FIELDS = (
     "value_count",
     "last_age",
     "contact_days",
+    "recent_contact_days",
     "last_day",
 )
 
@@ -203,6 +210,15 @@ def group_sums(
     >>> sums = group_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
     >>> sums.intensity.tolist()
     [[1.5, 1.0]]
+
+    The same events on calendar days 100 and 10: two contact days at T, the second of them
+    decayed by one half-life toward the last one:
+
+    >>> events = Events(np.array([0.0, 90.0]), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
+    ...                 np.full(2, np.nan), np.full(2, np.nan), np.array([100, 10]))
+    >>> sums = group_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
+    >>> sums.contact_days.tolist(), sums.recent_contact_days.tolist()
+    ([[2.0, 1.0]], [[1.5, 1.0]])
     """
     events, groups, times = _counted(events, groups, offsets)
     contacts = _FirstContacts.of(events.day, groups, times.bucket, len(times.offsets))
@@ -229,7 +245,9 @@ def _group_sums(
     del last
     first_age = np.full(n_groups, -np.inf)
     np.maximum.at(first_age, groups, events.age_days)
-    contact_days, first_day, last_day = _contact_days(contacts, n_groups, n_times)
+    contact_days, recent, first_day, last_day = _contact_days(
+        contacts, n_groups, n_times, half_life_days
+    )
     return GroupSums(
         offsets=times.offsets,
         n=total(None, scaled=False).round().astype(np.int64),
@@ -243,6 +261,7 @@ def _group_sums(
         first_age=first_age,
         last_age=times.at_times(last_age) - times.offsets,
         contact_days=times.at_times(contact_days),
+        recent_contact_days=times.at_times(recent),
         first_day=first_day,
         last_day=times.at_times(last_day),
     )
@@ -321,13 +340,42 @@ class _FirstContacts:
         return cls(pair // day_range, calendar_day, first_bucket)
 
 
+def _day_weights(day: np.ndarray, half_life_days: float) -> tuple[np.ndarray, float]:
+    """Weights ``2 ** (-(reference - day) / half-life)`` of calendar days, and the reference.
+
+    The reference is the latest day, so every weight is in (0, 1]; a sum of them is moved to
+    any later day by one multiplication (:func:`_toward_last_day`).
+    """
+    reference = float(day.max()) if len(day) else 0.0
+    return np.exp2(-(reference - day) / half_life_days), reference
+
+
+def _toward_last_day(
+    sums: np.ndarray, last_day: np.ndarray, reference: float, half_life_days: float
+) -> np.ndarray:
+    """Day-weight sums (relative to ``reference``) decayed toward each cell's last day instead.
+
+    0 where a cell has no contact day yet.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        moved = sums * np.exp2((reference - last_day) / half_life_days)
+    return np.where(np.isfinite(last_day), moved, 0.0)
+
+
 def _contact_days(
-    contacts: _FirstContacts, n_groups: int, n_times: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct contact days and last day per time (time-major, oldest first), first day."""
+    contacts: _FirstContacts, n_groups: int, n_times: int, half_life_days: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count distinct contact days, decayed and not, per time; the last and first days.
+
+    The per-time arrays are time-major, oldest first.
+    """
     owner, calendar_day, first_bucket = contacts.group, contacts.day, contacts.bucket
     size = n_groups * n_times
-    counts = np.bincount(first_bucket * n_groups + owner, minlength=size)
+    cell = first_bucket * n_groups + owner
+    counts = np.bincount(cell, minlength=size)
+    weights, reference = _day_weights(calendar_day, half_life_days)
+    decayed = np.bincount(cell, weights=weights, minlength=size).astype(np.float64)
+    del cell, weights
     last = np.full(size, -np.inf)
     first_day = np.full(n_groups, np.inf)
     if len(owner):
@@ -338,7 +386,13 @@ def _contact_days(
         first_day[owner[owner_start]] = calendar_day[owner_start]
     last_day = np.maximum.accumulate(last.reshape(n_times, n_groups), axis=0)
     contact_days = np.cumsum(counts.reshape(n_times, n_groups), axis=0).astype(np.float64)
-    return contact_days, first_day, last_day
+    recent = _toward_last_day(
+        np.cumsum(decayed.reshape(n_times, n_groups), axis=0),
+        last_day,
+        reference,
+        half_life_days,
+    )
+    return contact_days, recent, first_day, last_day
 
 
 def group_sums_without_each(
@@ -398,9 +452,12 @@ def group_sums_without_each(
     contacts = _FirstContacts.of(events.day, groups, times.bucket, n_times)
     sums = _group_sums(events, groups, len(owners), times, contacts, half_life_days)
     del events, groups
-    contact_days = _contact_days_without_each(contacts, owners, n_times)
+    contact_days, decayed, reference = _contact_days_without_each(
+        contacts, owners, n_times, half_life_days
+    )
     del contacts
     others = _OtherGroups.of(owners)
+    last_day = others.reduce(sums.last_day, np.maximum, -np.inf)
     return GroupSums(
         offsets=sums.offsets,
         n=others.reduce(sums.n, np.add, 0),
@@ -414,8 +471,11 @@ def group_sums_without_each(
         first_age=others.reduce(sums.first_age, np.maximum, -np.inf),
         last_age=others.reduce(sums.last_age, np.minimum, np.inf),
         contact_days=times.at_times(contact_days),
+        recent_contact_days=_toward_last_day(
+            times.at_times(decayed), last_day, reference, half_life_days
+        ),
         first_day=others.reduce(sums.first_day, np.minimum, np.inf),
-        last_day=others.reduce(sums.last_day, np.maximum, -np.inf),
+        last_day=last_day,
     )
 
 
@@ -453,17 +513,18 @@ class _OtherGroups:
 
 
 def _contact_days_without_each(
-    contacts: _FirstContacts, owners: np.ndarray, n_times: int
-) -> np.ndarray:
+    contacts: _FirstContacts, owners: np.ndarray, n_times: int, half_life_days: float
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Distinct contact days of each group's owner outside the group (time-major, oldest first).
 
     For each (owner, day) the groups with a contact that day are ordered by the first time
     (bucket) their contact counts. Without group g the owner keeps the day as it was unless g
-    alone came first: then the day counts from the next group's bucket on, or never.
+    alone came first: then the day counts from the next group's bucket on, or never. Returns
+    the counts, the same days weighted as :func:`_day_weights` weighs them, and its reference.
     """
     n_groups = len(owners)
     if len(contacts.group) == 0:
-        return np.zeros((n_times, n_groups))
+        return np.zeros((n_times, n_groups)), np.zeros((n_times, n_groups)), 0.0
     n_owners = int(owners[-1]) + 1
     shifted = (contacts.day - contacts.day.min()).astype(np.int64)
     day_range = int(shifted.max()) + 1
@@ -476,16 +537,33 @@ def _contact_days_without_each(
     key %= n_times  # now each entry's bucket
     start = np.flatnonzero(np.r_[True, owner_day[1:] != owner_day[:-1]])
     owner_of_day = owner_day[start] // day_range
+    weights, reference = _day_weights(
+        (owner_day[start] % day_range).astype(np.float64) + contacts.day.min(),
+        half_life_days,
+    )
     del owner_day
     shared = np.r_[start[1:] - start[:-1] > 1, len(key) - start[-1] > 1]
     earliest = key[start]
     following = key[np.where(shared, start + 1, start)]
     sole = ~shared | (following > earliest)
-    counts = np.bincount(earliest * n_owners + owner_of_day, minlength=n_times * n_owners)
+    owner_cell = earliest * n_owners + owner_of_day
     size = n_times * n_groups
-    lost = np.bincount(earliest[sole] * n_groups + group[start[sole]], minlength=size)
+    lost_cell = earliest[sole] * n_groups + group[start[sole]]
     later = sole & shared
-    regained = np.bincount(following[later] * n_groups + group[start[later]], minlength=size)
-    per_group = counts.reshape(n_times, n_owners)[:, owners]
-    per_group -= (lost - regained).reshape(n_times, n_groups)
-    return np.cumsum(per_group, axis=0).astype(np.float64)
+    regained_cell = following[later] * n_groups + group[start[later]]
+
+    def per_group(day_weight: np.ndarray | None) -> np.ndarray:
+        owned = np.bincount(owner_cell, weights=day_weight, minlength=n_times * n_owners)
+        out = owned.reshape(n_times, n_owners)[:, owners].astype(np.float64)
+        lost = np.bincount(
+            lost_cell, weights=None if day_weight is None else day_weight[sole], minlength=size
+        )
+        regained = np.bincount(
+            regained_cell,
+            weights=None if day_weight is None else day_weight[later],
+            minlength=size,
+        )
+        out -= (lost - regained).reshape(n_times, n_groups)
+        return np.cumsum(out, axis=0)
+
+    return per_group(None), per_group(weights), reference

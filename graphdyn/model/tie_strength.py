@@ -1,21 +1,17 @@
-"""Tie strength: decayed, channel-weighted components of a relationship, and their weighted mean.
+"""Tie strength and liveness from group sums: two questions, two numbers.
 
-The model (``docs/model.md``, section 1), after Granovetter (1973), Marsden & Campbell (1984),
-Gilbert & Karahalios (2009) and media-richness theory (Daft & Lengel 1986). For an audit as of
-T, an event at t weighs ``w = 2 ** (-(T - t) / H)`` and, per tie or customer:
+The model (``docs/model.md``, sections 1 and 2), after Granovetter (1973), Marsden & Campbell
+(1984), Gilbert & Karahalios (2009) and Schmittlein, Morrison & Colombo (1987):
 
-- intensity   ``f_I = 1 - exp(-I / I_ref)``, ``I = sum(r * w)`` with channel richness r;
-- tenure      ``f_D = 1 - exp(-D / tenure_scale)``, D = days since the first contact;
-- reciprocity ``f_R = 1 - |in - out| / (in + out)`` over decayed inbound/outbound counts;
-- affect      ``f_A = (1 + s) / 2``, s = decay-weighted mean sentiment;
-- value       ``f_V = 1 - exp(-V / V_ref)``, ``V = sum(value * w)``, V_ref = median V over
-  customers with value;
-- strength    ``P(alive) * sum(alpha_j f_j) / sum(alpha_j)`` over the components that have
-  data, P(alive) the probability that the relationship is still going given its silence and
-  its own contact rhythm (:func:`graphdyn.model.decay.p_alive`).
+- **strength**, how strong the relationship is: ``sum(alpha_j f_j) / sum(alpha_j)`` over the
+  components that have data (:mod:`graphdyn.model.components` declares them, with their
+  formulas); it does not depend on whether the relationship is still going;
+- **liveness**, how likely it is still going: the probability that it is still going and makes
+  contact within ``liveness_horizon_days`` (:mod:`graphdyn.model.rhythm`), with ``p_alive``
+  (still going at all) and the typical gap it is computed from.
 
 The events are prepared in :mod:`graphdyn.model.events` and reduced per (group, evaluation
-time) in :mod:`graphdyn.model.sums`; this module turns those sums into the components.
+time) in :mod:`graphdyn.model.sums`; this module turns those sums into the numbers.
 """
 
 from __future__ import annotations
@@ -25,11 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphdyn.config import COMPONENTS, Config
-from graphdyn.model.decay import p_alive, typical_gap
+from graphdyn.config import Config
+from graphdyn.model.components import COMPONENTS
+from graphdyn.model.rhythm import Rhythm, p_alive, p_contact_within, rhythm
 from graphdyn.model.sums import GroupSums
 
-__all__ = ["Components", "combine", "components", "value_reference"]
+__all__ = ["Scores", "combine", "liveness_at", "scores", "strength_at", "value_reference"]
 
 
 def value_reference(value: np.ndarray, value_count: np.ndarray) -> np.ndarray:
@@ -39,7 +36,7 @@ def value_reference(value: np.ndarray, value_count: np.ndarray) -> np.ndarray:
     ----------
     value, value_count : numpy.ndarray
         Customers' V and number of events with a value, shape ``(n_customers, n_times)``
-        (see :func:`value_sums`).
+        (see :func:`~graphdyn.model.sums.value_sums`).
 
     Returns
     -------
@@ -61,71 +58,105 @@ def value_reference(value: np.ndarray, value_count: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Components:
-    """The components f_j, P(alive) and strength per group and evaluation time (NaN = no data).
+class Scores:
+    """Components, strength and the rhythm per group and evaluation time (NaN = no data).
 
-    ``typical_gap`` is the rhythm g that P(alive) was computed with (defined without contact too).
+    Parameters
+    ----------
+    parts : mapping of str to numpy.ndarray
+        Each component f_j, by name, in :data:`~graphdyn.model.components.COMPONENTS` order.
+    strength : numpy.ndarray
+        The weighted mean of the components that have data.
+    typical_gap : numpy.ndarray
+        g, days (defined before any contact too: the prior's).
+    rate_shape, rate_days : numpy.ndarray
+        The contact rate's posterior ``Gamma(a, b)`` (see :class:`~graphdyn.model.rhythm.Rhythm`).
     """
 
-    intensity: np.ndarray
-    tenure: np.ndarray
-    reciprocity: np.ndarray
-    affect: np.ndarray
-    value: np.ndarray
-    p_alive: np.ndarray
+    parts: Mapping[str, np.ndarray]
     strength: np.ndarray
     typical_gap: np.ndarray
-
-    def as_mapping(self) -> Mapping[str, np.ndarray]:
-        """Return the components by name, in :data:`~graphdyn.config.COMPONENTS` order."""
-        return {name: getattr(self, name) for name in COMPONENTS}
+    rate_shape: np.ndarray
+    rate_days: np.ndarray
 
 
-def components(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Components:
-    """Compute every component and the strength from group sums.
+def scores(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Scores:
+    """Compute every component, the strength and the contact rhythm from group sums.
 
     Parameters
     ----------
     sums : GroupSums
-        From :func:`group_sums`.
+        From :func:`~graphdyn.model.sums.group_sums`.
     config : Config
-        Weights, I_ref, the tenure scale, and the rhythm and lapse parameters of P(alive).
+        Weights, the components' scales and the rhythm parameters.
     value_ref : numpy.ndarray
         V_ref per evaluation time (see :func:`value_reference`).
 
     Returns
     -------
-    Components
+    Scores
         Arrays shaped like the sums; a group with no events by an evaluation time has NaN
-        everywhere at that time.
+        components and strength at that time.
     """
-    seen = sums.n > 0
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        intensity = np.where(seen, -np.expm1(-sums.intensity / config.intensity_reference), np.nan)
-        tenure_days = sums.first_age[:, None] - sums.offsets[None, :]
-        tenure = np.where(seen, -np.expm1(-tenure_days / config.tenure_scale_days), np.nan)
-        directed = sums.inbound + sums.outbound
-        reciprocity = np.where(
-            seen & (directed > 0), 1.0 - np.abs(sums.inbound - sums.outbound) / directed, np.nan
-        )
-        mean_sentiment = sums.sentiment_sum / sums.sentiment_weight
-        affect = np.where(seen & (sums.sentiment_weight > 0), (1.0 + mean_sentiment) / 2.0, np.nan)
-        ratio = np.where(value_ref[None, :] > 0, sums.value / value_ref[None, :], np.inf)
-        value = np.where(
-            seen & (sums.value_count > 0), np.where(sums.value > 0, -np.expm1(-ratio), 0.0), np.nan
-        )
-        gap = typical_gap(np.maximum(sums.contact_days - 1, 0), sums.contact_span, config)
-        alive = np.where(seen, p_alive(sums.last_age, gap, config), np.nan)
-    parts = {
-        "intensity": intensity,
-        "tenure": tenure,
-        "reciprocity": reciprocity,
-        "affect": affect,
-        "value": value,
-    }
-    return Components(
-        **parts, p_alive=alive, strength=alive * combine(parts, config.weights), typical_gap=gap
+    parts = {c.name: c.compute(sums, config, value_ref) for c in COMPONENTS}
+    posterior = rhythm(sums.contact_days, sums.recent_contact_days, sums.contact_span, config)
+    return Scores(
+        parts=parts,
+        strength=combine(parts, config.weights),
+        typical_gap=posterior.typical_gap,
+        rate_shape=posterior.shape,
+        rate_days=posterior.rate,
     )
+
+
+def strength_at(sums: GroupSums, config: Config, value_ref: np.ndarray) -> np.ndarray:
+    """Strength alone (the components' weighted mean), without the rhythm.
+
+    Examples
+    --------
+    >>> from graphdyn.model.events import Events
+    >>> from graphdyn.model.sums import group_sums
+    >>> events = Events(np.zeros(1), np.ones(1), np.zeros(1, bool), np.zeros(1, bool),
+    ...                 np.full(1, np.nan), np.full(1, np.nan), np.zeros(1))
+    >>> sums = group_sums(events, np.zeros(1, int), 1, [0.0], 90.0)
+    >>> strength_at(sums, Config(), np.full(1, np.nan)).round(4).tolist()  # tenure 0
+    [[0.2088]]
+    """
+    return combine({c.name: c.compute(sums, config, value_ref) for c in COMPONENTS}, config.weights)
+
+
+def liveness_at(
+    shape: np.ndarray, rate_days: np.ndarray, days_since_last: np.ndarray, config: Config
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(alive) and liveness of relationships silent for some days.
+
+    Parameters
+    ----------
+    shape, rate_days : numpy.ndarray
+        The contact rate's posterior (:attr:`Scores.rate_shape`, :attr:`Scores.rate_days`).
+    days_since_last : numpy.ndarray
+        s, days of silence.
+    config : Config
+        ``lapse_half_life_days`` and ``liveness_horizon_days``.
+
+    Returns
+    -------
+    p_alive, liveness : numpy.ndarray
+        liveness = P(alive) x P(a contact within the horizon | alive).
+
+    Examples
+    --------
+    A relationship with ten monthly contacts, just contacted and silent for half a year:
+
+    >>> alive, live = liveness_at(np.full(2, 12.0), np.full(2, 360.0),
+    ...                           np.array([0.0, 180.0]), Config())
+    >>> alive.round(3).tolist(), live.round(3).tolist()
+    ([1.0, 0.319], [0.92, 0.265])
+    """
+    posterior = Rhythm(np.asarray(shape, np.float64), np.asarray(rate_days, np.float64))
+    alive = p_alive(posterior, days_since_last, config)
+    within = p_contact_within(posterior, days_since_last, config.liveness_horizon_days, config)
+    return alive, alive * within
 
 
 def combine(parts: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:

@@ -407,6 +407,7 @@ def test_the_audit_staff_table_holds_the_measures_of_its_graph() -> None:
         "pagerank",
         "constraint",
         "effective_size",
+        "single_threaded_customers",
         "sole_strong_tie_customers",
         "departure_at_risk",
         "value_at_stake",

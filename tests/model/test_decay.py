@@ -13,6 +13,8 @@ from graphdyn.audit import audit
 from graphdyn.compare import compare_audits
 from graphdyn.conditions import audit_figures, parse_condition
 
+from .by_hand import liveness, p_alive, rhythm_by_hand
+
 START = pd.Timestamp("2023-01-01T00:00Z")
 
 
@@ -31,16 +33,16 @@ def contacts(customer: str, staff: str, days: list[float], channel: str = "phone
 
 
 # Fortnightly calls for a year (days 0..364), then silence.
-QUIET = contacts("c1", "s1", [14.0 * n for n in range(27)])
+QUIET_DAYS = [14.0 * n for n in range(27)]
+QUIET = contacts("c1", "s1", QUIET_DAYS)
 LAST = START + pd.Timedelta(days=14 * 26)
-# Its typical gap: 26 intervals over 364 days, shrunk toward 30 days by 3 pseudo-intervals.
-QUIET_GAP = (364 + 3 * 30) / (26 + 3)
+QUIET_A, QUIET_B = rhythm_by_hand(QUIET_DAYS)
+QUIET_GAP = QUIET_B / QUIET_A
 
 
-def p_alive(silence: float, gap: float) -> float:
-    """P(alive) by hand: contact at rate 1/g, an end at hazard ln 2 / 730 days."""
-    rate, hazard = 1 / gap, math.log(2) / 730
-    return 1 / (1 + hazard / (rate + hazard) * math.expm1((rate + hazard) * silence))
+def cold_by_hand(silence: float) -> bool:
+    """More than three typical gaps overdue, and liveness below 0.7."""
+    return silence / QUIET_GAP > 3 and liveness(silence, QUIET_A, QUIET_B) < 0.7
 
 
 def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = None) -> pd.Series:
@@ -49,21 +51,37 @@ def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = No
 
 def test_typical_gap_of_a_regular_tie() -> None:
     row = tie_at(QUIET, LAST)
-    assert row["typical_gap_days"] == pytest.approx(QUIET_GAP)  # 15.7: a fortnight, shrunk
+    assert 14 < QUIET_GAP < 16  # a fortnight, pulled a little toward the 30-day prior
+    assert row["typical_gap_days"] == pytest.approx(QUIET_GAP, rel=1e-12)
+    assert row["contact_days"] == 27
     assert row["days_since_last"] == pytest.approx(0.0)
     assert row["p_alive"] == 1.0
 
 
 def test_typical_gap_is_shrunk_toward_the_reference_interval() -> None:
-    regular = contacts("c1", "s1", [10.0 * n for n in range(21)])  # 20 intervals of 10 days
+    regular_days = [10.0 * n for n in range(21)]  # 20 intervals of 10 days
+    regular = contacts("c1", "s1", regular_days)
     sparse = contacts("c2", "s1", [0.0, 100.0])  # one interval of 100 days
     result = audit(pd.concat([regular, sparse]), as_of=START + pd.Timedelta(days=200))
     gaps = result.ties.set_index("customer_id")["typical_gap_days"]
-    assert gaps["c1"] == pytest.approx((200 + 3 * 30) / (20 + 3))
-    assert gaps["c2"] == pytest.approx((100 + 3 * 30) / (1 + 3))
+    a, b = rhythm_by_hand(regular_days)
+    assert gaps["c1"] == pytest.approx(b / a, rel=1e-12)
+    a, b = rhythm_by_hand([0.0, 100.0])
+    assert gaps["c2"] == pytest.approx(b / a, rel=1e-12)
+    assert 30 < gaps["c2"] < 100  # one long interval, shrunk toward 30 days
     # A tie's rhythm is its own: auditing it alone gives the same gap.
     alone = tie_at(regular, START + pd.Timedelta(days=200))["typical_gap_days"]
     assert alone == gaps["c1"]
+
+
+def test_the_rhythm_follows_a_relationship_that_slows_down() -> None:
+    # Weekly for a year, then monthly for half a year: the rhythm reads the recent months.
+    days = [7.0 * n for n in range(53)] + [364.0 + 30 * n for n in range(1, 7)]
+    row = tie_at(contacts("c1", "s1", days), START + pd.Timedelta(days=max(days)))
+    a, b = rhythm_by_hand(days)
+    assert row["typical_gap_days"] == pytest.approx(b / a, rel=1e-12)
+    plain_mean = (max(days) - min(days)) / (len(days) - 1)
+    assert row["typical_gap_days"] > 1.5 * plain_mean
 
 
 def test_a_single_contact_takes_the_reference_interval() -> None:
@@ -74,38 +92,56 @@ def test_a_single_contact_takes_the_reference_interval() -> None:
 
 
 def test_gap_never_below_the_floor() -> None:
-    daily = contacts("c1", "s1", [float(n) for n in range(60)])
+    days = [float(n) for n in range(60)]
+    daily = contacts("c1", "s1", days)
     assert tie_at(daily, START + pd.Timedelta(days=60))["typical_gap_days"] == 7.0
     no_floor = Config(min_gap_days=0.0)
     unfloored = tie_at(daily, START + pd.Timedelta(days=60), no_floor)["typical_gap_days"]
-    assert unfloored == pytest.approx((59 + 3 * 30) / (59 + 3))
+    a, b = rhythm_by_hand(days)
+    raw = (30.0 + 90 / math.log(2) * (1 - 2 ** (-59 / 90))) / a
+    assert unfloored == pytest.approx(raw, rel=1e-12)
+    assert b / a == 7.0
 
 
-def test_p_alive_known_answers() -> None:
-    for silence in (0, 7, 30, 65, 66, 200):
+def test_p_alive_and_liveness_known_answers() -> None:
+    for silence in (0, 7, 30, 65, 120, 300):
         row = tie_at(QUIET, LAST + pd.Timedelta(days=silence))
-        assert row["p_alive"] == pytest.approx(p_alive(silence, QUIET_GAP), rel=1e-12)
-    # Even odds between a pause and an end after ln(1 + 1 / kappa) / (rate + hazard) days.
-    rate, hazard = 1 / QUIET_GAP, math.log(2) / 730
-    even = math.log(1 + (rate + hazard) / hazard) / (rate + hazard)
-    assert 65 < even < 66
-    assert p_alive(even, QUIET_GAP) == pytest.approx(0.5)
+        assert row["p_alive"] == pytest.approx(p_alive(silence, QUIET_A, QUIET_B), rel=1e-9)
+        assert row["liveness"] == pytest.approx(liveness(silence, QUIET_A, QUIET_B), rel=1e-9)
+        assert row["liveness"] <= row["p_alive"]
 
 
-def test_strength_is_p_alive_times_the_weighted_mean() -> None:
+def test_strength_is_the_weighted_mean_of_the_components() -> None:
+    for silence in (0, 40, 300):
+        row = tie_at(QUIET, LAST + pd.Timedelta(days=silence))
+        weights = {"intensity": 0.45, "tenure": 0.10, "reciprocity": 0.15}  # no affect, value
+        mean = sum(w * row[name] for name, w in weights.items()) / sum(weights.values())
+        assert row["strength"] == pytest.approx(mean, rel=1e-12)
+    # High components never read 0 while the relationship is live, whatever its silence:
+    gone = tie_at(QUIET, LAST + pd.Timedelta(days=300))
+    assert gone["liveness"] < 0.05
+    assert gone["strength"] > 0.3  # tenure and reciprocity remain; liveness says it is over
+
+
+def test_value_and_strength_at_risk() -> None:
     row = tie_at(QUIET, LAST + pd.Timedelta(days=40))
-    weights = {"intensity": 0.45, "tenure": 0.10, "reciprocity": 0.15}  # no sentiment, no value
-    mean = sum(w * row[name] for name, w in weights.items()) / sum(weights.values())
-    assert row["strength"] == pytest.approx(p_alive(40, QUIET_GAP) * mean, rel=1e-12)
+    assert row["strength_at_risk"] == pytest.approx(row["strength"] * (1 - row["liveness"]))
+    assert math.isnan(row["value_at_risk"])  # no values: no value at risk
+    orders = QUIET.assign(channel="order", value=100.0)
+    row = tie_at(orders, LAST + pd.Timedelta(days=40))
+    assert row["value_at_risk"] == pytest.approx(row["value_raw"] * (1 - row["liveness"]))
+
+
+COLD_DAY = next(d for d in range(1, 400) if cold_by_hand(float(d)))
 
 
 @pytest.mark.parametrize(
     ("days_after_last", "status"),
     [
-        (7, "active"),  # overdue 7 / 15.7 = 0.45, P(alive) 0.99
-        (30, "cooling"),  # overdue 1.9 > 1.5
-        (65, "cooling"),  # overdue 4.2, P(alive) 0.51: still more likely a pause
-        (66, "at_risk"),  # P(alive) 0.49 < 0.5
+        (7, "active"),  # half a gap
+        (30, "cooling"),  # two gaps > 1.5
+        (COLD_DAY - 1, "cooling"),  # not cold yet: liveness >= 0.7 or <= 3 gaps overdue
+        (COLD_DAY, "at_risk"),  # cold: more than three gaps and liveness below 0.7
         (364, "at_risk"),
         (365, "dormant"),  # a year without contact
     ],
@@ -118,6 +154,15 @@ def test_a_tie_that_goes_quiet_moves_through_the_statuses(
     assert row["overdue"] == pytest.approx(days_after_last / QUIET_GAP)
 
 
+def test_a_short_history_is_never_at_risk_by_its_silence() -> None:
+    # 10 contact days: its rhythm is not established (fewer than 20), so silence cools it.
+    short = contacts("c1", "s1", [14.0 * n for n in range(10)])
+    row = tie_at(short, START + pd.Timedelta(days=14 * 9 + 150))
+    assert row["overdue"] > 3 and row["liveness"] < 0.7
+    assert row["status"] == "cooling"
+    assert row["days_to_at_risk"] == 0.0  # it has gone cold all the same
+
+
 def test_status_sequence_is_monotone_as_as_of_advances() -> None:
     order = ["active", "cooling", "at_risk", "dormant"]
     seen = [tie_at(QUIET, LAST + pd.Timedelta(days=d))["status"] for d in range(0, 400, 5)]
@@ -127,10 +172,14 @@ def test_status_sequence_is_monotone_as_as_of_advances() -> None:
 
 
 def test_a_new_tie_is_new() -> None:
-    events = contacts("c1", "s1", [300.0, 305.0, 310.0])  # g = (10 + 3 * 30) / (2 + 3) = 20
-    assert tie_at(events, START + pd.Timedelta(days=340))["status"] == "new"  # 40 <= 2 g
-    assert tie_at(events, START + pd.Timedelta(days=341))["status"] == "cooling"  # 31 / 20 > 1.5
-    fast = contacts("c1", "s1", [300.0 + n for n in range(30)])  # g = max(119 / 32, 7) = 7
+    events = contacts("c1", "s1", [300.0, 305.0, 310.0])
+    a, b = rhythm_by_hand([300.0, 305.0, 310.0])
+    gap = b / a
+    assert 13 < gap < 14
+    assert tie_at(events, START + pd.Timedelta(days=327))["status"] == "new"  # 27 <= 2 g
+    assert tie_at(events, START + pd.Timedelta(days=329))["status"] == "active"  # 29 > 2 g
+    assert tie_at(events, START + pd.Timedelta(days=331))["status"] == "cooling"  # 21 > 1.5 g
+    fast = contacts("c1", "s1", [300.0 + n for n in range(30)])  # g: the 7-day floor
     assert tie_at(fast, START + pd.Timedelta(days=329))["status"] == "active"  # 29 > 2 g
 
 
@@ -156,8 +205,8 @@ def test_trend_known_answers() -> None:
     fading = tie_at(QUIET, LAST + pd.Timedelta(days=60))
     assert fading["trend_delta"] < -0.05
     assert fading["trend"] == "weakening"
-    gone = tie_at(QUIET, LAST + pd.Timedelta(days=300))  # P(alive) ~ 0 now and 90 days ago
-    assert gone["strength"] < 1e-3
+    gone = tie_at(QUIET, LAST + pd.Timedelta(days=800))  # intensity ~ 0 now and 90 days ago
+    assert gone["intensity"] < 0.005
     assert gone["trend"] == "stable"
 
 
@@ -189,36 +238,28 @@ def test_trajectory_is_nan_before_first_contact() -> None:
     assert np.isnan(values[1:]).all()
 
 
-# A tie with no sentiment, no value and every contact outbound (reciprocity 0).
-ONE_WAY = contacts("c1", "s1", [14.0 * n for n in range(27)]).assign(direction="outbound")
-
-
 def test_days_to_at_risk_agrees_with_re_auditing() -> None:
     as_of = LAST + pd.Timedelta(days=10)
-    row = tie_at(ONE_WAY, as_of)
+    row = tie_at(QUIET, as_of)
     days = row["days_to_at_risk"]
-    assert row["strength"] >= 0.1
-    assert 0 < days < 2000
-    before = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days - 1))
-    after = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days + 1))
-    assert before["strength"] >= 0.1 > after["strength"]
-    exact = tie_at(ONE_WAY, as_of + pd.Timedelta(days=days))
-    assert exact["strength"] == pytest.approx(0.1, abs=1e-6)
+    assert 0 < days < 400
+    assert COLD_DAY - 10 - 1 < days <= COLD_DAY - 10
+    before = tie_at(QUIET, as_of + pd.Timedelta(days=days - 0.01))
+    after = tie_at(QUIET, as_of + pd.Timedelta(days=days + 0.01))
+    assert (before["status"], after["status"]) == ("cooling", "at_risk")
 
 
 def test_days_to_at_risk_counts_down() -> None:
-    first = tie_at(ONE_WAY, LAST + pd.Timedelta(days=10))["days_to_at_risk"]
-    later = tie_at(ONE_WAY, LAST + pd.Timedelta(days=40))["days_to_at_risk"]
+    first = tie_at(QUIET, LAST + pd.Timedelta(days=10))["days_to_at_risk"]
+    later = tie_at(QUIET, LAST + pd.Timedelta(days=40))["days_to_at_risk"]
     assert later == pytest.approx(first - 30, abs=1e-6)
 
 
-def test_days_to_at_risk_zero_below_and_blank_when_never() -> None:
-    below = tie_at(ONE_WAY, LAST + pd.Timedelta(days=3000))
-    assert below["strength"] < 0.1
-    assert below["days_to_at_risk"] == 0.0
-    # Silence ends every relationship in the end (P(alive) -> 0): only a threshold of 0 is
-    # never crossed.
-    never = tie_at(ONE_WAY, LAST + pd.Timedelta(days=10), Config(at_risk_threshold=0.0))
+def test_days_to_at_risk_zero_when_cold_and_blank_when_never() -> None:
+    cold = tie_at(QUIET, LAST + pd.Timedelta(days=COLD_DAY + 5))
+    assert cold["days_to_at_risk"] == 0.0
+    # A liveness threshold of 0 is never crossed: the rule would never hold.
+    never = tie_at(QUIET, LAST + pd.Timedelta(days=10), Config(liveness_at_risk=0.0))
     assert math.isnan(never["days_to_at_risk"])
 
 
@@ -230,7 +271,7 @@ def test_compare_two_hand_made_audits() -> None:
     late = contacts("c3", "s1", [400.0, 410.0])  # after the old as-of, before the new
     events = pd.concat([QUIET, others, late], ignore_index=True)
     old = audit(events, as_of=LAST + pd.Timedelta(days=7))
-    new = audit(events, as_of=LAST + pd.Timedelta(days=70))
+    new = audit(events, as_of=LAST + pd.Timedelta(days=COLD_DAY))
     comparison = compare_audits(old, new)
     changes = comparison.changes.set_index(["level", "change", "customer_id"])
     assert ("customer", "status_changed", "c1") in changes.index
@@ -250,7 +291,7 @@ def test_compare_two_hand_made_audits() -> None:
 
 
 def test_fail_on_conditions() -> None:
-    result = audit(QUIET, as_of=LAST + pd.Timedelta(days=70))
+    result = audit(QUIET, as_of=LAST + pd.Timedelta(days=COLD_DAY))
     figures = audit_figures(result.summary)
     assert figures["at_risk"] == 1.0
     assert figures["at_risk_share"] == 1.0

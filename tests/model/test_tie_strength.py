@@ -17,7 +17,10 @@ from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import relationships
 from graphdyn.model.events import Events, decay_weight
+from graphdyn.model.explain import component_table
 from graphdyn.model.sums import group_sums, group_sums_without_each
+
+from .by_hand import liveness, p_alive, rhythm_by_hand
 
 T = pd.Timestamp("2024-07-01T00:00Z")
 H = 90.0
@@ -63,17 +66,9 @@ HAND_EVENTS = pd.DataFrame(
 )
 
 
-def p_alive(days_since_last: float, intervals: int, span_days: float) -> float:
-    """P(alive) by hand: the gap shrunk toward one contact / 30 days, an end at ln 2 / 730 d."""
-    gap = max((span_days + 3 * 30) / (intervals + 3), 7.0)
-    rate, hazard = 1 / gap, math.log(2) / 730
-    return 1 / (1 + hazard / (rate + hazard) * math.expm1((rate + hazard) * days_since_last))
-
-
-def strength_of(parts: dict[str, float], alive: float = 1.0) -> float:
+def strength_of(parts: dict[str, float]) -> float:
     present = {k: v for k, v in parts.items() if not math.isnan(v)}
-    mean = sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
-    return alive * mean
+    return sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
 
 
 def f_intensity(i: float) -> float:
@@ -129,9 +124,11 @@ def test_known_answer_c2_s2(hand_audit) -> None:  # type: ignore[no-untyped-def]
     }
     for name, expected in parts.items():
         assert row[name] == pytest.approx(expected), name
-    alive = p_alive(45, intervals=1, span_days=45)  # contacts 90 and 45 days ago: g = 33.75
-    assert row["p_alive"] == pytest.approx(alive)
-    assert row["strength"] == pytest.approx(strength_of(parts, alive))
+    a, b = rhythm_by_hand([-90.0, -45.0])  # contact days 90 and 45 days before T
+    assert row["typical_gap_days"] == pytest.approx(b / a)
+    assert row["p_alive"] == pytest.approx(p_alive(45, a, b), rel=1e-9)
+    assert row["liveness"] == pytest.approx(liveness(45, a, b), rel=1e-9)
+    assert row["strength"] == pytest.approx(strength_of(parts))
 
 
 def test_known_answer_c3_s2_components_without_data_are_left_out(hand_audit) -> None:  # type: ignore[no-untyped-def]
@@ -144,9 +141,11 @@ def test_known_answer_c3_s2_components_without_data_are_left_out(hand_audit) -> 
         "value": math.nan,
     }
     assert np.isnan(row[["reciprocity", "affect", "value"]].astype(float)).all()
-    alive = p_alive(10, intervals=0, span_days=0)  # one contact: g = 30 days
-    expected = alive * (0.45 * parts["intensity"] + 0.10 * parts["tenure"]) / 0.55
+    expected = (0.45 * parts["intensity"] + 0.10 * parts["tenure"]) / 0.55
     assert row["strength"] == pytest.approx(expected)
+    a, b = rhythm_by_hand([0.0])  # one contact: the prior, one contact every 30 days
+    assert (a, b) == (1.0, 30.0)
+    assert row["liveness"] == pytest.approx(liveness(10, a, b), rel=1e-9)
 
 
 def test_known_answer_customer_relationship_includes_self_service(hand_audit) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +315,40 @@ def test_component_without_data_does_not_change_the_others(rows: list[dict[str, 
         num = sum(np.where(np.isnan(v), 0, WEIGHTS[c] * v) for c, v in parts.items())
         den = sum(np.where(np.isnan(v), 0, WEIGHTS[c]) for c, v in parts.items())
         pd.testing.assert_series_equal(a["p_alive"], b["p_alive"])
-        np.testing.assert_allclose(b["strength"], b["p_alive"] * num / den, rtol=1e-12)
+        pd.testing.assert_series_equal(a["liveness"], b["liveness"])
+        np.testing.assert_allclose(b["strength"], num / den, rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(event_rows)
+def test_strength_lies_between_its_components_and_liveness_below_p_alive(
+    rows: list[dict[str, object]],
+) -> None:
+    """Strength is a weighted mean: never below its lowest component (so high components never
+    read 0); liveness is P(alive) times a probability, both in [0, 1]."""
+    result = audit(frame_of(rows), as_of=T)
+    for table in (result.ties, result.customers):
+        parts = table[list(WEIGHTS)].to_numpy(dtype=float)
+        strength = table["strength"].to_numpy()
+        assert np.all(strength >= np.nanmin(parts, axis=1) - 1e-12)
+        assert np.all(strength <= np.nanmax(parts, axis=1) + 1e-12)
+        live, alive = table["liveness"].to_numpy(), table["p_alive"].to_numpy()
+        assert np.all((live >= 0) & (live <= alive + 1e-12) & (alive <= 1))
+        for row in table.head(3).to_dict("records"):
+            contributions = component_table(pd.Series(row), result.config)
+            assert contributions["contribution"].sum() == pytest.approx(row["strength"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(event_rows, st.floats(1, 400))
+def test_silence_never_raises_liveness(rows: list[dict[str, object]], later_days: float) -> None:
+    frame = frame_of(rows)
+    now = audit(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
+    later = audit(frame, as_of=T + pd.Timedelta(days=later_days)).ties
+    later = later.set_index(["customer_id", "staff_id"]).loc[now.index]
+    assert (later["p_alive"] <= now["p_alive"] + 1e-12).all()
+    assert (later["liveness"] <= now["liveness"] + 1e-12).all()
+    np.testing.assert_allclose(later["typical_gap_days"], now["typical_gap_days"], rtol=1e-12)
 
 
 @settings(max_examples=30, deadline=None)
@@ -353,6 +385,7 @@ FIELDS = (
     "first_age",
     "last_age",
     "contact_days",
+    "recent_contact_days",
     "first_day",
     "last_day",
     "contact_span",

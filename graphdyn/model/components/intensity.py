@@ -1,0 +1,47 @@
+"""Intensity: decayed, richness-weighted volume of contact (Granovetter's amount of time)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graphdyn.model.components import Component
+
+if TYPE_CHECKING:
+    from graphdyn.config import Config
+    from graphdyn.model.sums import GroupSums
+
+
+def intensity(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+    """``f_I = 1 - exp(-I / I_ref)``, ``I = sum(r w)``; defined for every group with events.
+
+    Examples
+    --------
+    >>> from graphdyn.config import Config
+    >>> from graphdyn.model.events import Events
+    >>> from graphdyn.model.sums import group_sums
+    >>> events = Events(np.zeros(1), np.ones(1), np.zeros(1, bool), np.zeros(1, bool),
+    ...                 np.full(1, np.nan), np.full(1, np.nan), np.zeros(1))
+    >>> config = Config()
+    >>> sums = group_sums(events, np.zeros(1, int), 1, [0.0], 90.0)
+    >>> f = intensity(sums, config, np.full(1, np.nan))
+    >>> bool(np.isclose(f[0, 0], 1 - np.exp(-1 / config.intensity_reference)))
+    True
+    """
+    with np.errstate(invalid="ignore"):
+        return np.where(sums.n > 0, -np.expm1(-sums.intensity / config.intensity_reference), np.nan)
+
+
+COMPONENT = Component(
+    name="intensity",
+    label="Intensity",
+    order=10,
+    weight=0.45,
+    needs=None,
+    formula="f_I = 1 - exp(-I / I_ref), I = sum(r w) over the events",
+    meaning="how much recent contact there is, richer channels (meetings, calls) counting more",
+    source="Granovetter (1973); Gilbert & Karahalios (2009); Daft & Lengel (1986)",
+    cypher="1.0 - exp(-intensity_sum / i_ref)",
+    compute=intensity,
+)

@@ -1,0 +1,51 @@
+"""Reciprocity: whether both sides reach out (Granovetter's reciprocal services)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graphdyn.model.components import Component
+
+if TYPE_CHECKING:
+    from graphdyn.config import Config
+    from graphdyn.model.sums import GroupSums
+
+
+def reciprocity(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+    """``f_R = 1 - |in - out| / (in + out)`` over decayed counts; NaN without a direction.
+
+    Examples
+    --------
+    >>> from graphdyn.config import Config
+    >>> from graphdyn.model.events import Events
+    >>> from graphdyn.model.sums import group_sums
+    >>> events = Events(np.zeros(4), np.ones(4), np.array([True, False, False, False]),
+    ...                 np.array([False, True, True, False]), np.full(4, np.nan),
+    ...                 np.full(4, np.nan), np.zeros(4))
+    >>> sums = group_sums(events, np.zeros(4, int), 1, [0.0], 90.0)
+    >>> reciprocity(sums, Config(), np.full(1, np.nan)).round(4).tolist()  # 1 in, 2 out
+    [[0.6667]]
+    """
+    directed = sums.inbound + sums.outbound
+    with np.errstate(invalid="ignore", divide="ignore"):
+        balance = 1.0 - np.abs(sums.inbound - sums.outbound) / directed
+    return np.where((sums.n > 0) & (directed > 0), balance, np.nan)
+
+
+COMPONENT = Component(
+    name="reciprocity",
+    label="Reciprocity",
+    order=30,
+    weight=0.15,
+    needs="direction",
+    formula="f_R = 1 - |in - out| / (in + out), decayed counts of inbound and outbound events",
+    meaning="how balanced customer-initiated and vendor-initiated contact is",
+    source="Granovetter (1973); Gilbert & Karahalios (2009)",
+    cypher=(
+        "CASE WHEN inbound + outbound > 0 "
+        "THEN 1.0 - abs(inbound - outbound) / (inbound + outbound) END"
+    ),
+    compute=reciprocity,
+)
