@@ -165,27 +165,38 @@ def explain(
     who = customer_id if staff_id is None else f"{customer_id} – {staff_id}"
     stdout.print(
         f"[bold]{who}[/] as of {result.as_of.date().isoformat()}: strength "
-        f"[bold]{row['strength']:.3f}[/], status {row['status']}, trend {row['trend']}",
+        f"[bold]{row['strength']:.3f}[/], liveness [bold]{row['liveness']:.3f}[/], "
+        f"status {row['status']}, trend {row['trend']}",
         highlight=False,
     )
     stdout.print(
-        f"{int(row['n_interactions'])} interactions, last {row['days_since_last']:.0f} days ago "
-        f"(typical gap {row['typical_gap_days']:.0f} days, P(alive) {row['p_alive']:.2f}); "
-        "days to at-risk: "
-        f"{_days(row['days_to_at_risk'])}",
+        f"{int(row['n_interactions'])} interactions on {int(row['contact_days'])} days, last "
+        f"{row['days_since_last']:.0f} days ago (typical gap {row['typical_gap_days']:.0f} days); "
+        f"goes cold in: {_days(row['days_to_at_risk'])}",
         highlight=False,
     )
-    parts = Table(title="Components", title_justify="left")
-    for column in ("component", "value", "weight", "contribution"):
-        parts.add_column(column, justify="left" if column == "component" else "right")
+    parts = Table(title="Strength: its components", title_justify="left")
+    for column in ("component", "value", "weight", "contribution", "meaning"):
+        parts.add_column(column, justify="left" if column in ("component", "meaning") else "right")
     for item in explanation.components.to_dict("records"):
         parts.add_row(
             str(item["component"]),
             "no data" if pd.isna(item["value"]) else f"{item['value']:.3f}",
-            "" if pd.isna(item["weight"]) else f"{item['weight']:.2f}",
-            "" if pd.isna(item["contribution"]) else f"{item['contribution']:.3f}",
+            f"{item['weight']:.2f}",
+            f"{item['contribution']:.3f}",
+            str(item["meaning"]),
         )
     stdout.print(parts)
+    alive = Table(title="Liveness: is it still going?", title_justify="left")
+    for column in ("measure", "value", "meaning"):
+        alive.add_column(column, justify="right" if column == "value" else "left")
+    for item in explanation.liveness.to_dict("records"):
+        alive.add_row(
+            str(item["measure"]),
+            "" if pd.isna(item["value"]) else f"{item['value']:.3g}",
+            str(item["meaning"]),
+        )
+    stdout.print(alive)
     events = Table(
         title=f"Top {len(explanation.events)} interactions by intensity", title_justify="left"
     )
@@ -210,5 +221,5 @@ def explain(
 
 def _days(value: float) -> str:
     if pd.isna(value):
-        return "never (other components keep it above the threshold)"
-    return "already at risk" if value == 0 else f"{value:.0f}"
+        return "never"
+    return "cold already" if value == 0 else f"{value:.0f} days"

@@ -11,6 +11,7 @@ import click
 
 from graphdyn.config import load_config
 from graphdyn.errors import UsageError
+from graphdyn.model.components import NAMES
 
 __all__ = ["CONFIG_FILE_KEY", "as_of_option", "model_options", "on_error_option"]
 
@@ -52,7 +53,7 @@ def model_options(command: F) -> F:
         "weights",
         multiple=True,
         metavar="COMPONENT=ALPHA",
-        help="Weight of a component (intensity, tenure, reciprocity, affect, value); repeatable.",
+        help=f"Weight of a component ({', '.join(NAMES)}); repeatable.",
     )
     @click.option(
         "--richness",
@@ -61,7 +62,11 @@ def model_options(command: F) -> F:
         help="Richness of a channel in (0, 1]; a new name adds a channel; repeatable.",
     )
     @click.option("--strong-threshold", type=float, help="Strength at which a tie is strong.")
-    @click.option("--at-risk-threshold", type=float, help="Strength below which ties are at risk.")
+    @click.option(
+        "--liveness-at-risk",
+        type=float,
+        help="Liveness below which an overdue relationship has gone cold (at risk).",
+    )
     @functools.wraps(command)
     def wrapper(
         *args: Any,
@@ -70,7 +75,7 @@ def model_options(command: F) -> F:
         weights: tuple[str, ...],
         richness: tuple[str, ...],
         strong_threshold: float | None,
-        at_risk_threshold: float | None,
+        liveness_at_risk: float | None,
         **kwargs: Any,
     ) -> Any:
         click.get_current_context().meta[CONFIG_FILE_KEY] = config_file
@@ -87,8 +92,8 @@ def model_options(command: F) -> F:
             }
         if strong_threshold is not None:
             changes["strong_threshold"] = strong_threshold
-        if at_risk_threshold is not None:
-            changes["at_risk_threshold"] = at_risk_threshold
+        if liveness_at_risk is not None:
+            changes["liveness_at_risk"] = liveness_at_risk
         return command(*args, config=config.replace(**changes) if changes else config, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -36,6 +36,8 @@ import neo4j.graph
 import neo4j.time
 
 from graphdyn.errors import UsageError
+from graphdyn.model.components import COMPONENTS, DEFAULT_WEIGHTS
+from graphdyn.model.rhythm import QUADRATURE
 from graphdyn.neo4j.connection import QueryRunner, Record
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "parse_value",
     "run_query",
     "to_plain",
+    "with_model",
 ]
 
 #: The types a ``@param`` line may declare.
@@ -205,8 +208,59 @@ def parse_query(text: str, *, name: str, source: str) -> CypherQuery:
     )
 
 
+#: ``// @components: PART`` lines of a packaged query, and what each becomes per component.
+_COMPONENT_LINES: dict[str, str] = {
+    "values": "{cypher} AS {name},",
+    "carried": "{name},",
+    "weighted": "[coalesce($weights.{name}, 0.0), {name}],",
+    "columns": "{name},",
+}
+_COMPONENT_MARK = re.compile(
+    r"^(?P<indent>[ \t]*)// @components: (?P<part>[a-z]+)[ \t]*$", re.MULTILINE
+)
+
+
+def with_model(text: str) -> str:
+    r"""Write graphdyn's model into a packaged query: its components and quadrature rule.
+
+    A line ``// @components: PART`` becomes one line per component of
+    :data:`~graphdyn.model.components.COMPONENTS`: its Cypher expression (``values``), its
+    name carried through a ``WITH`` (``carried``), its weighted pair (``weighted``) or its
+    returned column (``columns``). In ``@param`` lines, ``= @components`` becomes the default
+    weights and ``= @quadrature`` the Gauss-Legendre rule the Python model integrates with.
+    Only code is written in; every value still travels as a parameter.
+
+    Examples
+    --------
+    >>> print(with_model("WITH i\n  // @components: columns\n  x"))
+    WITH i
+      intensity,
+      tenure,
+      reciprocity,
+      affect,
+      value,
+      x
+    """
+
+    def expand(match: re.Match[str]) -> str:
+        pattern = _COMPONENT_LINES.get(match["part"])
+        if pattern is None:
+            raise ValueError(f"unknown @components part {match['part']!r}")
+        return "\n".join(
+            match["indent"] + pattern.format(name=c.name, cypher=c.cypher) for c in COMPONENTS
+        )
+
+    nodes, weights = QUADRATURE
+    rule = json.dumps([[float(x), float(w)] for x, w in zip(nodes, weights, strict=True)])
+    text = _COMPONENT_MARK.sub(expand, text)
+    text = text.replace("= @components --", f"= {json.dumps(dict(DEFAULT_WEIGHTS))} --")
+    return text.replace("= @quadrature --", f"= {rule} --")
+
+
 def canned_queries() -> dict[str, CypherQuery]:
     """Return the packaged queries (``graphdyn/cypher/queries/*.cypher``) by name.
+
+    The model's parts are written into them as they load (:func:`with_model`).
 
     Examples
     --------
@@ -219,7 +273,7 @@ def canned_queries() -> dict[str, CypherQuery]:
         if entry.name.endswith(".cypher"):
             name = entry.name.removesuffix(".cypher")
             queries[name] = parse_query(
-                entry.read_text(encoding="utf-8"), name=name, source=entry.name
+                with_model(entry.read_text(encoding="utf-8")), name=name, source=entry.name
             )
     return queries
 

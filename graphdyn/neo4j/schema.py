@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from graphdyn.data import contract
 from graphdyn.data.contract import Table
 from graphdyn.errors import Neo4jError
+from graphdyn.model.components import NAMES
 from graphdyn.neo4j.connection import QueryRunner
 
 __all__ = [
@@ -57,21 +58,22 @@ INTERNAL_PROPERTIES: tuple[str, ...] = (LISTED, AUDIT_RUN)
 #: The key of the one Audit node: the graph holds the latest written audit.
 AUDIT_ID = "current"
 
-#: Properties of a TIE: the audit's ties table columns that are written back.
+#: Properties of a TIE: the audit's ties table columns that are written back (the components
+#: from their declarations, :mod:`graphdyn.model.components`).
 TIE_PROPERTIES: tuple[str, ...] = (
     "strength",
-    "intensity",
-    "tenure",
-    "reciprocity",
-    "affect",
-    "value",
+    *NAMES,
+    "liveness",
+    "p_alive",
+    "value_at_risk",
+    "strength_at_risk",
     "n_interactions",
+    "contact_days",
     "first_contact",
     "last_contact",
     "days_since_last",
     "typical_gap_days",
     "overdue",
-    "p_alive",
     "trend",
     "trend_delta",
     "status",
@@ -94,6 +96,7 @@ _STAFF_AUDIT = (
     "customers",
     "portfolio_strength",
     "strong_ties",
+    "single_threaded_customers",
     "sole_strong_tie_customers",
     "betweenness",
     "pagerank",

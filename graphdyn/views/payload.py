@@ -24,6 +24,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphdyn.model.components import COMPONENTS
 from graphdyn.views.values import is_missing, plain_scalar
 
 __all__ = [
@@ -106,13 +107,15 @@ def _yes_no(value: Any) -> str:
 
 _Formatter = Callable[[Any], str]
 
-# The components of tie strength (docs: model.md), on ties and on customers alike.
-_COMPONENT_FIELDS: tuple[tuple[str, str, _Formatter], ...] = (
-    ("intensity", "Intensity", _score),
-    ("tenure", "Tenure", _score),
-    ("reciprocity", "Reciprocity", _score),
-    ("affect", "Affect", _score),
-    ("value", "Value (component)", _score),
+# The components of tie strength (graphdyn.model.components), on ties and customers alike;
+# a label the tooltip already uses for another field (Value: the money) says it is a component.
+_COMPONENT_FIELDS: tuple[tuple[str, str, _Formatter], ...] = tuple(
+    (c.name, f"{c.label} (component)" if c.name == "value" else c.label, _score) for c in COMPONENTS
+)
+# Liveness and what is at stake, on ties and customers alike.
+_LIVENESS_FIELDS: tuple[tuple[str, str, _Formatter], ...] = (
+    ("liveness", "Liveness", _score),
+    ("p_alive", "P(alive)", _score),
 )
 
 _NODE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
@@ -123,6 +126,8 @@ _NODE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
         ("trend", "Trend", _text),
         ("strength", "Strength", _score),
         *_COMPONENT_FIELDS,
+        *_LIVENESS_FIELDS,
+        ("value_at_risk", "Value at risk", _amount),
         ("value_raw", "Decayed value", _amount),
         ("days_since_last", "Days since last contact", _count),
         ("typical_gap_days", "Typical gap (days)", _count),
@@ -160,6 +165,7 @@ _EDGE_FIELDS: dict[str, tuple[tuple[str, str, _Formatter], ...]] = {
         ("trend", "Trend", _text),
         ("strength", "Strength", _score),
         *_COMPONENT_FIELDS,
+        *_LIVENESS_FIELDS,
         ("n_interactions", "Interactions", _count),
         ("days_since_last", "Days since last contact", _count),
         ("typical_gap_days", "Typical gap (days)", _count),

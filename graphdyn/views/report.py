@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from graphdyn.config import COMPONENTS, Config
+from graphdyn.config import Config
+from graphdyn.model.components import COMPONENTS
+from graphdyn.model.priority import needs_attention, priority_column
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart
 from graphdyn.views.document import (
     NOT_AVAILABLE,
@@ -128,7 +130,8 @@ def _header(result: Audit) -> str:
         as_of += result.as_of.strftime(" %H:%M UTC")
     parameters = (
         f"half-life {config.half_life_days:g} days · strong tie ≥ {config.strong_threshold:g} · "
-        f"at risk below {config.at_risk_threshold:g} · trend over {config.trend_window_days:g} "
+        f"cold at liveness < {config.liveness_at_risk:g} after {config.overdue_at_risk:g} gaps · "
+        f"trend over {config.trend_window_days:g} "
         f"days · {config.snapshots} monthly snapshot{'s' if config.snapshots != 1 else ''}"
     )
     meta = {
@@ -218,28 +221,33 @@ def _headline(result: Audit) -> str:
 
 def _distribution(result: Audit) -> str:
     config = result.config
-    markers = _threshold_markers(config)
     figures = []
-    for frame, noun in ((result.customers, "customers"), (result.ties, "ties")):
-        strength = frame["strength"].to_numpy(dtype=np.float64)
-        if len(strength) == 0:
+    charts = (
+        (result.customers, "customers", "strength", _strength_marker(config)),
+        (result.ties, "ties", "strength", _strength_marker(config)),
+        (result.customers, "customers", "liveness", _liveness_marker(config)),
+    )
+    for frame, noun, column, marker in charts:
+        values = frame[column].to_numpy(dtype=np.float64)
+        if len(values) == 0:
             missing = "No customer–staff ties: every interaction is self-service."
             figures.append(f"<figure>{empty_note(missing)}</figure>")
             continue
         chart = histogram(
-            strength,
-            title=f"Strength of {len(strength):,} {noun}",
-            x_label="strength",
+            values,
+            title=f"{column.capitalize()} of {len(values):,} {noun}",
+            x_label=column,
             noun=noun,
             bins=_HISTOGRAM_BINS,
-            markers=markers,
+            markers=(marker,),
         )
         caption = (
-            f"{noun.capitalize()}: median {np.median(strength):.2f}; "
-            f"{format_share(float(np.mean(strength < config.at_risk_threshold)))} below "
-            f"{config.at_risk_threshold:g}, "
-            f"{format_share(float(np.mean(strength >= config.strong_threshold)))} at or above "
-            f"{config.strong_threshold:g}."
+            f"{noun.capitalize()}: median {np.median(values):.2f}; "
+            f"{format_share(float(np.mean(values >= marker.value)))} at or above "
+            f"{marker.value:g}."
+            if column == "strength"
+            else f"{noun.capitalize()}: median {np.median(values):.2f}; "
+            f"{format_share(float(np.mean(values < marker.value)))} below {marker.value:g}."
         )
         figures.append(f"<figure>{chart}<figcaption>{caption}</figcaption></figure>")
     return f'<div class="charts">{"".join(figures)}</div>'
@@ -320,7 +328,7 @@ def _trajectories(result: Audit) -> str:
         series,
         title="Strength of the customers whose strength fell most",
         y_label="strength",
-        markers=_threshold_markers(config),
+        markers=(_strength_marker(config),),
         width=900.0,
         height=340.0,
     )
@@ -361,35 +369,26 @@ def _series_labels(falls: pd.DataFrame) -> list[str]:
 
 def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
     customers = result.customers
-    at_risk = customers.loc[customers["status"] == "at_risk"]
+    at_risk = needs_attention(customers)
     if at_risk.empty:
         return empty_note("No at-risk customers.")
-    ordered = at_risk.sort_values(
-        ["value_raw", "strength", "customer_id"], ascending=[False, True, True], na_position="last"
-    )
-    shown = _with_staff_names(ordered.head(max_rows), names)
+    priority = priority_column(customers)
+    shown = _with_staff_names(at_risk.head(max_rows), names)
     return (
-        "<p>Most valuable first (decayed order value), then weakest. Overdue is the silence so "
-        "far in units of the customer's usual gap between contacts.</p>"
+        f"<p>Most {escape(format_label(priority))} first: {escape(_PRIORITY_TEXT[priority])}. "
+        "Overdue is the silence so far in units of the customer's usual gap between "
+        "contacts.</p>"
         + render_table(
             shown,
             [
                 _CUSTOMER,
                 _SEGMENT,
+                _PRIORITY_COLUMNS[priority],
+                Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("strength", "Strength", "score"),
-                Column("trend", "Trend", "trend"),
                 Column("days_since_last", "Days since last contact", "days"),
                 Column("overdue", "Overdue", "ratio", help="days since last ÷ typical gap"),
-                Column(
-                    "days_to_at_risk",
-                    "Days to at risk",
-                    "days",
-                    missing="never",
-                    help="days of silence until strength falls below the at-risk threshold; "
-                    "never: it cannot fall below (a threshold of 0)",
-                ),
                 _TOP_CONTACT,
-                _VALUE,
             ],
             total=len(at_risk),
         )
@@ -402,8 +401,8 @@ def _weakest_important(result: Audit, names: Mapping[str, str]) -> str:
         return empty_note("No customers.")
     shown = _with_staff_names(weakest, names)
     components = [
-        Column(name, name.capitalize(), "score", help="n/a: no data, left out of strength")
-        for name in COMPONENTS
+        Column(c.name, c.label, "score", help=f"{c.meaning}; n/a: no data, left out of strength")
+        for c in COMPONENTS
     ]
     return (
         "<p>The weakest relationships among the more valuable half of customers (by decayed "
@@ -416,6 +415,7 @@ def _weakest_important(result: Audit, names: Mapping[str, str]) -> str:
                 _SEGMENT,
                 Column("strength", "Strength", "score"),
                 *components,
+                Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("status", "Status", "status"),
                 Column("last_contact", "Last contact", "date"),
                 _TOP_CONTACT,
@@ -440,14 +440,16 @@ def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> 
     )
     shown = _with_staff_names(ordered.head(max_rows), names)
     return (
-        "<p>Customers with exactly one strong tie: if that person leaves, the relationship "
-        "rests on weak ties only.</p>"
+        f"<p>Customers one staff member carries alone: at least "
+        f"{result.config.single_thread_share:.0%} of the summed strength of their staff ties is "
+        f"with that person, on at least {result.config.single_thread_min_days} contact days. "
+        "If that person leaves, nobody else knows the account.</p>"
         + render_table(
             shown,
             [
                 _CUSTOMER,
                 _SEGMENT,
-                Column("top_staff_id", "Only strong contact", "entity", name_key="top_staff_name"),
+                Column("top_staff_id", "Carried by", "entity", name_key="top_staff_name"),
                 Column("tie_strength", "Tie strength", "score"),
                 Column("strength", "Customer strength", "score"),
                 Column("status", "Status", "status"),
@@ -466,6 +468,12 @@ _STAFF_COLUMNS = (
     Column("customers", "Customers", "count"),
     Column("portfolio_strength", "Portfolio strength", "number", help="sum of tie strengths"),
     Column("strong_ties", "Strong ties", "count"),
+    Column(
+        "single_threaded_customers",
+        "Carries alone",
+        "count",
+        help="single-threaded customers this person carries",
+    ),
     Column(
         "sole_strong_tie_customers",
         "Sole strong tie",
@@ -503,24 +511,19 @@ def _staff_exposure(staff: pd.DataFrame, max_rows: int) -> str:
 
 def _method(result: Audit) -> str:
     config = result.config
-    with_data = {
-        name: int(result.customers[name].notna().sum())
-        for name in COMPONENTS
-        if name in result.customers.columns
-    }
     weights = pd.DataFrame(
         {
-            "component": list(COMPONENTS),
-            "weight": [config.weights.get(name, 0.0) for name in COMPONENTS],
-            "customers": [with_data.get(name, 0) for name in COMPONENTS],
+            "component": [c.label for c in COMPONENTS],
+            "meaning": [c.meaning for c in COMPONENTS],
+            "weight": [config.weights.get(c.name, 0.0) for c in COMPONENTS],
+            "customers": [
+                int(result.customers[c.name].notna().sum()) if c.name in result.customers else 0
+                for c in COMPONENTS
+            ],
         }
     )
     richness_of = config.channel_richness
-    richest = max(richness_of, key=lambda c: (richness_of[c], c))
-    poorest = min(richness_of, key=lambda c: (richness_of[c], c))
     richness = pd.DataFrame({"channel": list(richness_of), "richness": list(richness_of.values())})
-    richest_name, poorest_name = escape(format_label(richest)), escape(format_label(poorest))
-    reference_name = escape(format_label(config.reference_channel))
     parameters = pd.DataFrame(
         [
             {"parameter": key, "value": f"{value:.4g}" if isinstance(value, float) else str(value)}
@@ -528,39 +531,46 @@ def _method(result: Audit) -> str:
             if not isinstance(value, Mapping)
         ]
     )
+    priority = priority_column(result.customers)
+    numbers = "".join(
+        f"<dt>{escape(name)}</dt><dd>{escape(text)}</dd>"
+        for name, text in (
+            ("Strength", _STRENGTH_TEXT),
+            ("Liveness", _sentence(_liveness_text(config))),
+            (
+                format_label(priority).capitalize(),
+                _sentence(_PRIORITY_TEXT[priority], "; the at-risk list is sorted by it"),
+            ),
+        )
+    )
     prose = f"""
+<dl class="meta">{numbers}</dl>
 <p>Every interaction counts less the older it is: its weight halves every
-{config.half_life_days:g} days (the half-life). A relationship's <strong>strength</strong>, between
-0 and 1, is P(alive) times a weighted average of up to five components, each between 0 and 1:
-<em>intensity</em> (recent contact, where richer channels count more: {richest_name}
-counts {richness_of[richest]:g}, {poorest_name} {richness_of[poorest]:g}; one
-{reference_name} contact every {config.reference_interval_days:g} days
-keeps it at about 0.63), <em>tenure</em>
-(how long the relationship has existed), <em>reciprocity</em> (how balanced customer-initiated and
-vendor-initiated contact is), <em>affect</em> (sentiment) and <em>value</em> (recent order value).
-A component with no data is left out of the average, never counted as zero.
-<em>P(alive)</em> is the chance that the relationship is still going rather than merely quiet,
-given how long it has been silent compared with its own usual gap between contacts (with no
-contact at all, half of all relationships would have ended after
-{config.lapse_half_life_days:g} days).</p>
-<p>A tie is <strong>strong</strong> at {config.strong_threshold:g} or above. Each customer's usual
-gap between contacts sets its rhythm; <em>overdue</em> is the silence so far divided by that gap.
-Status, first match wins: <em>new</em> (first contact under {config.new_window_days:g} days and
-two usual gaps ago); <em>dormant</em> (no contact for {config.dormant_days:g} days, or intensity
-below {config.dormant_intensity:g});
-<em>at risk</em> (overdue &gt; {config.overdue_at_risk:g} and P(alive) &lt;
-{config.p_alive_at_risk:g}, or strength &lt; {config.at_risk_threshold:g} and weakening);
-<em>cooling</em> (more than {config.overdue_cooling:g} gaps overdue, or weakening); otherwise
-<em>active</em>. The trend compares strength now with {config.trend_window_days:g} days earlier
-(±{config.trend_delta:g}).</p>
+{config.half_life_days:g} days. The components of strength are listed below, with their
+weights; one with no data is left out of the average, never counted as zero. Liveness comes
+from the relationship's own rhythm: its typical gap between contact days, read from its recent
+contact (an interval weighs half as much {config.half_life_days:g} days later), and how long
+it has now been silent; relationships end at a small constant rate (half would have ended after
+{config.lapse_half_life_days:g} days without any contact).</p>
+<p>A tie is <strong>strong</strong> at {config.strong_threshold:g} or above. <em>Overdue</em> is
+the silence so far divided by the typical gap. A relationship has <em>gone cold</em> when it is
+more than {config.overdue_at_risk:g} gaps overdue and its liveness is below
+{config.liveness_at_risk:g}. Status, first match wins: <em>new</em> (first contact under
+{config.new_window_days:g} days and two usual gaps ago); <em>dormant</em> (no contact for
+{config.dormant_days:g} days, or intensity below {config.dormant_intensity:g}); <em>at risk</em>
+(gone cold, with a rhythm established on at least {config.at_risk_min_contact_days} contact
+days); <em>cooling</em> (more than {config.overdue_cooling:g} gaps overdue, or weakening);
+otherwise <em>active</em>. The trend compares strength now with
+{config.trend_window_days:g} days earlier (±{config.trend_delta:g}).</p>
 """
     return (
         f'<div class="method">{prose}</div><div class="charts"><div>'
-        "<h3>Component weights</h3>"
+        "<h3>Components of strength</h3>"
         + render_table(
             weights,
             [
                 Column("component", "Component"),
+                Column("meaning", "What it measures", "raw"),
                 Column("weight", "Weight", "score"),
                 Column("customers", "Customers with data", "count"),
             ],
@@ -577,14 +587,46 @@ below {config.dormant_intensity:g});
     )
 
 
+_STRENGTH_TEXT = (
+    "How strong the relationship is, from 0 to 1: the weighted average of its components, "
+    "whether or not it is still going."
+)
+
+
+def _liveness_text(config: Config) -> str:
+    return (
+        "how likely the relationship is still going: the probability of hearing from it within "
+        f"the next {config.liveness_horizon_days:g} days, given its silence and its own rhythm"
+    )
+
+
+_PRIORITY_TEXT = {
+    "value_at_risk": "the decayed order value the vendor stands to lose, value × (1 − liveness)",
+    "strength_at_risk": "the strength the vendor stands to lose, strength × (1 − liveness)",
+}
+_PRIORITY_COLUMNS = {
+    "value_at_risk": Column(
+        "value_at_risk", "Value at risk", "number", help=_PRIORITY_TEXT["value_at_risk"]
+    ),
+    "strength_at_risk": Column(
+        "strength_at_risk", "Strength at risk", "score", help=_PRIORITY_TEXT["strength_at_risk"]
+    ),
+}
+
+
 # Helpers ------------------------------------------------------------------------------------
 
 
-def _threshold_markers(config: Config) -> tuple[Marker, Marker]:
-    return (
-        Marker(config.at_risk_threshold, f"at risk < {config.at_risk_threshold:g}"),
-        Marker(config.strong_threshold, f"strong ≥ {config.strong_threshold:g}"),
-    )
+def _sentence(text: str, tail: str = "") -> str:
+    return text[0].upper() + text[1:] + tail + "."
+
+
+def _strength_marker(config: Config) -> Marker:
+    return Marker(config.strong_threshold, f"strong ≥ {config.strong_threshold:g}")
+
+
+def _liveness_marker(config: Config) -> Marker:
+    return Marker(config.liveness_at_risk, f"cold < {config.liveness_at_risk:g}")
 
 
 def _staff_names(staff: pd.DataFrame) -> dict[str, str]:

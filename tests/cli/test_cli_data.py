@@ -221,7 +221,8 @@ def test_explain_a_tie(tmp_path: Path) -> None:
     )
     assert code == 0
     assert out.startswith("c1 – s1 as of 2024-04-01: strength ")
-    assert "2 interactions, last 58 days ago" in out
+    assert "2 interactions on 2 days, last 58 days ago" in out
+    assert "liveness" in out and "P(alive)" not in out
     for component in ("intensity", "tenure", "reciprocity", "affect", "value"):
         assert component in out
     assert "no data" in out  # value: no order on this tie
@@ -250,9 +251,10 @@ def test_explain_unknown_tie(tmp_path: Path) -> None:
 def test_fail_on_exits_1_with_the_reason(tmp_path: Path) -> None:
     data = folder_with(tmp_path, ROWS)
     args = ["audit", str(data), "--as-of", "2024-09-01", "--out", str(tmp_path / "a")]
-    code, _, err = run(*args, "--fail-on", "at_risk_share>0.15", "--fail-on", "single_threaded>20")
+    code, _, err = run(*args, "--fail-on", "dormant>0", "--fail-on", "single_threaded>20")
     assert code == 1
-    assert "fail-on: at_risk_share>0.15 (at_risk_share = 0.5)" in err  # c2 of c1, c2
+    # c2's one email and ticket have faded below the dormant intensity by September.
+    assert "fail-on: dormant>0 (dormant = 1)" in err
     assert "single_threaded>20" not in err
     assert (tmp_path / "a" / "summary.json").is_file()  # the audit is still written
     code, _, err = run(*args, "--force", "--fail-on", "dormant>=5")

@@ -20,6 +20,7 @@ from graphdyn.config import Config
 from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import Neo4jQueryError
+from graphdyn.model.components import NAMES
 from graphdyn.neo4j.connection import Neo4jRunner
 from graphdyn.neo4j.load import load_dataset
 from graphdyn.neo4j.queries import find_query, parse_parameters, parse_query, run_query
@@ -28,7 +29,8 @@ from graphdyn.neo4j.writeback import write_audit
 if TYPE_CHECKING:
     from conftest import Neo4jSettings
 
-_COMPONENTS = ("strength", "intensity", "tenure", "reciprocity", "affect", "value", "p_alive")
+#: Every number the Cypher query computes, the declared components among them.
+_MEASURES = ("strength", *NAMES, "liveness", "p_alive", "typical_gap_days", "contact_days")
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,18 @@ def test_at_risk_customers_are_the_audits(loaded: Loaded) -> None:
     at_risk = customers.loc[customers["status"] == "at_risk"]
     assert len(at_risk) > 0
     assert sorted(rows["customer_id"]) == sorted(at_risk["customer_id"])
-    assert rows["strength"].is_monotonic_increasing
+    priority = loaded.result.summary["priority"]
+    assert set(rows["priority"]) == {priority}
+    assert rows["at_stake"].is_monotonic_decreasing
     expected = at_risk.set_index("customer_id")
+    np.testing.assert_allclose(
+        rows["at_stake"].to_numpy(dtype=float),
+        expected.loc[rows["customer_id"], priority].to_numpy(dtype=float),
+    )
+    np.testing.assert_allclose(
+        rows["liveness"].to_numpy(dtype=float),
+        expected.loc[rows["customer_id"], "liveness"].to_numpy(dtype=float),
+    )
     assert rows["best_staff_id"].tolist() == [
         None if pd.isna(s) else s for s in expected.loc[rows["customer_id"], "top_staff_id"]
     ]
@@ -80,16 +92,19 @@ def test_at_risk_customers_are_the_audits(loaded: Loaded) -> None:
     assert len(_run(loaded, "at_risk_customers", limit=3)) == min(3, len(at_risk))
 
 
-def test_single_threaded_accounts_name_the_one_strong_tie(loaded: Loaded) -> None:
+def test_single_threaded_accounts_name_the_person_who_carries_them(loaded: Loaded) -> None:
     rows = _run(loaded, "single_threaded_accounts", limit=100_000)
     customers = loaded.result.customers
-    expected = customers.loc[customers["single_threaded"], "customer_id"]
+    expected = customers.loc[customers["single_threaded"]].set_index("customer_id")
     assert len(expected) > 0
-    assert sorted(rows["customer_id"]) == sorted(expected)
-    ties = loaded.result.ties
-    strong = ties.loc[ties["strength"] >= loaded.result.config.strong_threshold]
-    sole = dict(zip(strong["customer_id"], strong["staff_id"], strict=True))
-    assert rows["sole_staff_id"].tolist() == [sole[c] for c in rows["customer_id"]]
+    assert sorted(rows["customer_id"]) == sorted(expected.index)
+    assert (
+        rows["sole_staff_id"].tolist() == expected.loc[rows["customer_id"], "top_staff_id"].tolist()
+    )
+    ties = loaded.result.ties.set_index(["customer_id", "staff_id"])
+    for customer, strength in zip(rows["customer_id"], rows["tie_strength"], strict=True):
+        share = strength / ties.loc[customer, "strength"].sum()
+        assert share >= loaded.result.config.single_thread_share
 
 
 def test_staff_portfolio_lists_the_staff_members_ties(loaded: Loaded) -> None:
@@ -133,6 +148,7 @@ def test_departure_strands_the_staff_members_sole_strong_tie_customers(loaded: L
 
 def _parameters(result: Audit, config: Config) -> dict[str, Any]:
     return {
+        **parse_parameters([], find_query("tie_strength")),
         "as_of": result.as_of.to_pydatetime(),
         "half_life": config.half_life_days,
         "richness": dict(config.channel_richness),
@@ -144,17 +160,18 @@ def _parameters(result: Audit, config: Config) -> dict[str, Any]:
         "gap_prior_weight": config.gap_prior_weight,
         "min_gap": config.min_gap_days,
         "lapse_half_life": config.lapse_half_life_days,
+        "horizon": config.liveness_horizon_days,
         "customer_id": None,
     }
 
 
 def _assert_parity(rows: list[dict[str, Any]], ties: pd.DataFrame) -> None:
-    got = pd.DataFrame(rows)
+    got = pd.DataFrame(rows).rename(columns={"typical_gap": "typical_gap_days"})
     expected = ties.sort_values(["customer_id", "staff_id"], ignore_index=True)
     assert got["customer_id"].tolist() == expected["customer_id"].tolist()
     assert got["staff_id"].tolist() == expected["staff_id"].tolist()
     assert got["n_interactions"].tolist() == expected["n_interactions"].tolist()
-    for column in _COMPONENTS:
+    for column in _MEASURES:
         actual = got[column].astype(float).to_numpy()
         wanted = expected[column].to_numpy(dtype=float)
         np.testing.assert_array_equal(np.isnan(actual), np.isnan(wanted), err_msg=column)
@@ -181,6 +198,8 @@ def test_tie_strength_parity_holds_at_an_earlier_date_with_other_parameters(
         channel_richness={**Config().channel_richness, "email": 0.5},
         min_gap_days=3.0,
         lapse_half_life_days=365.0,
+        gap_prior_weight=2.0,
+        liveness_horizon_days=30.0,
     )
     as_of = date(2025, 6, 30)
     earlier = audit(loaded.data, as_of=as_of.isoformat(), config=config)

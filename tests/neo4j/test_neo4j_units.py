@@ -11,6 +11,7 @@ from typing import Any
 
 import neo4j.exceptions
 import neo4j.time
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,6 +27,7 @@ from graphdyn.errors import (
     Neo4jQueryError,
     UsageError,
 )
+from graphdyn.model.rhythm import QUADRATURE
 from graphdyn.neo4j.connection import Record, run_batches, translate_error
 from graphdyn.neo4j.load import load_dataset
 from graphdyn.neo4j.queries import (
@@ -204,6 +206,9 @@ def test_tie_strength_defaults_are_the_model_defaults() -> None:
     assert defaults["gap_prior_weight"] == config.gap_prior_weight
     assert defaults["min_gap"] == config.min_gap_days
     assert defaults["lapse_half_life"] == config.lapse_half_life_days
+    assert defaults["horizon"] == config.liveness_horizon_days
+    nodes, weights = QUADRATURE
+    np.testing.assert_array_equal(np.array(defaults["quadrature"]), np.c_[nodes, weights])
     assert defaults["as_of"] is None and defaults["v_ref"] is None and defaults["i_ref"] is None
 
 

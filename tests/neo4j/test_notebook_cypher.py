@@ -22,15 +22,15 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.audit import Audit, audit
-from graphdyn.config import COMPONENTS
 from graphdyn.data import read_data
+from graphdyn.model.components import NAMES
 
 if TYPE_CHECKING:
     from conftest import Neo4jSettings
 
 _REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = _REPO / "notebooks" / "03-cypher.ipynb"
-_MEASURES = ("strength", *COMPONENTS, "p_alive")
+_MEASURES = ("strength", *NAMES, "liveness", "p_alive", "typical_gap")
 
 
 def _notebook_helpers() -> ModuleType:
@@ -98,7 +98,8 @@ def _check_graph_counts(probe: dict[str, Any], expected: Audit) -> None:
 
 def _check_tie_strength_parity(probe: dict[str, Any], expected: Audit) -> None:
     got = pd.DataFrame(probe["cypher_ties"])
-    ties = expected.ties.sort_values(["customer_id", "staff_id"], ignore_index=True)
+    ties = expected.ties.rename(columns={"typical_gap_days": "typical_gap"})
+    ties = ties.sort_values(["customer_id", "staff_id"], ignore_index=True)
     assert got["customer_id"].tolist() == ties["customer_id"].tolist()
     assert got["staff_id"].tolist() == ties["staff_id"].tolist()
     assert got["n_interactions"].tolist() == ties["n_interactions"].tolist()
@@ -112,8 +113,10 @@ def _check_tie_strength_parity(probe: dict[str, Any], expected: Audit) -> None:
 def _check_packaged_queries(probe: dict[str, Any], expected: Audit) -> None:
     customers = expected.customers
     at_risk = customers.loc[customers["status"] == "at_risk"]
-    weakest = at_risk.sort_values(["strength", "customer_id"]).head(10)
-    assert probe["at_risk"] == weakest["customer_id"].tolist() and len(weakest) > 0
+    priority = expected.summary["priority"]
+    first = at_risk.assign(stake=at_risk[priority].fillna(0.0))
+    first = first.sort_values(["stake", "customer_id"], ascending=[False, True]).head(10)
+    assert probe["at_risk"] == first["customer_id"].tolist() and len(first) > 0
 
     single = customers.loc[customers["single_threaded"]].copy()
     single["basis"] = single["value_raw"].fillna(0.0)

@@ -36,6 +36,9 @@ def test_customer_rows_are_formatted() -> None:
         "Reciprocity": "0.60",
         "Affect": "0.75",
         "Value (component)": "0.80",
+        "Liveness": "0.95",
+        "P(alive)": "0.99",
+        "Value at risk": "60",
         "Decayed value": "1,200",
         "Days since last contact": "3",
         "Typical gap (days)": "7.5",
@@ -59,7 +62,7 @@ def test_missing_and_nan_metrics_say_na() -> None:
     assert kim["PageRank"] == "0.2"
     lone = _rows(nodes["customer:c4"])  # no audit metrics at all
     assert lone["Segment"] == "mid-market"
-    assert [v for k, v in lone.items() if k not in ("Segment", "Region")] == [NOT_AVAILABLE] * 15
+    assert [v for k, v in lone.items() if k not in ("Segment", "Region")] == [NOT_AVAILABLE] * 18
 
 
 def test_a_raw_graph_without_any_metric_still_renders() -> None:

@@ -2,10 +2,11 @@
 
 The main audit is built by hand (four customers, four staff) so that every number the page
 shows is known: C1 meets s1 every fortnight and orders monthly (single-threaded on s1), C2 went
-quiet six months ago (at risk, falling), C3 had one phone call four months ago and has no
-attributes (NaN components; four reference gaps of silence and P(alive) 0.37: at risk, falling),
-C4 meets s2 and s3 every three weeks until early June (two strong ties; the two rhythms
-interleave into a 12-day usual gap, so its 34 days of silence make it cooling and weakening).
+quiet six months ago (at risk, its strength falling), C3 had weekly phone calls with s3 until
+February and has no attributes (NaN components; 16 gaps of silence, liveness 0.005: at risk,
+though its strength, 0.63, did not fall: it says how strong the relationship was while it
+lasted), C4 meets s2 and s3 every three weeks until early June (two strong ties; the two rhythms
+interleave into a 12-day usual gap, so its 34 days of silence make it cooling).
 One row is quarantined for a bad sentiment and one event after the as-of date is excluded. The
 names are hostile on purpose.
 """
@@ -68,7 +69,6 @@ def _events() -> pd.DataFrame:
 
     fortnightly = pd.date_range("2023-01-01", "2024-06-20", freq="14D")
     add("C1", "s1", "meeting", fortnightly, sentiment=0.6)
-    add("C1", "s2", "email", ["2023-02-01"], sentiment=0.0)
     add("C1", None, "order", pd.date_range("2023-01-15", "2024-06-15", freq="MS"), value=1000.0)
     add("C2", "s1", "phone", pd.date_range("2023-01-01", "2023-12-31", freq="30D"), sentiment=0.2)
     add("C2", "s2", "phone", pd.date_range("2023-01-10", "2023-12-31", freq="30D"), sentiment=0.2)
@@ -77,8 +77,9 @@ def _events() -> pd.DataFrame:
     add("C4", "s3", "video", pd.date_range("2023-06-05", "2024-06-10", freq="21D"), sentiment=0.5)
     single = {"staff_id": None, "direction": None}
     rows += [
-        {**single, "interaction_id": "C3-1", "timestamp": "2024-03-02", "customer_id": "C3",
-         "staff_id": "s3", "channel": "phone"},
+        *({**single, "interaction_id": f"C3-{k}", "timestamp": day.strftime("%Y-%m-%d"),
+           "customer_id": "C3", "staff_id": "s3", "channel": "phone"}
+          for k, day in enumerate(pd.date_range("2023-09-01", periods=25, freq="7D"))),
         {**single, "interaction_id": "late", "timestamp": "2024-07-10", "customer_id": "C4",
          "staff_id": "s2", "channel": "meeting"},
         {**single, "interaction_id": "bad", "timestamp": "2024-05-10", "customer_id": "C4",
@@ -266,7 +267,7 @@ def test_header_names_date_source_parameters_and_version(page: str, hand: Audit)
     assert "as of 2024-06-30" in header
     assert "<dt>Data source</dt><dd>frames</dd>" in header
     assert "half-life 90 days" in header
-    assert "strong tie ≥ 0.5" in header and "at risk below 0.1" in header
+    assert "strong tie ≥ 0.5" in header and "cold at liveness &lt; 0.7 after 3 gaps" in header
     assert f"<dt>graphdyn</dt><dd>{hand.summary['graphdyn_version']}</dd>" in header
     assert "<title>Relationship audit as of 2024-06-30</title>" in page
 
@@ -308,23 +309,18 @@ def test_missing_values_read_na_never_nan(page: str, parsed: Page) -> None:
     at_risk = parsed.sections["at-risk"].tables[0]
     c3 = next(row for row in at_risk.rows if row[0] == "C3")  # no name: the id alone
     assert c3[at_risk.headers.index("Segment")] == "n/a"
-    assert c3[at_risk.headers.index("Value (decayed)")] == "n/a"
-    assert at_risk.column("Days to at risk") == ["0", "0"]  # both already below 0.1
+    assert c3[at_risk.headers.index("Value at risk")] == "n/a"  # no orders: nothing in money
 
 
-def test_days_to_at_risk_missing_reads_never(hand: Audit) -> None:
-    # P(alive) takes every strength to 0, so the model leaves days_to_at_risk missing only for a
-    # threshold of 0 (then for everyone, and an all-missing column is left out): set C2's alone.
-    customers = hand.customers.assign(
-        days_to_at_risk=hand.customers["days_to_at_risk"].where(
-            hand.customers["customer_id"] != "C2"
-        )
-    )
+def test_without_values_the_at_risk_list_sorts_by_strength_at_risk(hand: Audit) -> None:
+    customers = hand.customers.assign(value_at_risk=np.nan)
     parsed = Page(render_report(dataclasses.replace(hand, customers=customers)))
-    at_risk = parsed.sections["at-risk"].tables[0]
-    assert at_risk.column("Days to at risk") == ["never", "0"]
-    assert at_risk.classes[0][at_risk.headers.index("Days to at risk")] == "num na"
-    assert not re.search(r"\b(nan|NaN|NaT|None|<NA>)\b", " ".join(parsed.visible))
+    at_risk = parsed.sections["at-risk"]
+    assert at_risk.tables[0].headers[2] == "Strength at risk"
+    # C3 0.63 x (1 - 0.005) = 0.625 before C2 0.58 x (1 - 0.007) = 0.572.
+    assert at_risk.tables[0].column("Strength at risk") == ["0.63", "0.57"]
+    assert at_risk.tables[0].column("Customer") == ["C3", f"{XSS_SCRIPT} C2"]
+    assert "Most strength at risk first" in at_risk.prose
 
 
 def test_same_audit_same_page(hand: Audit, page: str) -> None:
@@ -344,13 +340,13 @@ def test_a_share_under_one_percent_is_escaped(hand: Audit) -> None:
 def test_headline_figures(parsed: Page) -> None:
     assert parsed.figures == {
         "customers": "4",
-        "ties": "7",
+        "ties": "6",
         "staff": "4",
-        "interactions": "130",
-        "mean-strength": "0.40",  # (0.826 + 0.000 + 0.043 + 0.722) / 4
+        "interactions": "153",
+        "mean-strength": "0.73",  # (0.849 + 0.577 + 0.628 + 0.860) / 4
         "at-risk": "2",
         "at-risk-share": "50%",
-        "single-threaded": "1",
+        "single-threaded": "2",  # C1 on s1, C3 on s3
         "rejected-rows": "1",
         "excluded-after-as-of": "1",
         "self-service": "28",
@@ -363,9 +359,9 @@ def test_status_table(parsed: Page) -> None:
     assert table.headers == ["Status", "Customers", "Share of customers", "Ties"]
     assert table.rows == [
         ["active", "1", "25%", "1"],
-        ["cooling", "1", "25%", "2"],
-        ["at risk", "2", "50%", "3"],
-        ["dormant", "0", "0%", "1"],
+        ["cooling", "1", "25%", "4"],  # C2's two ties have fewer than 20 contact days each
+        ["at risk", "2", "50%", "1"],
+        ["dormant", "0", "0%", "0"],
         ["new", "0", "0%", "0"],
     ]
     assert "0 strengthening, 2 stable, 2 weakening" in parsed.sections["headline"].prose
@@ -376,35 +372,35 @@ def test_status_table(parsed: Page) -> None:
 
 def test_strength_histograms(page: str, parsed: Page) -> None:
     charts = parsed.sections["distribution"].charts
-    assert [c["bar"] for c in charts] == [20, 20]
-    assert [c["marker"] for c in charts] == [2, 2]
+    assert [c["bar"] for c in charts] == [20, 20, 20]  # strength twice, then liveness
+    assert [c["marker"] for c in charts] == [1, 1, 1]
     customers = page[page.index('aria-label="Strength of 4 customers"') :]
     customers = customers[: customers.index("</svg>")]
     counts = [
         int(n) for n in re.findall(r"<title>[\d.]+–[\d.]+: (\d+) customers</title>", customers)
     ]
     expected = [0] * 20
-    expected[0] = 2  # 0.000, 0.043 in bins of 0.05
-    for bin_ in (14, 16):  # 0.722, 0.826
+    for bin_ in (11, 12, 16, 17):  # 0.577, 0.628, 0.849, 0.860 in bins of 0.05
         expected[bin_] = 1
     assert counts == expected
     prose = parsed.sections["distribution"].prose
-    assert "Customers: median 0.38; 50% below 0.1, 50% at or above 0.5." in prose
-    assert "Ties: median 0.04; 57% below 0.1, 43% at or above 0.5." in prose
+    assert "Customers: median 0.74; 100% at or above 0.5." in prose
+    assert "Ties: median 0.68; 67% at or above 0.5." in prose
+    assert "Customers: median 0.46; 50% below 0.7." in prose  # liveness: C2 and C3
 
 
 def test_channel_mix(parsed: Page) -> None:
     section = parsed.sections["channels"]
     assert [c["bar"] for c in section.charts] == [8, 8]  # every configured channel
     table = section.tables[0]
-    assert table.column("Channel")[:5] == ["meeting", "video", "phone", "order", "email"]
-    assert table.column("Interactions")[:5] == ["57", "18", "26", "28", "1"]
-    assert table.column("Share of intensity")[:2] == ["67%", "20%"]
+    assert table.column("Channel")[:5] == ["meeting", "phone", "video", "order", "chat"]
+    assert table.column("Interactions")[:5] == ["57", "50", "18", "28", "0"]
+    assert table.column("Share of intensity")[:2] == ["58%", "21%"]
 
 
 def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
     section = parsed.sections["trajectories"]
-    assert [c["series"] for c in section.charts] == [2]  # only C2 and C3 fell; C1, C4 rose
+    assert [c["series"] for c in section.charts] == [1]  # only C2 fell; C3's tenure grew
     table = section.tables[0]
     assert table.headers == [
         "Customer",
@@ -414,8 +410,7 @@ def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
         "Status",
     ]
     assert table.rows == [
-        [f"{XSS_SCRIPT} C2", "0.77", "0.00", "−0.77", "at risk"],
-        ["C3", "0.13", "0.04", "−0.09", "at risk"],
+        [f"{XSS_SCRIPT} C2", "0.77", "0.58", "−0.19", "at risk"],
     ]
 
 
@@ -427,44 +422,32 @@ def test_at_risk_table(parsed: Page) -> None:
     assert table.headers == [
         "Customer",
         "Segment",
+        "Value at risk",
+        "Liveness",
         "Strength",
-        "Trend",
         "Days since last contact",
         "Overdue",
-        "Days to at risk",
         "Top contact",
-        "Value (decayed)",
     ]
-    # C2 has value; C3 has none, so it follows.
+    # C2 has value at risk: 4,318 x (1 - 0.007); C3 has none, so it follows.
     assert table.column("Customer") == [f"{XSS_SCRIPT} C2", "C3"]
     assert table.rows[0] == [
         f"{XSS_SCRIPT} C2",
         "smb",
-        "0.00",
-        "→ stable",  # already silent for 96 days at T - 90: P(alive) was about 0 then too
+        "4,290",
+        "0.01",
+        "0.58",  # strong while it lasted; liveness says it is over
         "186",
         "15×",
-        "0",
         "Ann O'Neil s1",
-        "4,320",
     ]
-    assert table.rows[1] == ["C3", "n/a", "0.04", "↓ weakening", "120", "4×", "0", "Cy s3", "n/a"]
-    assert table.classes[0] == ["", "", "num", "trend-stable", "num", "num", "num", "", "num"]
-    assert table.classes[1] == [
-        "",
-        "na",
-        "num",
-        "trend-weakening",
-        "num",
-        "num",
-        "num",
-        "",
-        "num na",
-    ]
+    assert table.rows[1] == ["C3", "n/a", "n/a", "0.01", "0.63", "135", "16×", "Cy s3"]
+    assert table.classes[0] == ["", "", "num", "num", "num", "num", "num", ""]
+    assert table.classes[1] == ["", "na", "num na", "num", "num", "num", "num", ""]
 
 
 def test_numbers_are_right_aligned_and_sortable(page: str) -> None:
-    assert '<td class="num" data-sort="0.04321711' in page  # C3's strength
+    assert '<td class="num" data-sort="0.6282' in page  # C3's strength
     assert '<th scope="col" class="num">Strength</th>' in page
 
 
@@ -482,14 +465,15 @@ def test_single_threaded(parsed: Page) -> None:
     assert table.headers == [
         "Customer",
         "Segment",
-        "Only strong contact",
+        "Carried by",
         "Tie strength",
         "Customer strength",
         "Status",
         "Value (decayed)",
     ]
     assert table.rows == [
-        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.87", "0.83", "active", "3,750"]
+        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active", "3,750"],
+        ["C3", "n/a", "Cy s3", "0.63", "0.63", "at risk", "n/a"],
     ]
 
 
@@ -504,13 +488,15 @@ def test_staff_exposure_without_centrality(hand: Audit) -> None:
         "Customers",
         "Portfolio strength",
         "Strong ties",
+        "Carries alone",
         "Sole strong tie",
     ]
-    # Then by portfolio strength: Cy 0.724 (C3's tie is weak now), Bob 0.715.
-    assert table.column("Staff") == ["Ann O'Neil s1", "Cy s3", "Bob s2", "Dee s4"]
-    assert table.column("Team")[0] == XSS_TEAM
+    # Then by portfolio strength: Cy 1.36 (C3 and C4), Ann 1.35, Bob 1.21.
+    assert table.column("Staff") == ["Cy s3", "Ann O'Neil s1", "Bob s2", "Dee s4"]
+    assert table.column("Team")[1] == XSS_TEAM
     assert table.column("Left") == ["", "", "", "2024-01-31"]
-    assert table.column("Sole strong tie") == ["1", "0", "0", "0"]
+    assert table.column("Carries alone") == ["1", "1", "0", "0"]
+    assert table.column("Sole strong tie") == ["1", "1", "0", "0"]
     assert "Sorted by sole strong tie customers" in section.prose
 
 
@@ -522,7 +508,8 @@ def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> 
         value_at_stake=[3750.3, np.nan, 12345.6, 0.0],
     )
     table = Page(render_report(dataclasses.replace(hand, staff=staff))).sections["staff"].tables[0]
-    assert table.headers[-7:] == [
+    assert table.headers[-8:] == [
+        "Carries alone",
         "Sole strong tie",
         "Betweenness",
         "PageRank",
@@ -547,22 +534,28 @@ def test_long_tables_are_cut_with_a_note(hand: Audit) -> None:
 
 def test_parameters_and_method(parsed: Page) -> None:
     section = parsed.sections["method"]
-    assert "its weight halves every 90 days" in section.prose
-    assert "meeting counts 1, order 0.2" in section.prose  # the richest and poorest channels
-    assert "or intensity below 0.05" in section.prose
-    assert "is P(alive) times a weighted average of up to five components" in section.prose
-    assert "half of all relationships would have ended after 730 days" in section.prose
-    assert (
-        "at risk (overdue > 3 and P(alive) < 0.5, or strength < 0.1 and weakening)" in section.prose
-    )
+    prose = section.prose
+    # What each number means, in one sentence each.
+    assert "Strength How strong the relationship is, from 0 to 1: the weighted average" in prose
+    assert "Liveness How likely the relationship is still going: the probability" in prose
+    assert "within the next 90 days" in prose
+    assert "Value at risk The decayed order value the vendor stands to lose" in prose
+    assert "the at-risk list is sorted by it" in prose
+    assert "its weight halves every 90 days" in prose
+    assert "or intensity below 0.05" in prose
+    assert "half would have ended after 1460 days without any contact" in prose
+    assert "more than 3 gaps overdue and its liveness is below 0.7" in prose
+    assert "established on at least 20 contact days" in prose
     weights, richness, parameters = section.tables
-    assert weights.rows == [
-        ["intensity", "0.45", "4"],
-        ["tenure", "0.10", "4"],
-        ["reciprocity", "0.15", "3"],  # C3's one e-mail has no direction
-        ["affect", "0.15", "3"],
-        ["value", "0.15", "2"],
+    assert weights.headers == ["Component", "What it measures", "Weight", "Customers with data"]
+    assert [[row[0], row[2], row[3]] for row in weights.rows] == [
+        ["Intensity", "0.45", "4"],
+        ["Tenure", "0.10", "4"],
+        ["Reciprocity", "0.15", "3"],  # C3's calls have no direction
+        ["Affect", "0.15", "3"],
+        ["Value", "0.15", "2"],
     ]
+    assert weights.rows[0][1].startswith("how much recent contact there is")
     assert ["meeting", "1.00"] in richness.rows
     values = {name: value for name, value in parameters.rows}
     assert values["half_life_days"] == "90"
@@ -680,7 +673,7 @@ def test_opens_clean_and_sorts_in_chromium(browser: Browser, report_file: Path) 
         assert first_column() == ["C2", "C3"]
         assert header.get_attribute("aria-sort") == "descending"
         svg_count = probe.page.locator("svg.chart").count()
-        assert svg_count == 5
+        assert svg_count == 6  # strength twice, liveness, two channel charts, a trajectory
         assert probe.page.locator("img").count() == 0
         probe.assert_clean()
     finally:

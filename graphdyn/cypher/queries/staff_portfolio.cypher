@@ -12,6 +12,7 @@ WITH c, t, count(other) AS other_strong_ties
 RETURN c.customer_id AS customer_id,
        c.name AS name,
        t.strength AS tie_strength,
+       t.liveness AS tie_liveness,
        t.status AS tie_status,
        t.trend AS tie_trend,
        t.n_interactions AS interactions,

@@ -1,30 +1,31 @@
-// Tie strength computed in Cypher alone, from the raw interactions.
-// Answers: how strong is each customer–staff tie as of a date, and why (its components),
-// without running the Python model? It follows docs/model.md (section 1); with the same
-// parameters its numbers equal the audit's ties table (tested to 1e-9).
+// Tie strength and liveness computed in Cypher alone, from the raw interactions.
+// Answers: how strong is each customer–staff tie as of a date, why (its components), and how
+// likely it is still going (liveness), without running the Python model? It follows
+// docs/model.md; with the same parameters its numbers equal the audit's ties table (tested to
+// 1e-9). The component lines marked @components are written from graphdyn's component
+// declarations (graphdyn/model/components) when the query is loaded.
 //   w   = 2^(-(T - t) / H)                 age in days, T = $as_of, H = $half_life
-//   f_I = 1 - exp(-sum(r * w) / I_ref)     r = $richness[channel]
-//   f_D = 1 - exp(-D / $tenure_scale)      D = days since the first contact
-//   f_R = 1 - |in - out| / (in + out)      decayed inbound and outbound counts
-//   f_A = (1 + s) / 2                      s = decay-weighted mean sentiment
-//   f_V = 1 - exp(-V / V_ref)              V = sum(value * w)
-//   g   = max((span + k g0) / (m + k), g_min)   typical gap: m + 1 distinct contact days
-//                                              over span days, k = $gap_prior_weight,
-//                                              g0 = $reference_interval, g_min = $min_gap
-//   P(alive) = 1 / (1 + mu / (1/g + mu) (exp((1/g + mu) s) - 1))   s = days since the last
-//                                              contact, mu = ln 2 / $lapse_half_life
-//   strength = P(alive) sum(alpha_j f_j) / sum(alpha_j) over the components with data
+//   strength = sum(alpha_j f_j) / sum(alpha_j) over the components with data
+//   rhythm: lambda ~ Gamma(a, b), a = k + m, b = k g0 + E: m intervals between distinct
+//     contact days over E days, each decayed toward the last contact with the same
+//     half-life H (trapezoid rule); g = b / a, never below $min_gap
+//   p_alive  = A / (A + D), A = e^(-mu s) (b / (b + s))^a,
+//              D = int_0^s mu e^(-mu u) (b / (b + u))^a du, mu = ln 2 / $lapse_half_life
+//   liveness = p_alive int_0^h a/beta (beta / (beta + u))^(a + 1) e^(-mu u) du,
+//              beta = b + s, h = $horizon; integrals by $quadrature (Gauss-Legendre)
 // @param as_of datetime = null -- the audit date T (a date means midnight UTC); default: the latest interaction
 // @param half_life float = 90.0 -- H, days
 // @param richness map = {"meeting": 1.0, "video": 0.8, "phone": 0.7, "feedback": 0.5, "chat": 0.4, "email": 0.3, "support_ticket": 0.3, "order": 0.2} -- channel richness r
 // @param i_ref float = null -- I_ref; default: the steady-state intensity of one phone call every $reference_interval days
-// @param weights map = {"intensity": 0.45, "tenure": 0.1, "reciprocity": 0.15, "affect": 0.15, "value": 0.15} -- component weights alpha_j
+// @param weights map = @components -- component weights alpha_j
 // @param v_ref float = null -- V_ref; default: the median V over customers with values, computed here
 // @param tenure_scale float = 365.0 -- days in the tenure component
 // @param reference_interval float = 30.0 -- g0, days: the prior contact rhythm
-// @param gap_prior_weight float = 3.0 -- k: how many intervals the prior rhythm counts for
+// @param gap_prior_weight float = 1.0 -- k: how many intervals the prior rhythm counts for
 // @param min_gap float = 7.0 -- g_min, days: the floor on the typical gap
-// @param lapse_half_life float = 730.0 -- days after which half of silent relationships have ended
+// @param lapse_half_life float = 1460.0 -- days after which half of silent relationships have ended
+// @param horizon float = 90.0 -- h, days: liveness is a contact within this many days
+// @param quadrature list = @quadrature -- [node, weight] pairs of the Gauss-Legendre rule on [-1, 1]
 // @param customer_id string = null -- only this customer's ties; default: every tie
 CALL () {
   MATCH (i:Interaction)
@@ -57,8 +58,7 @@ WITH c, s, i, i_ref, v_ref, age, 2.0 ^ (-age / half_life) AS w,
      toInteger(floor(i.timestamp.epochMillis / 86400000.0)) AS day
 WITH c, s, i_ref, v_ref,
      count(i) AS n_interactions,
-     count(DISTINCT day) AS contact_days,
-     max(day) - min(day) AS contact_span,
+     collect(DISTINCT day) AS days,
      min(age) AS days_since_last,
      sum($richness[i.channel] * w) AS intensity_sum,
      max(age) AS first_age,
@@ -68,48 +68,64 @@ WITH c, s, i_ref, v_ref,
      sum(CASE WHEN i.sentiment IS NULL THEN 0.0 ELSE w * i.sentiment END) AS sentiment_sum,
      count(i.value) AS value_count,
      sum(CASE WHEN i.value IS NULL THEN 0.0 ELSE w * i.value END) AS value_sum
-WITH c, s, n_interactions, days_since_last,
-     CASE
-       WHEN contact_days - 1 + $gap_prior_weight > 0
-         THEN (contact_span + $gap_prior_weight * $reference_interval)
-              / (contact_days - 1 + $gap_prior_weight)
-       ELSE toFloat($reference_interval)
-     END AS shrunk_gap,
-     1.0 - exp(-intensity_sum / i_ref) AS intensity,
-     1.0 - exp(-first_age / $tenure_scale) AS tenure,
-     CASE WHEN inbound + outbound > 0
-       THEN 1.0 - abs(inbound - outbound) / (inbound + outbound) END AS reciprocity,
-     CASE WHEN sentiment_weight > 0
-       THEN (1.0 + sentiment_sum / sentiment_weight) / 2.0 END AS affect,
-     CASE
-       WHEN value_count = 0 THEN null
-       WHEN value_sum <= 0 THEN 0.0
-       WHEN v_ref IS NULL OR v_ref <= 0 THEN 1.0
-       ELSE 1.0 - exp(-value_sum / v_ref)
-     END AS value
-WITH c, s, n_interactions, intensity, tenure, reciprocity, affect, value,
-     1.0 / (CASE WHEN shrunk_gap > $min_gap THEN shrunk_gap ELSE toFloat($min_gap) END)
-       + log(2.0) / $lapse_half_life AS rate,
-     log(2.0) / $lapse_half_life AS hazard,
-     days_since_last
-WITH c, s, n_interactions, intensity, tenure, reciprocity, affect, value,
-     1.0 / (1.0 + hazard / rate * (exp(rate * days_since_last) - 1.0)) AS p_alive,
+WITH c, s, n_interactions, days_since_last, size(days) AS contact_days,
+     reduce(last = -1, d IN days | CASE WHEN d > last THEN d ELSE last END) AS last_day,
+     reduce(first = 2147483647, d IN days | CASE WHEN d < first THEN d ELSE first END)
+       AS first_day,
+     days, intensity_sum, first_age, inbound, outbound, sentiment_weight, sentiment_sum,
+     value_count, value_sum, i_ref, v_ref
+WITH c, s, n_interactions, days_since_last, contact_days,
+     toFloat(last_day - first_day) AS span,
+     reduce(total = 0.0, d IN days | total + 2.0 ^ (-(last_day - d) / $half_life))
+       AS recent_days,
+     // @components: values
+     0 AS end_of_components
+WITH c, s, n_interactions, days_since_last, contact_days,
+     // @components: carried
+     $gap_prior_weight + CASE
+       WHEN recent_days - (1.0 + 2.0 ^ (-span / $half_life)) / 2.0 > 0.0
+         THEN recent_days - (1.0 + 2.0 ^ (-span / $half_life)) / 2.0
+       ELSE 0.0
+     END AS shape,
+     $gap_prior_weight * $reference_interval
+       + $half_life / log(2.0) * (1.0 - 2.0 ^ (-span / $half_life)) AS exposure
+WITH c, s, n_interactions, days_since_last, contact_days,
+     // @components: carried
+     shape,
+     CASE WHEN exposure > shape * $min_gap THEN exposure ELSE shape * $min_gap END AS rate,
+     log(2.0) / $lapse_half_life AS mu
+WITH c, s, n_interactions, days_since_last, contact_days,
+     // @components: carried
+     shape, rate, mu,
+     log(1.0 + days_since_last / rate) AS silence_upper,
+     log(1.0 + $horizon / (rate + days_since_last)) AS horizon_upper
+WITH c, s, n_interactions, days_since_last, contact_days,
+     // @components: carried
+     shape, rate, mu,
+     exp(-mu * days_since_last - shape * silence_upper) AS alive,
+     mu * rate * reduce(total = 0.0, q IN $quadrature |
+       total + q[1] * silence_upper / 2.0 * exp((1.0 - shape) * silence_upper / 2.0 * (q[0] + 1.0)
+         - mu * rate * (exp(silence_upper / 2.0 * (q[0] + 1.0)) - 1.0))) AS ended,
+     shape * reduce(total = 0.0, q IN $quadrature |
+       total + q[1] * horizon_upper / 2.0 * exp(-shape * horizon_upper / 2.0 * (q[0] + 1.0)
+         - mu * (rate + days_since_last) * (exp(horizon_upper / 2.0 * (q[0] + 1.0)) - 1.0)))
+       AS within
+WITH c, s, n_interactions, contact_days, rate / shape AS typical_gap,
+     // @components: carried
+     alive / (alive + ended) AS p_alive,
+     alive / (alive + ended) * within AS liveness,
      [part IN [
-        [coalesce($weights.intensity, 0.0), intensity],
-        [coalesce($weights.tenure, 0.0), tenure],
-        [coalesce($weights.reciprocity, 0.0), reciprocity],
-        [coalesce($weights.affect, 0.0), affect],
-        [coalesce($weights.value, 0.0), value]
+        // @components: weighted
+        [0.0, null]
       ] WHERE part[1] IS NOT NULL] AS present
 RETURN c.customer_id AS customer_id,
        s.staff_id AS staff_id,
        n_interactions,
-       p_alive * reduce(total = 0.0, part IN present | total + part[0] * part[1])
+       contact_days,
+       reduce(total = 0.0, part IN present | total + part[0] * part[1])
          / reduce(total = 0.0, part IN present | total + part[0]) AS strength,
-       intensity,
-       tenure,
-       reciprocity,
-       affect,
-       value,
-       p_alive
+       // @components: columns
+       liveness,
+       p_alive,
+       typical_gap
 ORDER BY customer_id, staff_id

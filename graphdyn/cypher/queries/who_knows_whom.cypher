@@ -1,6 +1,7 @@
 // Who knows whom at a customer, strongest tie first.
 // Answers: who at the vendor has dealt with this customer (from the raw interactions), how
-// well (the audit's tie strength, where written), how recently and through which channels?
+// well (the audit's tie strength and liveness, where written), how recently and through which
+// channels?
 // Works on loaded data alone; strength, status and trend need an audit written to Neo4j.
 // @param customer_id string -- the customer
 // @param limit integer = 50 -- how many staff members to list
@@ -19,6 +20,7 @@ RETURN s.staff_id AS staff_id,
        last_contact,
        channels,
        t.strength AS strength,
+       t.liveness AS liveness,
        t.status AS status,
        t.trend AS trend
 ORDER BY coalesce(strength, -1.0) DESC, interactions DESC, staff_id ASC
