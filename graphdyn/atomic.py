@@ -1,4 +1,4 @@
-"""Writing files and folders whole or not at all.
+r"""Writing files and folders whole or not at all.
 
 Everything graphdyn writes for a person (an audit folder, a page, compare.csv, a generated data
 folder, a server's settings) is written beside its destination under a hidden temporary name
