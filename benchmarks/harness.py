@@ -6,7 +6,7 @@ is per step:
 
 - ``baseline``: one hand-written DuckDB SQL aggregate over the interactions Parquet;
 - ``ties``: graphdyn's read and tie-level computation (``read_data`` + ``relationships``);
-- ``audit``: the full ``graphdyn.audit.audit(folder)`` and writing the audit folder;
+- ``audit``: the full ``graphdyn.audit(folder)`` and writing the audit folder;
 - ``centrality``: ``node_centrality`` on the audit graph, against python-igraph computing the
   same measures and against plain NetworkX (stopped after ``--networkx-timeout``);
 - ``neo4j``: the Bolt load against ``neo4j-admin database import`` (when available);

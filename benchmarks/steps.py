@@ -173,13 +173,14 @@ def ties(folder: str) -> Result:
 
 
 def full_audit(folder: str) -> Result:
-    from graphdyn.audit import audit
+    from graphdyn.audits.run import audit
+    from graphdyn.folder import write_audit_folder
 
     with tempfile.TemporaryDirectory() as scratch:
         with measured() as clock:
             result = audit(folder)
             with phase(clock, "write"):
-                result.write(Path(scratch) / "audit")
+                write_audit_folder(result, Path(scratch) / "audit")
         clock.phases = {**result.summary.get("timings_seconds", {}), **clock.phases}
     graph = result.graph
     with (Path(folder) / GRAPH_CACHE).open("wb") as stream:
@@ -196,7 +197,7 @@ def audit_graph(folder: str) -> nx.Graph[str]:
     """The rung's audit graph: from the audit step's cache, else audited now (and cached)."""
     cache = Path(folder) / GRAPH_CACHE
     if not cache.is_file():
-        from graphdyn.audit import audit
+        from graphdyn.audits.run import audit
 
         graph = audit(folder).graph
         with cache.open("wb") as stream:
@@ -294,7 +295,7 @@ def _fresh_home(home: Path) -> None:
 
 
 def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str, writers: int = 1) -> Result:
-    """``graphdyn.neo4j.load.load_dataset`` over Bolt into an empty database.
+    """``graphdyn.neo4j.load.load_data`` over Bolt into an empty database.
 
     The data is read and validated before the clock starts; the load includes the schema.
     Peak RSS is the Python client's (the server is a separate JVM with ``heap``); the server's
@@ -304,7 +305,7 @@ def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str, writers: int =
     from graphdyn.data import read_data
     from graphdyn.neo4j import server
     from graphdyn.neo4j.connection import open_runner
-    from graphdyn.neo4j.load import load_dataset
+    from graphdyn.neo4j.load import load_data
     from graphdyn.neo4j.settings import load_settings
 
     path = Path(home)
@@ -316,7 +317,7 @@ def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str, writers: int =
         with open_runner(settings, timeout=60.0) as runner:
             server_began = _group_cpu_seconds(info.pid)
             with measured() as clock:
-                summary = load_dataset(runner, data, writers=writers)
+                summary = load_data(runner, data, writers=writers)
             server_cpu = _group_cpu_seconds(info.pid) - server_began
     finally:
         server.stop(path)

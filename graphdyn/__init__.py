@@ -1,12 +1,23 @@
 """graphdyn: tie strength, relationship decay and contact-point centrality for a vendor's customers.
 
 The public API: read a data folder with :func:`read_data`, audit it as of a date with
-:func:`audit`, and explore the :class:`Audit`'s frames, graph and views.
+:func:`audit`, explore the :class:`Audit`'s frames and graph, and hand it to an output: the
+audit folder (:func:`write_audit_folder`), the network view (:func:`network_view`), Neo4j
+(:mod:`graphdyn.neo4j`).
+
+The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
+
+    errors, config, atomic        what everything shares
+    data/                         reading, validating and generating data folders
+    model/                        tie strength, decay, the graph and its centrality
+    audits/                       the model run as of a date; conditions; comparisons
+    folder, views/, neo4j/        the outputs: audit folders, HTML pages, the graph database
+    cli/                          the command line
 """
 
 from graphdyn._version import __version__
-from graphdyn.audit import Audit, audit
-from graphdyn.compare import Comparison, compare_audits
+from graphdyn.audits.compare import Comparison, compare_audits
+from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config, load_config
 from graphdyn.data import Dataset, read_data
 from graphdyn.errors import (
@@ -19,6 +30,8 @@ from graphdyn.errors import (
     Neo4jQueryError,
     UsageError,
 )
+from graphdyn.folder import read_audit_folder, write_audit_folder
+from graphdyn.views.network import network_view
 
 __all__ = [
     "Audit",
@@ -37,5 +50,8 @@ __all__ = [
     "audit",
     "compare_audits",
     "load_config",
+    "network_view",
+    "read_audit_folder",
     "read_data",
+    "write_audit_folder",
 ]

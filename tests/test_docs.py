@@ -19,14 +19,14 @@ from click.testing import CliRunner
 
 import graphdyn.errors
 from graphdyn import Audit, audit
-from graphdyn.audit_folder import AUDIT_TABLES
+from graphdyn.audits.compare import CHANGE_COLUMNS
+from graphdyn.audits.conditions import FIGURES
 from graphdyn.cli import cli
-from graphdyn.compare import CHANGE_COLUMNS
-from graphdyn.conditions import FIGURES
 from graphdyn.config import Config, load_config
 from graphdyn.data.contract import TABLES
 from graphdyn.data.generate import generate
 from graphdyn.data.validate import PROBLEM_COLUMNS
+from graphdyn.folder import AUDIT_TABLES, write_audit_folder
 from graphdyn.model.decay import STATUSES, TRENDS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -314,7 +314,7 @@ def real_audit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Audit, Path]:
     folder = tmp_path_factory.mktemp("docs")
     generate(folder / "data", customers=60, staff=8, products=10, interactions=3000, seed=5)
     result = audit(folder / "data")
-    return result, result.write(folder / "audit")
+    return result, write_audit_folder(result, folder / "audit")
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))

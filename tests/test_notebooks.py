@@ -34,6 +34,7 @@ from nbformat import NotebookNode
 import graphdyn
 from graphdyn import Audit, audit, compare_audits
 from graphdyn.model.components import NAMES
+from graphdyn.views.network import network_view
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -182,7 +183,7 @@ def check_explore(run: Run, workdir: Path) -> None:
 
     view = shown(notebook, "network-view", "text/html")
     assert view.count("<iframe srcdoc=") == 1 and 'sandbox="allow-scripts"' in view
-    assert shown(notebook, "network-view") == repr(expected.view(max_nodes=150))
+    assert shown(notebook, "network-view") == repr(network_view(expected, max_nodes=150))
 
     weakest = expected.weakest_important(10)
     assert probe["weakest"] == weakest["customer_id"].tolist()
@@ -198,7 +199,7 @@ def check_explore(run: Run, workdir: Path) -> None:
     assert table["component"].tolist() == list(NAMES)
     np.testing.assert_array_equal(probe["contributions"], table["contribution"].to_numpy())
     assert np.isclose(np.nansum(probe["contributions"]), explanation.row["strength"], atol=1e-12)
-    assert shown(notebook, "ego-view") == repr(expected.view(focus=customer_id))
+    assert shown(notebook, "ego-view") == repr(network_view(expected, focus=customer_id))
     assert customer_id in unescape(shown(notebook, "ego-view", "text/html"))
 
     folder = Path(probe["folder"])

@@ -8,14 +8,15 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from graphdyn.audit import Audit, audit
-from graphdyn.cli.console import progress, stderr, stdout
-from graphdyn.cli.neo4j import dataset_from_neo4j, write_audit_to_neo4j
+from graphdyn.audits.conditions import audit_figures, parse_condition
+from graphdyn.audits.run import Audit, audit
+from graphdyn.cli.console import progress_bar, stderr, stdout
+from graphdyn.cli.neo4j import dataset_from_neo4j, write_back_to_neo4j
 from graphdyn.cli.options import CONFIG_FILE_KEY, as_of_option, model_options, on_error_option
-from graphdyn.conditions import audit_figures, parse_condition
 from graphdyn.config import Config
 from graphdyn.data import Dataset, read_data
 from graphdyn.errors import UsageError
+from graphdyn.folder import write_audit_folder
 from graphdyn.model.decay import STATUSES
 from graphdyn.neo4j.settings import load_settings
 
@@ -26,19 +27,12 @@ def run_audit(
     data: Path | Dataset, as_of: str | None, config: Config, on_error: str = "raise"
 ) -> Audit:
     """Read and validate a data folder (or take a read data set) and audit it, with progress."""
-    with progress() as bar:
-        task = bar.add_task("reading data", total=None)
+    with progress_bar("reading data") as report:
         if isinstance(data, Dataset):
             dataset = data
         else:
             dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
-        bar.update(task, description="auditing")
-        return audit(
-            dataset,
-            as_of=as_of,
-            config=config,
-            on_step=lambda name: bar.update(task, description=name),
-        )
+        return audit(dataset, as_of=as_of, config=config, on_progress=report)
 
 
 @click.command("audit")
@@ -107,11 +101,11 @@ def audit_command(
         settings = load_settings(click.get_current_context().meta.get(CONFIG_FILE_KEY))
     inputs = dataset_from_neo4j(settings, config, on_error=on_error) if data is None else data  # type: ignore[arg-type]
     result = run_audit(inputs, as_of, config, on_error)
-    folder = result.write(out, force=force)
+    folder = write_audit_folder(result, out, force=force)
     print_headline(result)
     stdout.print(f"Audit written to {folder} (report: {folder / 'report.html'})", highlight=False)
     if write_neo4j and settings is not None:
-        write_audit_to_neo4j(settings, result)
+        write_back_to_neo4j(settings, result)
     figures = audit_figures(result.summary)
     held = [condition for condition in conditions if condition.holds(figures)]
     for condition in held:

@@ -10,9 +10,9 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from graphdyn.audit_folder import read_audit_folder
+from graphdyn.audits.compare import Comparison, compare_audits
 from graphdyn.cli.console import stdout
-from graphdyn.compare import Comparison, compare_audits
+from graphdyn.folder import read_audit_folder
 from graphdyn.views.comparison import render_comparison
 
 __all__ = ["compare"]

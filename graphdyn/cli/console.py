@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["progress", "stderr", "stdout"]
+from graphdyn.progress import Progress as OnProgress
+
+__all__ = ["progress", "progress_bar", "progress_bars", "stderr", "stdout"]
 
 # Piped or captured output has no terminal width; rich would assume 80 columns and wrap
 # tables, so such output gets a wide fixed width instead (COLUMNS still wins when set).
@@ -32,3 +34,29 @@ def progress() -> Iterator[Progress]:
         transient=True,
     ) as bar:
         yield bar
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[OnProgress]:
+    """Yield an ``on_progress(stage, done, total)`` that drives one bar named for the stage."""
+    with progress() as bar:
+        task = bar.add_task(description, total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        yield report
+
+
+@contextmanager
+def progress_bars() -> Iterator[OnProgress]:
+    """Yield an ``on_progress(stage, done, total)`` that drives one bar per stage."""
+    with progress() as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report

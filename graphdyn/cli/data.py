@@ -12,12 +12,13 @@ import click
 from rich.table import Table
 
 from graphdyn.cli.audit import print_headline, run_audit
-from graphdyn.cli.console import progress, stderr, stdout
+from graphdyn.cli.console import progress_bar, stderr, stdout
 from graphdyn.cli.options import model_options, on_error_option
 from graphdyn.config import Config, load_config
 from graphdyn.data import read_data
 from graphdyn.data.generate import generate as generate_data
 from graphdyn.errors import UsageError
+from graphdyn.folder import write_audit_folder
 
 __all__ = ["demo", "generate", "validate"]
 
@@ -116,13 +117,8 @@ def generate(
 
 
 def _generate_with_progress(out: Path, **kwargs: Any) -> Any:
-    with progress() as bar:
-        task = bar.add_task("generating", total=1.0)
-
-        def report(step: str, fraction: float) -> None:
-            bar.update(task, description=step, completed=fraction)
-
-        return generate_data(out, progress=report, **kwargs)
+    with progress_bar("generating") as report:
+        return generate_data(out, on_progress=report, **kwargs)
 
 
 @click.command()
@@ -147,6 +143,6 @@ def demo(out: Path, seed: int, force: bool) -> None:
     )
     result = run_audit(data_folder, None, load_config(None))
     print_summary(result.data.summary())
-    folder = result.write(out / "audit")
+    folder = write_audit_folder(result, out / "audit")
     print_headline(result)
     stdout.print(f"Report: {folder / 'report.html'}", highlight=False)

@@ -8,12 +8,13 @@ from typing import Any
 import click
 from rich.logging import RichHandler
 
-from graphdyn import __version__
+from graphdyn._version import __version__
 from graphdyn.cli.audit import audit_command, explain
 from graphdyn.cli.compare import compare
 from graphdyn.cli.console import stderr
 from graphdyn.cli.data import demo, generate, validate
-from graphdyn.cli.neo4j import load_command, neo4j_command, query_command
+from graphdyn.cli.neo4j import load_command, query_command
+from graphdyn.cli.server import cli as neo4j_command
 from graphdyn.cli.view import view
 from graphdyn.cli.whatif import whatif
 from graphdyn.errors import DataError, GraphdynError

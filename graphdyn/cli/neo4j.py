@@ -1,7 +1,7 @@
 """Commands that use Neo4j: ``load``, ``query`` and ``neo4j start|stop|status``.
 
 Also the two helpers the ``audit`` command calls for ``--source neo4j`` and ``--write-neo4j``:
-:func:`dataset_from_neo4j` and :func:`write_audit_to_neo4j`. Connection settings come from the
+:func:`dataset_from_neo4j` and :func:`write_back_to_neo4j`. Connection settings come from the
 ``GRAPHDYN_NEO4J_*`` environment variables or the ``[neo4j]`` table of ``graphdyn.toml``
 (:func:`~graphdyn.neo4j.settings.load_settings`).
 """
@@ -12,24 +12,20 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import TaskID
 from rich.table import Table
 
-from graphdyn.audit import Audit
-from graphdyn.cli.console import progress, stderr, stdout
+from graphdyn.audits.run import Audit
+from graphdyn.cli.console import progress_bar, progress_bars, stderr, stdout
 from graphdyn.cli.options import on_error_option
 from graphdyn.config import Config, load_config
 from graphdyn.data import Dataset, read_data
 from graphdyn.data.dataset import OnError
-from graphdyn.neo4j import server
 from graphdyn.neo4j.connection import open_runner
-from graphdyn.neo4j.load import check_property_names, load_dataset
+from graphdyn.neo4j.load import check_property_names, load_data
 from graphdyn.neo4j.queries import (
     Parameter,
     QueryResult,
@@ -39,23 +35,18 @@ from graphdyn.neo4j.queries import (
     run_query,
     to_plain,
 )
-from graphdyn.neo4j.readback import read_dataset
+from graphdyn.neo4j.readback import read_back
 from graphdyn.neo4j.settings import Neo4jSettings, load_settings
-from graphdyn.neo4j.writeback import WriteSummary, write_audit
+from graphdyn.neo4j.writeback import WriteSummary, write_back
 
 __all__ = [
-    "COMMANDS",
     "dataset_from_neo4j",
     "format_csv",
     "format_json",
     "load_command",
-    "neo4j_command",
     "query_command",
-    "write_audit_to_neo4j",
+    "write_back_to_neo4j",
 ]
-
-#: ``graphdyn neo4j fetch|start|stop|status|env``: the local server's own command group.
-neo4j_command = server.cli
 
 #: Table cells show numbers to this many significant digits, with at most _DECIMALS decimals.
 _SIGNIFICANT = 6
@@ -91,8 +82,8 @@ def load_command(data: Path, config_file: Path | None, batch_size: int, on_error
     config = load_config(config_file)
     dataset = read_data(data, config=config, on_error=_on_error(on_error))
     check_property_names(dataset)
-    with open_runner(settings) as runner, _progress_bars() as report:
-        summary = load_dataset(runner, dataset, batch_size=batch_size, on_progress=report)
+    with open_runner(settings) as runner, progress_bars() as report:
+        summary = load_data(runner, dataset, batch_size=batch_size, on_progress=report)
     stdout.print(
         f"Loaded {summary.interactions:,} interactions ({summary.created:,} new, "
         f"{summary.updated:,} already there), {summary.customers:,} customers, "
@@ -154,9 +145,6 @@ def query_command(
 
 
 #: The commands to register on the ``graphdyn`` group.
-COMMANDS: tuple[click.Command, ...] = (load_command, query_command, neo4j_command)
-
-
 def dataset_from_neo4j(
     settings: Neo4jSettings, config: Config, *, on_error: OnError = "raise"
 ) -> Dataset:
@@ -181,12 +169,11 @@ def dataset_from_neo4j(
     --------
     >>> data = dataset_from_neo4j(load_settings(), Config())  # doctest: +SKIP
     """
-    with open_runner(settings) as runner, progress() as bar:
-        bar.add_task(f"reading from Neo4j at {settings.uri}", total=None)
-        return read_dataset(runner, config=config, on_error=on_error)
+    with open_runner(settings) as runner, progress_bar(f"reading from Neo4j at {settings.uri}"):
+        return read_back(runner, config=config, on_error=on_error)
 
 
-def write_audit_to_neo4j(
+def write_back_to_neo4j(
     settings: Neo4jSettings, result: Audit, *, batch_size: int = 5_000
 ) -> WriteSummary:
     """Store an audit in Neo4j for ``graphdyn audit ... --write-neo4j``; print one line.
@@ -206,10 +193,10 @@ def write_audit_to_neo4j(
 
     Examples
     --------
-    >>> write_audit_to_neo4j(load_settings(), audit("data/"))  # doctest: +SKIP
+    >>> write_back_to_neo4j(load_settings(), audit("data/"))  # doctest: +SKIP
     """
-    with open_runner(settings) as runner, _progress_bars() as report:
-        summary = write_audit(runner, result, batch_size=batch_size, on_progress=report)
+    with open_runner(settings) as runner, progress_bars() as report:
+        summary = write_back(runner, result, batch_size=batch_size, on_progress=report)
     stdout.print(
         f"Audit written to Neo4j at {settings.uri} (database {settings.database}): "
         f"{summary.ties:,} ties, {summary.customers:,} customers, {summary.staff:,} staff"
@@ -259,20 +246,6 @@ def format_csv(result: QueryResult) -> str:
 
 def _on_error(value: str) -> OnError:
     return "quarantine" if value == "quarantine" else "raise"
-
-
-@contextmanager
-def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
-    """Yield an ``on_progress(stage, done, total)`` that drives one bar per stage on stderr."""
-    with progress() as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        yield report
 
 
 def _print_table(result: QueryResult, title: str) -> None:

@@ -9,12 +9,12 @@ import click
 import networkx as nx
 import pandas as pd
 
-from graphdyn.audit_folder import read_audit_folder
 from graphdyn.cli.audit import run_audit
 from graphdyn.cli.console import stdout
 from graphdyn.cli.options import as_of_option, model_options
 from graphdyn.config import Config
-from graphdyn.graph import GraphFrames, build_graph
+from graphdyn.folder import read_audit_folder
+from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.export import write_gexf, write_graphml
 from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_html
 

@@ -58,7 +58,7 @@ def whatif(
     """
     ids = [part.strip() for item in remove_staff for part in item.split(",")]
     result = run_audit(data, as_of, config)
-    change = result.whatif(ids)
+    change = result.what_if(ids)
     names = _names(result.customers)
     print_whatif(change, names, show_all=show_all)
     if csv_file is not None:

@@ -4,6 +4,6 @@ The generator lives in :mod:`graphdyn.data.generate` (import ``generate`` from t
 re-exported here, so the module stays reachable under its own name).
 """
 
-from graphdyn.data.dataset import Dataset, OnError, read_data, to_timestamp
+from graphdyn.data.dataset import DataLike, Dataset, OnError, as_dataset, read_data, to_timestamp
 
-__all__ = ["Dataset", "OnError", "read_data", "to_timestamp"]
+__all__ = ["DataLike", "Dataset", "OnError", "as_dataset", "read_data", "to_timestamp"]

@@ -24,7 +24,7 @@ from graphdyn.data.validate import (
 )
 from graphdyn.errors import DataError, DataProblem, UsageError
 
-__all__ = ["Dataset", "OnError", "read_data", "to_timestamp"]
+__all__ = ["DataLike", "Dataset", "OnError", "as_dataset", "read_data", "to_timestamp"]
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +220,35 @@ def read_data(
         ]
         raws[table.name] = load_raw_table(file, repetitive)
     return _build(raws, config or Config(), on_error, str(folder))
+
+
+#: What :func:`as_dataset` accepts: a read data set, a data folder, or an interactions frame.
+DataLike = Dataset | str | Path | pd.DataFrame
+
+
+def as_dataset(data: DataLike, config: Config | None = None) -> Dataset:
+    """Return ``data`` as a validated :class:`Dataset`.
+
+    Parameters
+    ----------
+    data : Dataset, str, Path or pandas.DataFrame
+        A data set (returned as it is), a data folder (read with :func:`read_data`) or an
+        interactions frame (validated with :meth:`Dataset.from_frames`).
+    config : Config, optional
+        Supplies the allowed channels.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
+    ...                        "customer_id": ["c1"], "channel": ["phone"]})
+    >>> len(as_dataset(events).interactions)
+    1
+    """
+    if isinstance(data, Dataset):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return Dataset.from_frames(data, config=config)
+    return read_data(data, config=config)
 
 
 def to_timestamp(value: object) -> pd.Timestamp:

@@ -43,7 +43,7 @@ from typing import Any, Literal
 import numpy as np
 
 from graphdyn.data.synthetic.activity import make_events, make_streams, plant_decay
-from graphdyn.data.synthetic.parameters import DAY, GENERATOR_VERSION, Progress
+from graphdyn.data.synthetic.parameters import DAY, GENERATOR_VERSION
 from graphdyn.data.synthetic.population import make_customers, make_products, make_staff
 from graphdyn.data.synthetic.tables import (
     customers_table,
@@ -54,6 +54,7 @@ from graphdyn.data.synthetic.tables import (
     write_table,
 )
 from graphdyn.errors import UsageError
+from graphdyn.progress import Progress, progress_or_silence
 
 __all__ = ["DEFAULT_END", "GENERATOR_VERSION", "GeneratedData", "generate"]
 
@@ -97,7 +98,7 @@ def generate(
     end: datetime | date | str | None = None,
     years: float = 3.0,
     fmt: Literal["csv", "parquet"] = "csv",
-    progress: Progress | None = None,
+    on_progress: Progress | None = None,
 ) -> GeneratedData:
     """Write a realistic synthetic data folder with planted ground truth.
 
@@ -143,8 +144,9 @@ def generate(
     fmt : {"csv", "parquet"}
         File format of the tables. In Parquet, ``timestamp`` is a UTC timestamp in
         milliseconds and dates are dates; in CSV they are ISO-8601 text (``...Z``).
-    progress : callable, optional
-        Called as ``progress(stage, fraction_done)`` between steps.
+    on_progress : callable, optional
+        Called as ``on_progress(stage, percent_done, 100)`` between steps
+        (:mod:`graphdyn.progress`).
 
     Returns
     -------
@@ -168,7 +170,7 @@ def generate(
     True
     """
     began = time.perf_counter()
-    report: Progress = progress if progress is not None else _no_progress
+    report = progress_or_silence(on_progress)
     sizes = _check_arguments(customers, staff, products, interactions, seed, years, fmt)
     end_at = _parse_end(end)
     target = _check_out(Path(out))
@@ -177,16 +179,16 @@ def generate(
     span_sec = end_sec - start_sec
     rng = np.random.default_rng(seed)
 
-    report("staff and products", 0.0)
+    report("staff and products", 0, 100)
     people = make_staff(rng, staff, span_sec / DAY, start_sec)
     goods = make_products(rng, products)
-    report("customers", 0.05)
+    report("customers", 5, 100)
     accounts = make_customers(rng, customers, people, goods, span_sec / DAY, start_sec)
     streams = make_streams(accounts, span_sec / DAY)
     plant_decay(rng, accounts, streams, interactions, span_sec / DAY)
-    report("interaction times", 0.15)
+    report("interaction times", 15, 100)
     events = make_events(rng, accounts, people, goods, streams, interactions, start_sec, end_sec)
-    report("truth", 0.6)
+    report("truth", 60, 100)
     truth = planted_truth(seed, sizes, start_sec, end_sec, accounts, people, events)
 
     staging = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
@@ -195,11 +197,11 @@ def generate(
     except OSError as exc:
         raise UsageError(f"cannot create {target}: {exc.strerror or exc}") from exc
     try:
-        report("writing interactions", 0.65)
+        report("writing interactions", 65, 100)
         table = interactions_table(events, people, accounts, goods, fmt)
         write_table(table, staging, "interactions", fmt, quote=False)
         del table
-        report("writing attribute tables", 0.9)
+        report("writing attribute tables", 90, 100)
         write_table(customers_table(accounts), staging, "customers", fmt)
         write_table(staff_table(people), staging, "staff", fmt)
         write_table(products_table(goods), staging, "products", fmt)
@@ -214,7 +216,7 @@ def generate(
             child.unlink()
         staging.rmdir()
         raise
-    report("done", 1.0)
+    report("done", 100, 100)
     logger.info(
         "generated %d interactions for %d customers in %s (%.1f s)",
         interactions,
@@ -229,10 +231,6 @@ def generate(
         end=datetime.fromtimestamp(end_sec, tz=UTC),
         truth=truth,
     )
-
-
-def _no_progress(stage: str, fraction: float) -> None:
-    """Ignore progress reports."""
 
 
 # --- arguments -----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ breadth-first path instead of Dijkstra.
 
 :func:`node_centrality` computes all four for an audit's graph, exactly up to
 ``Config.betweenness_exact_limit`` nodes and from ``Config.betweenness_k`` pivots above it. It
-also takes the audit's tables (:class:`graphdyn.graph.GraphFrames`) instead of the graph: the
+also takes the audit's tables (:class:`graphdyn.model.graph.GraphFrames`) instead of the graph: the
 same numbers without building the NetworkX graph (at 10M interactions, 4.5 s of CPU against
 40 s to build the graph and read it back).
 Sampled betweenness is an estimate [2]_.
@@ -66,8 +66,8 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
-from graphdyn.graph import GraphFrames, graph_arrays
 from graphdyn.model.brandes import dependencies, usable_cpus
+from graphdyn.model.graph import GraphFrames, graph_arrays
 
 __all__ = [
     "MEASURES",
@@ -145,7 +145,7 @@ def _indexed(graph: nx.Graph[Any], weight: str | None) -> _Indexed:
 
 
 def _indexed_frames(frames: GraphFrames, weight: str | None) -> _Indexed:
-    """Index the graph :func:`~graphdyn.graph.build_graph` would make of ``frames``."""
+    """Index the graph :func:`~graphdyn.model.graph.build_graph` would make of ``frames``."""
     arrays = graph_arrays(frames, weight)
     weights = arrays.weight
     bad = np.flatnonzero(~(np.isfinite(weights) & (weights > 0)))
@@ -536,7 +536,7 @@ def node_centrality(
     graph : networkx.Graph or GraphFrames
         Undirected, no parallel edges or self-loops; for an audit, :attr:`graphdyn.Audit.graph`
         (weight = tie strength, or decayed interaction count for customer–product edges). Or
-        the tables :func:`graphdyn.graph.build_graph` turns into that graph: the same numbers,
+        the tables :func:`graphdyn.model.graph.build_graph` turns into that graph: the same numbers,
         in the same order, without building the NetworkX graph.
     config : Config, optional
         Supplies the exact limit, k and the seed.
@@ -561,7 +561,7 @@ def node_centrality(
 
     From tables, without building the graph:
 
-    >>> from graphdyn.graph import build_graph
+    >>> from graphdyn.model.graph import build_graph
     >>> frames = GraphFrames(
     ...     customers=pd.DataFrame({"customer_id": ["c1", "c2"]}),
     ...     staff=pd.DataFrame({"staff_id": ["s1"]}),

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,9 +43,6 @@ from graphdyn.model.relationships import (
 )
 from graphdyn.model.standing import standing
 from graphdyn.model.sums import group_sums_without_each
-
-if TYPE_CHECKING:
-    from graphdyn.audit import Audit
 
 __all__ = ["AT_RISK_STATUSES", "WhatIf", "departure_impact", "what_if"]
 
@@ -159,15 +156,32 @@ class WhatIf:
         return self.customers.loc[self.customers["at_stake"]].reset_index(drop=True)
 
 
-def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
+def what_if(
+    interactions: pd.DataFrame,
+    customers: pd.DataFrame,
+    ties: pd.DataFrame,
+    as_of: pd.Timestamp,
+    config: Config,
+    remove_staff: str | Iterable[str],
+    *,
+    staff_ids: Iterable[str] | None = None,
+) -> WhatIf:
     """Re-audit the customers of some staff members as if those people had left.
 
     Parameters
     ----------
-    result : Audit
-        The full audit.
+    interactions : pandas.DataFrame
+        The audited interactions (up to ``as_of``).
+    customers, ties : pandas.DataFrame
+        The audit's customer and tie tables.
+    as_of : pandas.Timestamp
+        The audit date.
+    config : Config
+        The audit's parameters.
     remove_staff : str or iterable of str
         Staff ids whose interactions are removed.
+    staff_ids : iterable of str, optional
+        Every known staff id (an id outside it is an error); default: the ties' staff.
 
     Returns
     -------
@@ -176,7 +190,7 @@ def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
     Raises
     ------
     UsageError
-        If no id is given or an id is not a staff member of the audit.
+        If no id is given or an id is not a known staff member.
 
     Examples
     --------
@@ -188,31 +202,32 @@ def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
     ...     "timestamp": [*weekly, "2024-01-03"], "customer_id": "c1",
     ...     "staff_id": ["s1"] * len(weekly) + ["s2"],
     ...     "channel": ["meeting"] * len(weekly) + ["email"]})
-    >>> change = what_if(audit(events, as_of="2024-06-30"), ["s1"])
+    >>> a = audit(events, as_of="2024-06-30")
+    >>> change = what_if(a.data.interactions, a.customers, a.ties, a.as_of, a.config, ["s1"])
     >>> columns = ["customer_id", "status_before", "status_after", "at_stake"]
     >>> change.customers[columns].values.tolist()
     [['c1', 'active', 'dormant', True]]
     """
-    removed = _staff_ids(remove_staff, result.staff["staff_id"])
-    ties, interactions = result.ties, result.data.interactions
+    known = ties["staff_id"] if staff_ids is None else pd.Series(list(staff_ids), dtype=object)
+    removed = _staff_ids(remove_staff, known)
     removed_ties = ties.loc[ties["staff_id"].isin(removed)]
     affected = pd.Index(removed_ties["customer_id"].unique()).sort_values()
-    strong = removed_ties.loc[removed_ties["strength"] >= result.config.strong_threshold]
+    strong = removed_ties.loc[removed_ties["strength"] >= config.strong_threshold]
     cases = pd.DataFrame({"customer_id": affected})
-    cases = _with_before(cases, result.customers)
+    cases = _with_before(cases, customers)
     cases["strong_removed"] = (
         strong.groupby("customer_id").size().reindex(affected, fill_value=0).to_numpy()
     )
     keep = interactions["customer_id"].isin(affected) & ~interactions["staff_id"].isin(removed)
     rows = np.flatnonzero(keep.to_numpy())
-    settings = result.config.replace(snapshots=1)
+    settings = config.replace(snapshots=1)
     after = _reaudit(
         interactions,
         rows,
         interactions["customer_id"].to_numpy()[rows],
-        result.as_of,
+        as_of,
         settings,
-        population_medians(interactions, result.as_of, settings),
+        population_medians(interactions, as_of, settings),
     )
     impact = _compare(cases, after.reindex(affected))
     contacts = removed_ties.groupby("customer_id")["staff_id"].agg(lambda s: ", ".join(sorted(s)))
@@ -246,7 +261,7 @@ def what_if(result: Audit, remove_staff: str | Iterable[str]) -> WhatIf:
         "at_stake": int(frame["at_stake"].sum()),
         "value_at_stake": float(impact["value_at_stake"].sum()),
     }
-    return WhatIf(removed_staff=removed, as_of=result.as_of, customers=frame, summary=summary)
+    return WhatIf(removed_staff=removed, as_of=as_of, customers=frame, summary=summary)
 
 
 def _staff_ids(remove_staff: str | Iterable[str], known: pd.Series) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ import neo4j.exceptions
 from graphdyn._version import __version__
 from graphdyn.errors import ConfigError, Neo4jConnectionError, Neo4jError, Neo4jQueryError
 from graphdyn.neo4j.settings import Neo4jSettings
+from graphdyn.progress import Progress, progress_or_silence
 
 __all__ = [
     "Neo4jRunner",
@@ -177,7 +178,8 @@ def run_batches(
     *,
     batch_size: int,
     name: str,
-    on_batch: Callable[[int, int], None] | None = None,
+    stage: str = "rows",
+    on_progress: Progress | None = None,
 ) -> list[Record]:
     """Run an ``UNWIND $rows AS row ...`` statement over successive slices of ``rows``.
 
@@ -196,8 +198,11 @@ def run_batches(
         Rows per transaction (at least 1).
     name : str
         The statement's file, to label error messages.
-    on_batch : callable, optional
-        Called after each batch as ``on_batch(done, total)`` with rows sent so far.
+    stage : str
+        What the rows are, for progress reports.
+    on_progress : callable, optional
+        Called after each batch as ``on_progress(stage, done, total)`` with rows sent so far
+        (:mod:`graphdyn.progress`).
 
     Returns
     -------
@@ -218,11 +223,11 @@ def run_batches(
     ...             batch_size=2, name="count")  # doctest: +SKIP
     [{'n': 2}, {'n': 1}]
     """
+    report = progress_or_silence(on_progress)
     records: list[Record] = []
     for start in range(0, len(rows), batch_size):
         records += runner.write(query, {"rows": rows[start : start + batch_size]}, name=name)
-        if on_batch is not None:
-            on_batch(min(start + batch_size, len(rows)), len(rows))
+        report(stage, min(start + batch_size, len(rows)), len(rows))
     return records
 
 

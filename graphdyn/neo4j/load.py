@@ -1,7 +1,7 @@
 """Loading a validated data set into Neo4j: idempotent, batched and resumable.
 
 The data is validated before anything is sent (a :class:`~graphdyn.Dataset` has passed the
-data contract; :func:`load_dataset` adds the one check that only Neo4j needs, that extra
+data contract; :func:`load_data` adds the one check that only Neo4j needs, that extra
 attribute columns do not take a name the write-back uses). Then, in order:
 
 1. the schema (``schema.cypher``): uniqueness constraints first, so every ``MERGE`` below is an
@@ -33,7 +33,6 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -51,15 +50,12 @@ from graphdyn.neo4j.rows import (
     extra_columns,
     interaction_batches,
 )
-from graphdyn.neo4j.schema import NODE_KINDS, NodeKind, apply_schema, statement
+from graphdyn.neo4j.schema import ATTRIBUTE_LABELS, NodeLabel, apply_schema, statement
+from graphdyn.progress import Progress, progress_or_silence
 
-__all__ = ["LoadProgress", "LoadSummary", "check_property_names", "load_dataset"]
+__all__ = ["LoadSummary", "check_property_names", "load_data"]
 
 logger = logging.getLogger(__name__)
-
-#: Called after each batch as ``on_progress(stage, done, total)``; stage is ``"customers"``,
-#: ``"staff"``, ``"products"`` or ``"interactions"``.
-LoadProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -129,7 +125,7 @@ on :Customer nodes in Neo4j; rename the column
             f"the name of a property graphdyn sets on :{kind.label} nodes in Neo4j; "
             "rename the column",
         )
-        for name, kind in NODE_KINDS.items()
+        for name, kind in ATTRIBUTE_LABELS.items()
         for column in extra_columns(_attributes(data, name), kind.table)
         if column in kind.reserved
     ]
@@ -137,13 +133,13 @@ on :Customer nodes in Neo4j; rename the column
         raise DataError(problems)
 
 
-def load_dataset(
+def load_data(
     runner: QueryRunner,
     data: Dataset,
     *,
     batch_size: int = 5_000,
     writers: int = 1,
-    on_progress: LoadProgress | None = None,
+    on_progress: Progress | None = None,
 ) -> LoadSummary:
     """Load a validated data set into Neo4j, idempotently and in batches.
 
@@ -178,7 +174,7 @@ def load_dataset(
 
     Examples
     --------
-    >>> summary = load_dataset(runner, graphdyn.read_data("data/"))  # doctest: +SKIP
+    >>> summary = load_data(runner, graphdyn.read_data("data/"))  # doctest: +SKIP
     >>> summary.interactions, summary.created, summary.updated  # doctest: +SKIP
     (200000, 200000, 0)
     """
@@ -187,12 +183,12 @@ def load_dataset(
     if writers < 1:
         raise UsageError(f"writers must be at least 1 ({writers})")
     check_property_names(data)
-    report = on_progress or _no_progress
+    report = progress_or_silence(on_progress)
     began = time.perf_counter()
     apply_schema(runner)
     tables = {"interactions": (data.interactions, INTERACTIONS)}
     tables.update(
-        {name: (_attributes(data, name), kind.table) for name, kind in NODE_KINDS.items()}
+        {name: (_attributes(data, name), kind.table) for name, kind in ATTRIBUTE_LABELS.items()}
     )
     for name, (frame, table) in tables.items():
         runner.write(
@@ -202,7 +198,7 @@ def load_dataset(
         )
     elements = {
         kind.key: _load_nodes(runner, kind, data, batch_size, report)
-        for kind in NODE_KINDS.values()
+        for kind in ATTRIBUTE_LABELS.values()
     }
     created, updated, batches = _load_interactions(
         runner, data.interactions, elements, batch_size, writers, report
@@ -228,17 +224,13 @@ def load_dataset(
     return summary
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
-    """Ignore progress."""
-
-
 def _attributes(data: Dataset, name: str) -> pd.DataFrame:
     frame: pd.DataFrame = getattr(data, name)
     return frame
 
 
 def _load_nodes(
-    runner: QueryRunner, kind: NodeKind, data: Dataset, batch_size: int, report: LoadProgress
+    runner: QueryRunner, kind: NodeLabel, data: Dataset, batch_size: int, report: Progress
 ) -> dict[str, str]:
     """Upsert one kind's nodes (attribute rows, listed, and ids mentioned by interactions).
 
@@ -252,11 +244,12 @@ def _load_nodes(
     rows += [{"id": str(i), "properties": {}} for i in sorted(set(mentioned) - known)]
     records = run_batches(
         runner,
-        statement(f"load_{name}"),
+        statement(kind.load),
         rows,
         batch_size=batch_size,
-        name=f"load_{name}.cypher",
-        on_batch=functools.partial(report, name),
+        name=f"{kind.load}.cypher",
+        stage=name,
+        on_progress=report,
     )
     return {key: element for record in records for key, element in record["elements"]}
 
@@ -267,7 +260,7 @@ def _load_interactions(
     elements: Elements,
     batch_size: int,
     writers: int,
-    report: LoadProgress,
+    report: Progress,
 ) -> tuple[int, int, int]:
     """Write the interactions, split by customer over ``writers`` sessions.
 

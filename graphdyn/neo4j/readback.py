@@ -1,6 +1,6 @@
 """Reading the data back from Neo4j as the frames a data folder gives.
 
-:func:`read_dataset` rebuilds the interactions and the attribute tables from the graph and
+:func:`read_back` rebuilds the interactions and the attribute tables from the graph and
 validates them with :meth:`graphdyn.Dataset.from_frames`, exactly as files are validated, so
 an audit of the read-back data equals the audit of the files that were loaded. Interactions
 come back sorted by ``interaction_id`` (the model does not depend on row order); attribute
@@ -24,9 +24,9 @@ from graphdyn.config import Config
 from graphdyn.data.contract import INTERACTIONS, Table
 from graphdyn.data.dataset import Dataset, OnError
 from graphdyn.neo4j.connection import QueryRunner
-from graphdyn.neo4j.schema import NODE_KINDS, NodeKind, statement
+from graphdyn.neo4j.schema import ATTRIBUTE_LABELS, NodeLabel, statement
 
-__all__ = ["Frames", "read_dataset", "read_frames"]
+__all__ = ["Frames", "read_back", "read_frames"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def read_frames(runner: QueryRunner) -> Frames:
     Returns
     -------
     Frames
-        Unvalidated; see :func:`read_dataset` for the validated data set.
+        Unvalidated; see :func:`read_back` for the validated data set.
 
     Examples
     --------
@@ -94,11 +94,11 @@ def read_frames(runner: QueryRunner) -> Frames:
     )
     tables = {
         name: _attribute_frame(
-            runner.read(statement(f"readback_{name}"), name=f"readback_{name}.cypher"),
+            runner.read(statement(kind.readback), name=f"{kind.readback}.cypher"),
             kind,
             extra.get(name, []),
         )
-        for name, kind in NODE_KINDS.items()
+        for name, kind in ATTRIBUTE_LABELS.items()
     }
     logger.info(
         "read %d interactions back from Neo4j in %.1f s",
@@ -108,7 +108,7 @@ def read_frames(runner: QueryRunner) -> Frames:
     return Frames(interactions=interactions, **tables)
 
 
-def read_dataset(
+def read_back(
     runner: QueryRunner, *, config: Config | None = None, on_error: OnError = "raise"
 ) -> Dataset:
     """Read the data set back from Neo4j and validate it like a data folder.
@@ -135,7 +135,7 @@ def read_dataset(
 
     Examples
     --------
-    >>> data = read_dataset(runner)  # doctest: +SKIP
+    >>> data = read_back(runner)  # doctest: +SKIP
     >>> data  # doctest: +SKIP
     Dataset(source='neo4j', interactions=200000, customers=2000, staff=80, products=100)
     """
@@ -182,7 +182,7 @@ def _interactions_frame(rows: list[list[Any]], extra: list[str]) -> pd.DataFrame
 
 
 def _attribute_frame(
-    records: list[dict[str, Any]], kind: NodeKind, extra: list[str]
+    records: list[dict[str, Any]], kind: NodeLabel, extra: list[str]
 ) -> pd.DataFrame:
     names = [*kind.attribute_columns, *extra]
     columns: dict[str, Any] = {kind.key: [record["id"] for record in records]}

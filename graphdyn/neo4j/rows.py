@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.data.contract import INTERACTIONS, Table
-from graphdyn.neo4j.schema import LISTED, NodeKind
+from graphdyn.neo4j.schema import LISTED, NodeLabel
 
 __all__ = [
     "LINKS",
@@ -81,7 +81,7 @@ def python_values(series: pd.Series, kind: str) -> list[Any]:
     return values
 
 
-def attribute_rows(frame: pd.DataFrame, kind: NodeKind) -> list[dict[str, Any]]:
+def attribute_rows(frame: pd.DataFrame, kind: NodeLabel) -> list[dict[str, Any]]:
     """Return one row per attribute-table row: its id and every attribute (None when blank).
 
     The properties also mark the node ``listed``.

@@ -36,11 +36,11 @@ __all__ = [
     "INTERACTION",
     "INTERNAL_PROPERTIES",
     "LISTED",
-    "NODE_KINDS",
+    "ATTRIBUTE_LABELS",
     "PRODUCT",
     "STAFF",
     "TIE_PROPERTIES",
-    "NodeKind",
+    "NodeLabel",
     "apply_schema",
     "cypher_path",
     "statement",
@@ -110,8 +110,8 @@ _STATEMENT_END = re.compile(r";[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
-class NodeKind:
-    """A node label, the input table it comes from, and what the write-back may set on it.
+class NodeLabel:
+    """A node label, the input table it comes from, its statements, and what the write-back sets.
 
     Parameters
     ----------
@@ -121,11 +121,17 @@ class NodeKind:
         The data-contract table; its key column is the node's key property.
     audit_properties : tuple of str
         Audit columns written onto these nodes (allow-list).
+    load, readback, writeback : str or None
+        The packaged statements (``cypher/<name>.cypher``) that load these nodes from their
+        table, read them back, and write the audit onto them; None where there is none.
     """
 
     label: str
     table: Table
     audit_properties: tuple[str, ...] = ()
+    load: str | None = None
+    readback: str | None = None
+    writeback: str | None = None
 
     @property
     def key(self) -> str:
@@ -143,13 +149,31 @@ class NodeKind:
         return frozenset((*self.audit_properties, *INTERNAL_PROPERTIES))
 
 
-CUSTOMER = NodeKind("Customer", contract.CUSTOMERS, _CUSTOMER_AUDIT)
-STAFF = NodeKind("Staff", contract.STAFF, _STAFF_AUDIT)
-PRODUCT = NodeKind("Product", contract.PRODUCTS)
-INTERACTION = NodeKind("Interaction", contract.INTERACTIONS)
+CUSTOMER = NodeLabel(
+    "Customer",
+    contract.CUSTOMERS,
+    _CUSTOMER_AUDIT,
+    load="load_customers",
+    readback="readback_customers",
+    writeback="writeback_customers",
+)
+STAFF = NodeLabel(
+    "Staff",
+    contract.STAFF,
+    _STAFF_AUDIT,
+    load="load_staff",
+    readback="readback_staff",
+    writeback="writeback_staff",
+)
+PRODUCT = NodeLabel(
+    "Product", contract.PRODUCTS, load="load_products", readback="readback_products"
+)
+INTERACTION = NodeLabel("Interaction", contract.INTERACTIONS, readback="readback_interactions")
 
-#: The node kinds loaded from attribute tables, by table name.
-NODE_KINDS: dict[str, NodeKind] = {kind.table.name: kind for kind in (CUSTOMER, STAFF, PRODUCT)}
+#: The labels loaded from attribute tables, by table name.
+ATTRIBUTE_LABELS: dict[str, NodeLabel] = {
+    label.table.name: label for label in (CUSTOMER, STAFF, PRODUCT)
+}
 
 
 def cypher_path(name: str) -> importlib.resources.abc.Traversable:

@@ -1,6 +1,6 @@
 """Writing an audit into the graph: TIE relationships, node figures and the Audit node.
 
-:func:`write_audit` stores
+:func:`write_back` stores
 
 - one ``(:Customer)-[:TIE]->(:Staff)`` per row of the audit's ties table, with its strength,
   components, status, trend and the rest of :data:`~graphdyn.neo4j.schema.TIE_PROPERTIES`;
@@ -17,13 +17,12 @@ Audit node still describes the previous audit.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import math
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphdyn.audit import Audit
+from graphdyn.audits.run import Audit
 from graphdyn.neo4j.connection import QueryRunner, Transaction, run_batches
 from graphdyn.neo4j.schema import (
     AUDIT_ID,
@@ -39,19 +38,16 @@ from graphdyn.neo4j.schema import (
     CUSTOMER,
     STAFF,
     TIE_PROPERTIES,
-    NodeKind,
+    NodeLabel,
     apply_schema,
     statement,
     statements,
 )
+from graphdyn.progress import Progress, progress_or_silence
 
-__all__ = ["WriteProgress", "WriteSummary", "audit_properties", "write_audit"]
+__all__ = ["WriteSummary", "audit_properties", "write_back"]
 
 logger = logging.getLogger(__name__)
-
-#: Called after each batch as ``on_progress(stage, done, total)``; stage is ``"ties"``,
-#: ``"customers"`` or ``"staff"``.
-WriteProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ def audit_properties(result: Audit, run_id: str) -> dict[str, Any]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from graphdyn.audit import audit
+    >>> from graphdyn.audits.run import audit
     >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-05-01"],
     ...                        "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
     >>> node = audit_properties(audit(events), "run-1")
@@ -128,12 +124,12 @@ def audit_properties(result: Audit, run_id: str) -> dict[str, Any]:
     }
 
 
-def write_audit(
+def write_back(
     runner: QueryRunner,
     result: Audit,
     *,
     batch_size: int = 5_000,
-    on_progress: WriteProgress | None = None,
+    on_progress: Progress | None = None,
 ) -> WriteSummary:
     """Store an audit in the graph, replacing the one written before.
 
@@ -142,7 +138,7 @@ def write_audit(
     runner : QueryRunner
         The database to write to.
     result : Audit
-        The audit (:func:`graphdyn.audit.audit`).
+        The audit (:func:`graphdyn.audits.run.audit`).
     batch_size : int
         Rows per transaction.
     on_progress : callable, optional
@@ -159,10 +155,10 @@ def write_audit(
 
     Examples
     --------
-    >>> write_audit(runner, audit("data/"))  # doctest: +SKIP
+    >>> write_back(runner, audit("data/"))  # doctest: +SKIP
     WriteSummary(run_id='...', ties=12045, customers=2000, staff=80, removed_ties=0, ...)
     """
-    report = on_progress or _no_progress
+    report = progress_or_silence(on_progress)
     began = time.perf_counter()
     run_id = uuid.uuid4().hex
     apply_schema(runner)
@@ -173,7 +169,8 @@ def write_audit(
         ties,
         batch_size=batch_size,
         name="writeback_ties.cypher",
-        on_batch=functools.partial(report, "ties"),
+        stage="ties",
+        on_progress=report,
     )
     written: dict[str, int] = {}
     for kind, frame in ((CUSTOMER, result.customers), (STAFF, result.staff)):
@@ -181,11 +178,12 @@ def write_audit(
         name = kind.table.name
         run_batches(
             runner,
-            statement(f"writeback_{name}"),
+            statement(kind.writeback),
             rows,
             batch_size=batch_size,
-            name=f"writeback_{name}.cypher",
-            on_batch=functools.partial(report, name),
+            name=f"{kind.writeback}.cypher",
+            stage=kind.table.name,
+            on_progress=report,
         )
         written[name] = len(rows)
     node = audit_properties(result, run_id)
@@ -208,10 +206,6 @@ def write_audit(
         summary.seconds,
     )
     return summary
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    """Ignore progress."""
 
 
 def _rows(
@@ -253,7 +247,7 @@ def _property_values(series: pd.Series) -> list[Any]:
     return values
 
 
-def _cleared(kind: NodeKind) -> dict[str, None]:
+def _cleared(kind: NodeLabel) -> dict[str, None]:
     return dict.fromkeys((*kind.audit_properties, AUDIT_RUN))
 
 

@@ -1,6 +1,6 @@
 """compare.html: what changed between two audits, as one self-contained, offline page.
 
-:func:`render_comparison` turns a :class:`~graphdyn.compare.Comparison` into the page that
+:func:`render_comparison` turns a :class:`~graphdyn.audits.compare.Comparison` into the page that
 ``graphdyn compare OLD NEW`` writes beside compare.csv: headline counts, the customer status
 transition matrix, the customers whose status worsened, the largest strength drops (a chart of
 customers, then tables of customers and ties), and the new and lost ties.
@@ -21,7 +21,7 @@ from html import escape
 import pandas as pd
 
 from graphdyn._version import __version__
-from graphdyn.compare import Comparison
+from graphdyn.audits.compare import Comparison
 from graphdyn.views.charts import bar_chart
 from graphdyn.views.document import (
     NOT_AVAILABLE,
@@ -77,7 +77,7 @@ def render_comparison(
     Parameters
     ----------
     comparison : Comparison
-        The comparison, from :func:`graphdyn.compare.compare_audits`.
+        The comparison, from :func:`graphdyn.audits.compare.compare_audits`.
     customer_names, staff_names : mapping of str to str, optional
         Names to show beside the ids (for instance from the newer audit's customers and staff
         tables); an id without a name is shown alone.
@@ -97,7 +97,7 @@ def render_comparison(
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from graphdyn.compare import compare_audits
+    >>> from graphdyn.audits.compare import compare_audits
     >>> def audit_of(rows, as_of):
     ...     ties = pd.DataFrame(rows, columns=["customer_id", "staff_id", "strength", "status"])
     ...     customers = ties.groupby("customer_id", as_index=False).first()

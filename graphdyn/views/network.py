@@ -24,17 +24,21 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graphdyn.atomic import write_text
 from graphdyn.errors import UsageError
 from graphdyn.views.layout import fixed_layout
 from graphdyn.views.page import render_page
 from graphdyn.views.payload import KIND_STYLES, STATUS_COLOURS, graph_payload
 from graphdyn.views.scope import select_scope
 
-__all__ = ["DEFAULT_EDGES_PER_NODE", "NetworkView", "network_html"]
+if TYPE_CHECKING:
+    from graphdyn.audits.run import Audit
+
+__all__ = ["DEFAULT_EDGES_PER_NODE", "NetworkView", "network_view", "network_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +112,7 @@ class NetworkView:
         ...     path.read_text(encoding="utf-8") == view.html
         True
         """
-        target = Path(path)
-        try:
-            target.write_text(self.html, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write the network view to {target}: {error}") from error
+        target = write_text(path, self.html)
         logger.info("wrote network view to %s (%s)", target, self)
         return target
 
@@ -171,7 +171,7 @@ def network_html(
     Parameters
     ----------
     graph : networkx.Graph
-        A graph with graphdyn's schema (``graphdyn.graph``): nodes ``"customer:<id>"``,
+        A graph with graphdyn's schema (``graphdyn.model.graph``): nodes ``"customer:<id>"``,
         ``"staff:<id>"``, ``"product:<id>"`` with ``kind``, ``id``, ``name`` and, after an
         audit, their metrics; edges with ``kind`` ``"tie"`` or ``"product"`` and ``weight``.
         Missing metrics are shown as ``n/a``.
@@ -251,3 +251,49 @@ def network_html(
     )
     logger.debug("rendered %r (physics %s)", view, "on" if physics else "off")
     return view
+
+
+def network_view(
+    result: Audit,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    max_nodes: int = 1500,
+    edges_per_node: int | None = DEFAULT_EDGES_PER_NODE,
+    title: str | None = None,
+) -> NetworkView:
+    """Render an audit's interactive network view (shows inline in Jupyter).
+
+    Parameters
+    ----------
+    result : Audit
+        The audit whose graph is drawn.
+    focus : str, optional
+        A customer or staff id (or node key): show only its ego network.
+    depth : int
+        Hops around ``focus``.
+    max_nodes : int
+        Above this, keep the strongest ties and say what was left out.
+    edges_per_node : int or None
+        See :func:`network_html`.
+    title : str, optional
+        The page title; default: the audit's as-of date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graphdyn import audit
+    >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
+    ...                        "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
+    >>> network_view(audit(events, as_of="2024-02-01")).nodes_shown
+    2
+    """
+    return network_html(
+        result.graph,
+        focus=focus,
+        depth=depth,
+        max_nodes=max_nodes,
+        edges_per_node=edges_per_node,
+        title=title or f"graphdyn network as of {result.as_of.date().isoformat()}",
+        seed=result.config.seed,
+    )

@@ -1,6 +1,6 @@
 """The audit report: one self-contained, offline HTML page for the people who own the accounts.
 
-:func:`render_report` turns an :class:`~graphdyn.audit.Audit` into ``report.html``: headline
+:func:`render_report` turns an :class:`~graphdyn.audits.run.Audit` into ``report.html``: headline
 figures, strength distributions, channel mix, falling trajectories, the at-risk, weakest-important
 and single-threaded lists, staff exposure, and the parameters with a plain account of the method.
 
@@ -41,7 +41,7 @@ from graphdyn.views.document import (
 from graphdyn.views.values import is_missing
 
 if TYPE_CHECKING:
-    from graphdyn.audit import Audit
+    from graphdyn.audits.run import Audit
 
 __all__ = ["SECTIONS", "render_report"]
 
@@ -83,7 +83,7 @@ def render_report(result: Audit, *, max_rows: int = 50) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> from graphdyn.audit import audit
+    >>> from graphdyn.audits.run import audit
     >>> events = pd.DataFrame({
     ...     "interaction_id": ["i1", "i2"], "timestamp": ["2024-01-01", "2024-03-01"],
     ...     "customer_id": ["c1", "c1"], "staff_id": ["s1", "s1"], "channel": ["meeting", "phone"]})

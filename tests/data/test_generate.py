@@ -330,13 +330,14 @@ def test_smallest_possible_world(tmp_path: Path) -> None:
 
 
 def test_progress_is_reported_in_order(tmp_path: Path) -> None:
-    seen: list[tuple[str, float]] = []
+    seen: list[tuple[str, int, int]] = []
     generate(tmp_path / "p", customers=10, staff=3, products=2, interactions=200,
-             progress=lambda stage, done: seen.append((stage, done)))  # fmt: skip
-    fractions = [done for _, done in seen]
-    assert fractions == sorted(fractions)
-    assert seen[0][1] == 0.0
-    assert seen[-1] == ("done", 1.0)
+             on_progress=lambda stage, done, total: seen.append((stage, done, total)))  # fmt: skip
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done)
+    assert {total for _, _, total in seen} == {100}
+    assert seen[0][1] == 0
+    assert seen[-1] == ("done", 100, 100)
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -21,9 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphdyn import Config, UsageError
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.errors import ConfigError, GraphdynError
-from graphdyn.graph import node_key
 from graphdyn.model import brandes
 from graphdyn.model.centrality import (
     burt_constraint,
@@ -32,6 +31,7 @@ from graphdyn.model.centrality import (
     weighted_betweenness,
     weighted_pagerank,
 )
+from graphdyn.model.graph import node_key
 
 Measure = Callable[..., dict[Hashable, float]]
 

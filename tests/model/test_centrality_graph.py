@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn import Config, UsageError, graph
-from graphdyn.graph import GraphFrames, build_graph, graph_arrays
+from graphdyn import Config, UsageError
+from graphdyn.model import graph
 from graphdyn.model.centrality import _indexed, node_centrality
+from graphdyn.model.graph import GraphFrames, build_graph, graph_arrays
 
 
 def row_by_row(frames: GraphFrames) -> nx.Graph[str]:

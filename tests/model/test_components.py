@@ -16,7 +16,7 @@ import pytest
 
 import graphdyn
 from graphdyn import Config
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.model.components import COMPONENTS, DEFAULT_WEIGHTS, NAMES, component
 from graphdyn.neo4j.queries import find_query
 from graphdyn.neo4j.schema import TIE_PROPERTIES
@@ -95,7 +95,7 @@ _PROBE = """
 import json, sys
 import pandas as pd
 from click.testing import CliRunner
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.cli.main import cli
 from graphdyn.neo4j.queries import find_query
 from graphdyn.neo4j.schema import TIE_PROPERTIES

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from graphdyn import Config, UsageError
-from graphdyn.audit import audit
-from graphdyn.compare import compare_audits
-from graphdyn.conditions import audit_figures, parse_condition
+from graphdyn.audits.compare import compare_audits
+from graphdyn.audits.conditions import audit_figures, parse_condition
+from graphdyn.audits.run import audit
 
 from .by_hand import liveness, p_alive, rhythm_by_hand
 

@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from graphdyn import Config, UsageError
-from graphdyn.audit import Audit, audit
+from graphdyn.audits.run import Audit, audit
 from graphdyn.cli.main import cli
 from graphdyn.data.dataset import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import departure, relationships
-from graphdyn.model.departure import departure_impact, what_if
+from graphdyn.model.departure import departure_impact
 from graphdyn.model.relationships import population_medians
 from graphdyn.views.report import render_report
 
@@ -81,7 +81,7 @@ def test_the_hand_made_audit(hand_made: Audit) -> None:
 
 
 def test_what_if_s1_leaves(hand_made: Audit) -> None:
-    change = hand_made.whatif(["s1"])
+    change = hand_made.what_if(["s1"])
     rows = change.customers.set_index("customer_id")
     assert list(rows.index) == ["c1", "c2", "c4"]  # c3 never dealt with s1
     # c1 keeps only the January email: the tie c1-s2 is then all of it, so its strength is that
@@ -113,7 +113,7 @@ def test_what_if_s1_leaves(hand_made: Audit) -> None:
 
 
 def test_what_if_everyone_but_s3_leaves(hand_made: Audit) -> None:
-    change = hand_made.whatif("s1, s2".split(", "))
+    change = hand_made.what_if("s1, s2".split(", "))
     rows = change.customers.set_index("customer_id")
     # c1, c2 and c3 have no interaction left: strength 0, dormant.
     for customer in ("c1", "c2", "c3"):
@@ -142,18 +142,18 @@ def test_the_report_lists_staff_by_value_at_stake(hand_made: Audit) -> None:
 
 def test_what_if_rejects_bad_ids(hand_made: Audit) -> None:
     with pytest.raises(UsageError, match="unknown staff id"):
-        hand_made.whatif(["s1", "nobody"])
+        hand_made.what_if(["s1", "nobody"])
     with pytest.raises(UsageError, match="at least one staff id"):
-        hand_made.whatif([])
+        hand_made.what_if([])
     with pytest.raises(UsageError, match="at least one staff id"):
-        hand_made.whatif(" ")
+        hand_made.what_if(" ")
 
 
 def test_a_staff_member_without_ties_puts_nothing_at_stake() -> None:
     events = hand_made_events()
     staff = pd.DataFrame({"staff_id": ["s1", "s2", "s3", "s4"], "name": ["A", "B", "C", "D"]})
     result = audit(Dataset.from_frames(events, staff=staff), as_of=AS_OF)
-    change = result.whatif(["s4"])
+    change = result.what_if(["s4"])
     assert change.customers.empty
     assert change.summary["value_at_stake"] == 0.0
     row = result.staff.set_index("staff_id").loc["s4"]
@@ -237,7 +237,7 @@ def test_one_pass_for_all_staff_equals_one_what_if_per_person(generated: Audit) 
     staff = generated.staff.set_index("staff_id")
     assert staff["departure_at_risk"].sum() > 0
     for staff_id, row in staff.iterrows():
-        change = what_if(generated, [str(staff_id)])
+        change = generated.what_if([str(staff_id)])
         assert change.summary["becomes_at_risk"] == row["departure_at_risk"], staff_id
         assert change.summary["loses_all_strong_ties"] == row["sole_strong_tie_customers"]
         assert change.summary["value_at_stake"] == pytest.approx(row["value_at_stake"], rel=1e-12)
@@ -345,7 +345,7 @@ def test_whatif_command_lists_customers_at_stake_and_a_total(
         ["whatif", str(data_folder), "--remove-staff", "s1", "--as-of", AS_OF, "--csv", str(out)],
     )
     assert result.exit_code == 0, result.output
-    c1 = audit(hand_made_events(), as_of=AS_OF).whatif("s1").customers.iloc[0]
+    c1 = audit(hand_made_events(), as_of=AS_OF).what_if("s1").customers.iloc[0]
     lines = result.stdout.splitlines()
     row = next(line for line in lines if line.startswith("│ c1"))
     assert f"{c1['strength_before']:.3f}→{c1['strength_after']:.3f}" in row

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphdyn import Config
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import relationships

@@ -18,16 +18,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn.audit import Audit, audit
+from graphdyn.audits.run import Audit, audit
 from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import DataError
 from graphdyn.neo4j.connection import Neo4jRunner
-from graphdyn.neo4j.load import load_dataset
+from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.queries import to_plain
-from graphdyn.neo4j.readback import read_dataset
+from graphdyn.neo4j.readback import read_back
 from graphdyn.neo4j.schema import apply_schema, statement
-from graphdyn.neo4j.writeback import write_audit
+from graphdyn.neo4j.writeback import write_back
 
 if TYPE_CHECKING:
     from conftest import Neo4jSettings
@@ -112,7 +112,7 @@ def test_load_twice_gives_the_same_graph_and_audit_from_neo4j_equals_files(
     runner: Neo4jRunner, generated: Path
 ) -> None:
     files = read_data(generated)
-    first = load_dataset(runner, files, batch_size=3_000)
+    first = load_data(runner, files, batch_size=3_000)
     assert (first.interactions, first.created, first.updated) == (20_000, 20_000, 0)
     assert first.batches == 7
     counts = _counts(runner)
@@ -127,12 +127,12 @@ def test_load_twice_gives_the_same_graph_and_audit_from_neo4j_equals_files(
     assert counts["Product"] == len(files.product_ids())
     digest = _checksum(runner)
 
-    second = load_dataset(runner, files, batch_size=7_000)
+    second = load_data(runner, files, batch_size=7_000)
     assert (second.created, second.updated) == (0, 20_000)
     assert _counts(runner) == counts
     assert _checksum(runner) == digest
 
-    back = read_dataset(runner)
+    back = read_back(runner)
     assert back.source == "neo4j"
     sorted_files = Dataset.from_frames(
         files.interactions.sort_values("interaction_id", ignore_index=True),
@@ -169,7 +169,7 @@ def test_types_are_neo4j_temporal_and_numeric_types(runner: Neo4jRunner) -> None
         staff=pd.DataFrame({"staff_id": ["s1"], "left_at": ["2024-06-30"]}),
         products=pd.DataFrame({"product_id": ["p1"], "price": ["19.50"]}),
     )
-    load_dataset(runner, data)
+    load_data(runner, data)
     types = runner.read(
         "MATCH (i:Interaction {interaction_id: 'i1'}), (c:Customer), (s:Staff), (p:Product) "
         "RETURN valueType(i.timestamp) AS timestamp, valueType(i.duration_minutes) AS duration, "
@@ -187,7 +187,7 @@ def test_types_are_neo4j_temporal_and_numeric_types(runner: Neo4jRunner) -> None
         "blank_value_absent": True,
         "text": "2024-05-01T10:00:00.123456Z",
     }
-    back = read_dataset(runner)
+    back = read_back(runner)
     pd.testing.assert_frame_equal(back.interactions, data.interactions)
 
 
@@ -216,9 +216,9 @@ def test_hostile_ids_and_column_names_round_trip_verbatim(runner: Neo4jRunner) -
         ),
         customers=pd.DataFrame({"customer_id": ids, "name": ids, weird_column: ids}),
     )
-    load_dataset(runner, data)
+    load_data(runner, data)
     assert _counts(runner)["Customer"] == len(ids)
-    back = read_dataset(runner)
+    back = read_back(runner)
     pd.testing.assert_frame_equal(
         back.interactions, data.interactions.sort_values("interaction_id", ignore_index=True)
     )
@@ -272,7 +272,7 @@ def test_reload_with_changed_interactions_updates_properties_and_relationships(
             "product_id": [None, None, "p1"],
         }
     )
-    load_dataset(runner, Dataset.from_frames(events))
+    load_data(runner, Dataset.from_frames(events))
     changed = events.copy()
     changed.loc[0, ["customer_id", "staff_id", "sentiment", "product_id"]] = [
         "c2",
@@ -281,7 +281,7 @@ def test_reload_with_changed_interactions_updates_properties_and_relationships(
         "p1",
     ]
     changed.loc[2, ["staff_id", "product_id"]] = ["s1", None]
-    summary = load_dataset(runner, Dataset.from_frames(changed))
+    summary = load_data(runner, Dataset.from_frames(changed))
     assert (summary.created, summary.updated) == (0, 3)
     links = runner.read(
         "MATCH (i:Interaction) "
@@ -294,7 +294,7 @@ def test_reload_with_changed_interactions_updates_properties_and_relationships(
         {"id": "i2", "customers": ["c1"], "staff": ["s1"], "products": [], "sentiment": None},
         {"id": "i3", "customers": ["c2"], "staff": ["s1"], "products": [], "sentiment": None},
     ]
-    back = read_dataset(runner)
+    back = read_back(runner)
     pd.testing.assert_frame_equal(back.interactions, Dataset.from_frames(changed).interactions)
 
 
@@ -329,12 +329,12 @@ def test_a_load_killed_half_way_and_run_again_equals_one_clean_load(
     orphans = runner.read("MATCH (i:Interaction) WHERE NOT (i)<-[:HAD]-() RETURN count(i) AS n")
     assert orphans == [{"n": 0}]
 
-    resumed = load_dataset(runner, files, batch_size=1_000)
+    resumed = load_data(runner, files, batch_size=1_000)
     assert resumed.updated >= partial
     resumed_counts, resumed_digest = _counts(runner), _checksum(runner)
 
     delete_all_data()
-    load_dataset(runner, files)
+    load_data(runner, files)
     assert _counts(runner) == resumed_counts
     assert _checksum(runner) == resumed_digest
 
@@ -343,15 +343,15 @@ def test_two_writers_give_the_same_graph_as_one(
     runner: Neo4jRunner, generated: Path, delete_all_data: Callable[[], None]
 ) -> None:
     files = read_data(generated)
-    parallel = load_dataset(runner, files, batch_size=1_500, writers=2)
+    parallel = load_data(runner, files, batch_size=1_500, writers=2)
     assert (parallel.created, parallel.updated) == (20_000, 0)
     counts, digest = _counts(runner), _checksum(runner)
-    again = load_dataset(runner, files, batch_size=1_500, writers=2)
+    again = load_data(runner, files, batch_size=1_500, writers=2)
     assert (again.created, again.updated) == (0, 20_000)
     assert _checksum(runner) == digest
 
     delete_all_data()
-    load_dataset(runner, files, batch_size=1_500)
+    load_data(runner, files, batch_size=1_500)
     assert _counts(runner) == counts
     assert _checksum(runner) == digest
 
@@ -360,10 +360,10 @@ _LOADER = """
 import sys
 from graphdyn.data import read_data
 from graphdyn.neo4j.connection import open_runner
-from graphdyn.neo4j.load import load_dataset
+from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.settings import load_settings
 with open_runner(load_settings()) as runner:
-    load_dataset(runner, read_data(sys.argv[1]), batch_size=int(sys.argv[2]))
+    load_data(runner, read_data(sys.argv[1]), batch_size=int(sys.argv[2]))
 """
 
 
@@ -380,10 +380,10 @@ def test_write_back_stores_the_audit_and_a_rerun_replaces_it(
     runner: Neo4jRunner, generated: Path
 ) -> None:
     files = read_data(generated)
-    load_dataset(runner, files)
-    before = read_dataset(runner)
+    load_data(runner, files)
+    before = read_back(runner)
     result = audit(files)
-    first = write_audit(runner, result, batch_size=2_000)
+    first = write_back(runner, result, batch_size=2_000)
     assert (first.ties, first.customers, first.staff) == (
         len(result.ties),
         len(result.customers),
@@ -441,7 +441,7 @@ def test_write_back_stores_the_audit_and_a_rerun_replaces_it(
     assert node["strong_threshold"] == result.config.strong_threshold
     assert node["run_id"] == first.run_id
 
-    again = write_audit(runner, result)
+    again = write_back(runner, result)
     assert again.removed_ties == 0
     assert runner.read(
         "MATCH ()-[t:TIE]->() RETURN count(t) AS n, collect(DISTINCT t.audit_run) AS runs"
@@ -451,7 +451,7 @@ def test_write_back_stores_the_audit_and_a_rerun_replaces_it(
     # An older as-of date has fewer ties and customers: the rest of the newer audit goes.
     earlier = audit(files, as_of=result.as_of - pd.Timedelta(days=700))
     assert len(earlier.ties) < len(result.ties)
-    replaced = write_audit(runner, earlier)
+    replaced = write_back(runner, earlier)
     assert replaced.removed_ties == len(result.ties) - len(earlier.ties)
     assert runner.read("MATCH ()-[t:TIE]->() RETURN count(t) AS n") == [{"n": len(earlier.ties)}]
     scored = runner.read(
@@ -460,7 +460,7 @@ def test_write_back_stores_the_audit_and_a_rerun_replaces_it(
     )
     assert scored == [{"n": len(earlier.customers)}]
     # Audit properties never leak into the data: the read-back is unchanged.
-    after = read_dataset(runner)
+    after = read_back(runner)
     for name in ("interactions", "customers", "staff", "products"):
         pd.testing.assert_frame_equal(getattr(after, name), getattr(before, name))
 
@@ -468,7 +468,7 @@ def test_write_back_stores_the_audit_and_a_rerun_replaces_it(
 def test_read_back_of_a_graph_that_breaks_the_contract_is_a_data_error(
     runner: Neo4jRunner,
 ) -> None:
-    load_dataset(
+    load_data(
         runner,
         Dataset.from_frames(
             pd.DataFrame(
@@ -483,4 +483,4 @@ def test_read_back_of_a_graph_that_breaks_the_contract_is_a_data_error(
     )
     runner.write("MATCH (i:Interaction) MATCH (:Customer)-[h:HAD]->(i) DELETE h")
     with pytest.raises(DataError, match="interactions:2: customer_id: required value missing"):
-        read_dataset(runner)
+        read_back(runner)

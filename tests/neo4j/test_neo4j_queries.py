@@ -15,16 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn.audit import Audit, audit
+from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config
 from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import Neo4jQueryError
 from graphdyn.model.components import NAMES
 from graphdyn.neo4j.connection import Neo4jRunner
-from graphdyn.neo4j.load import load_dataset
+from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.queries import find_query, parse_parameters, parse_query, run_query
-from graphdyn.neo4j.writeback import write_audit
+from graphdyn.neo4j.writeback import write_back
 
 if TYPE_CHECKING:
     from conftest import Neo4jSettings
@@ -53,9 +53,9 @@ def loaded(
     runner = Neo4jRunner(neo4j_driver, neo4j_settings.database)
     delete_all_data()
     data = read_data(folder)
-    load_dataset(runner, data)
+    load_data(runner, data)
     result = audit(data)
-    write_audit(runner, result)
+    write_back(runner, result)
     yield Loaded(runner, data, result)
     delete_all_data()
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.config import Config
 from graphdyn.data import Dataset
 from graphdyn.data.contract import INTERACTIONS
@@ -29,7 +29,7 @@ from graphdyn.errors import (
 )
 from graphdyn.model.rhythm import QUADRATURE
 from graphdyn.neo4j.connection import Record, run_batches, translate_error
-from graphdyn.neo4j.load import load_dataset
+from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.queries import (
     canned_queries,
     find_query,
@@ -40,7 +40,7 @@ from graphdyn.neo4j.queries import (
 )
 from graphdyn.neo4j.schema import CUSTOMER, STAFF, TIE_PROPERTIES, statement, statements
 from graphdyn.neo4j.settings import Neo4jSettings, load_settings
-from graphdyn.neo4j.writeback import write_audit
+from graphdyn.neo4j.writeback import write_back
 
 
 class RecordingRunner:
@@ -307,7 +307,7 @@ def test_load_sends_values_only_as_parameters_in_batches() -> None:
         customers=pd.DataFrame({"customer_id": [hostile], "name": ["Ünïcode 名"]}),
     )
     runner = RecordingRunner()
-    summary = load_dataset(runner, data, batch_size=2)
+    summary = load_data(runner, data, batch_size=2)
     sent = runner.statements_sent()
     known = {statement(n) for n in _LOAD_FILES} | set(statements("schema"))
     assert all(text in known or text.startswith("CALL db.awaitIndexes") for text in sent)
@@ -364,10 +364,10 @@ def test_reserved_column_names_are_refused_before_anything_is_sent() -> None:
     )
     runner = RecordingRunner()
     with pytest.raises(DataError, match="customers.csv:1: strength: the name of a property"):
-        load_dataset(runner, data)
+        load_data(runner, data)
     assert runner.calls == []
     with pytest.raises(UsageError, match="batch size"):
-        load_dataset(runner, data, batch_size=0)
+        load_data(runner, data, batch_size=0)
 
 
 def test_load_rolls_back_a_batch_whose_nodes_are_missing() -> None:
@@ -380,7 +380,7 @@ def test_load_rolls_back_a_batch_whose_nodes_are_missing() -> None:
 
     data = Dataset.from_frames(_events())
     with pytest.raises(Neo4jError, match="node the batch refers to is missing"):
-        load_dataset(Lossy(), data)
+        load_data(Lossy(), data)
 
 
 def test_new_interactions_name_every_contract_property_and_send_extras_apart() -> None:
@@ -391,7 +391,7 @@ def test_new_interactions_name_every_contract_property_and_send_extras_apart() -
     assert "+=" not in created  # a map SET would put an Eager operator in the plan
     data = Dataset.from_frames(_events(mood=["calm", None, "tense"]))
     runner = RecordingRunner()
-    load_dataset(runner, data, batch_size=2)
+    load_data(runner, data, batch_size=2)
     extra = [p["rows"] for _, q, p in runner.calls if q == statement("load_interactions_extra")]
     assert extra == [
         [
@@ -401,7 +401,7 @@ def test_new_interactions_name_every_contract_property_and_send_extras_apart() -
         [{"interaction_id": "i3", "properties": {"mood": "tense"}}],
     ]
     plain = RecordingRunner()
-    load_dataset(plain, Dataset.from_frames(_events()))
+    load_data(plain, Dataset.from_frames(_events()))
     assert statement("load_interactions_extra") not in plain.statements_sent()
 
 
@@ -410,7 +410,7 @@ def test_parallel_writers_split_interactions_by_customer() -> None:
     events["interaction_id"] = [f"i{k}" for k in range(len(events))]
     events["customer_id"] = [f"c{k % 5}" for k in range(len(events))]
     runner = RecordingRunner()
-    summary = load_dataset(runner, Dataset.from_frames(events), batch_size=2, writers=2)
+    summary = load_data(runner, Dataset.from_frames(events), batch_size=2, writers=2)
     batches = [p["rows"] for _, q, p in runner.calls if q == statement("load_interactions_new")]
     sent = sorted(row["interaction_id"] for rows in batches for row in rows)
     assert sent == sorted(events["interaction_id"])
@@ -423,12 +423,12 @@ def test_parallel_writers_split_interactions_by_customer() -> None:
     assert len(groups) == 2
     assert (summary.created, summary.updated) == (12, 0)
     with pytest.raises(UsageError, match="writers"):
-        load_dataset(runner, Dataset.from_frames(events), writers=0)
+        load_data(runner, Dataset.from_frames(events), writers=0)
 
 
 def test_run_batches_sends_slices_and_reports_progress() -> None:
     runner = RecordingRunner()
-    progress: list[tuple[int, int]] = []
+    progress: list[tuple[str, int, int]] = []
     rows = [{"id": str(k)} for k in range(5)]
     run_batches(
         runner,
@@ -436,16 +436,17 @@ def test_run_batches_sends_slices_and_reports_progress() -> None:
         rows,
         batch_size=2,
         name="load_staff.cypher",
-        on_batch=lambda done, total: progress.append((done, total)),
+        stage="staff",
+        on_progress=lambda stage, done, total: progress.append((stage, done, total)),
     )
     assert [p["rows"] for _, _, p in runner.calls] == [rows[0:2], rows[2:4], rows[4:5]]
-    assert progress == [(2, 5), (4, 5), (5, 5)]
+    assert progress == [("staff", 2, 5), ("staff", 4, 5), ("staff", 5, 5)]
 
 
 def test_write_back_sends_allow_listed_properties_and_clears_the_rest() -> None:
     result = audit(_events(), as_of="2024-03-31")
     runner = RecordingRunner()
-    summary = write_audit(runner, result)
+    summary = write_back(runner, result)
     ties = next(p for _, q, p in runner.calls if q == statement("writeback_ties"))
     row = ties["rows"][0]
     assert (row["customer_id"], row["staff_id"]) == ("c1", "s1")

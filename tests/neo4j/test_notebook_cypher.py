@@ -21,7 +21,7 @@ import neo4j
 import numpy as np
 import pandas as pd
 
-from graphdyn.audit import Audit, audit
+from graphdyn.audits.run import Audit, audit
 from graphdyn.data import read_data
 from graphdyn.model.components import NAMES
 

@@ -17,6 +17,7 @@ import neo4j.exceptions
 import pytest
 from click.testing import CliRunner
 
+from graphdyn.cli.server import cli as server_cli
 from graphdyn.errors import ConfigError, Neo4jConnectionError
 from graphdyn.neo4j import server
 
@@ -240,7 +241,7 @@ def test_start_status_stop_are_idempotent(scratch: Scratch) -> None:
         0,
         ["Neo4j", "ready", "at", scratch.info.uri],
     )
-    exported = CliRunner().invoke(server.cli, ["env", "--home", str(home)])
+    exported = CliRunner().invoke(server_cli, ["env", "--home", str(home)])
     stored = server.read_connection_env(home)
     assert exported.exit_code == 0
     assert exported.output.splitlines() == [f"export {k}={v}" for k, v in stored.items()]
@@ -250,8 +251,16 @@ def test_start_status_stop_are_idempotent(scratch: Scratch) -> None:
     assert server.status(home) is None
     assert _listening_sockets(scratch.info.pid) == set()
     assert not (home / "neo4j-local.pid").exists()
-    stopped = CliRunner().invoke(server.cli, ["status", "--home", str(home)])
+    stopped = CliRunner().invoke(server_cli, ["status", "--home", str(home)])
     assert (stopped.exit_code, stopped.output) == (1, f"not running (home {home})\n")
+    # After stop, env still prints the settings but says on stderr that nothing answers.
+    after = CliRunner().invoke(server_cli, ["env", "--home", str(home)])
+    assert after.exit_code == 1
+    assert after.stdout.splitlines() == [f"export {k}={v}" for k, v in stored.items()]
+    assert after.stderr == (
+        f"neo4j-local: the server is not running (home {home}); "
+        "start it with `scripts/neo4j-local start`\n"
+    )
 
     # A server that dies while starting is reported with the end of its log.
     with pytest.raises(Neo4jConnectionError, match=r"(?s)exited before Bolt.*Too small"):

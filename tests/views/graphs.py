@@ -1,4 +1,4 @@
-"""Graphs shaped like the ones ``graphdyn.graph`` builds, for the view tests.
+"""Graphs shaped like the ones ``graphdyn.model.graph`` builds, for the view tests.
 
 The schema (node keys ``"<kind>:<id>"``, the attributes an audit adds) is the one the views are
 built against; customers carry what ``Audit.graph`` puts on them: strength, the components

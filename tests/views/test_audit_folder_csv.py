@@ -1,6 +1,6 @@
 """The audit folder's CSV files: the text pandas' own formatting would write, byte for byte.
 
-``graphdyn.audit_folder`` formats float and time columns itself (pandas formats them one value
+``graphdyn.folder`` formats float and time columns itself (pandas formats them one value
 at a time, which was most of the writing time at 1M interactions); these tests hold it to the
 text of ``to_csv(float_format="%.10g")`` and ``strftime``.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn.audit_folder import _write_csv
+from graphdyn.folder import _write_csv
 
 
 def _pandas_text(frame: pd.DataFrame) -> str:

@@ -35,8 +35,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser
 
-from graphdyn.audit import audit
-from graphdyn.compare import Comparison, compare_audits
+from graphdyn.audits.compare import Comparison, compare_audits
+from graphdyn.audits.run import audit
 from graphdyn.data.dataset import Dataset
 from graphdyn.views.comparison import SECTIONS, render_comparison
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphdyn.audit import audit
+from graphdyn.audits.run import audit
 from graphdyn.data.dataset import Dataset
-from graphdyn.graph import graph_from_dataset
+from graphdyn.model.graph import graph_from_dataset
 from graphdyn.views.export import write_gexf, write_graphml
 from graphdyn.views.network import network_html
 

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser
 
-from graphdyn.audit import Audit, audit
+from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config
 from graphdyn.data.dataset import Dataset
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart, nice_ticks

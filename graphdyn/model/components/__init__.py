@@ -8,7 +8,9 @@ packaged ``tie_strength`` query, and the sentence that explains it in the report
 CLI help and the report's method text all read :data:`COMPONENTS`; adding a component is adding
 a module here (docs/model.md, "How to add a component").
 
-The package imports nothing of graphdyn at run time (the config reads it for its defaults).
+The package imports nothing of graphdyn, not even for types: a component reads the sums and
+settings :class:`Sums` and :class:`Settings` describe, so the config can take its defaults from
+here without a circle (``tests/test_layers.py``).
 """
 
 from __future__ import annotations
@@ -18,19 +20,54 @@ import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from graphdyn.config import Config
-    from graphdyn.model.sums import GroupSums
+__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "NAMES", "Component", "Settings", "Sums", "component"]
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "NAMES", "Component", "component"]
 
-#: ``compute(sums, config, value_reference)``: the component per group and evaluation time, in
-#: [0, 1], NaN where the group has no data for it (or no event yet).
-Compute = Callable[["GroupSums", "Config", np.ndarray], np.ndarray]
+class Sums(Protocol):
+    """What a component reads of a group's decayed sums (:class:`graphdyn.model.sums.GroupSums`).
+
+    Arrays are groups x evaluation times, except ``first_age`` (per group) and ``offsets``
+    (per evaluation time).
+    """
+
+    @property
+    def n(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def intensity(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def inbound(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def outbound(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def sentiment_weight(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def sentiment_sum(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def value(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def value_count(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def first_age(self) -> np.ndarray: ...  # noqa: D102
+    @property
+    def offsets(self) -> np.ndarray: ...  # noqa: D102
+
+
+class Settings(Protocol):
+    """The model parameters a component reads (:class:`graphdyn.config.Config`)."""
+
+    @property
+    def intensity_reference(self) -> float: ...  # noqa: D102
+    @property
+    def tenure_scale_days(self) -> float: ...  # noqa: D102
+
+
+#: ``compute(sums, settings, value_reference)``: the component per group and evaluation time,
+#: in [0, 1], NaN where the group has no data for it (or no event yet).
+Compute = Callable[[Sums, Settings, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)

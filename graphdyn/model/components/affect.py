@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from graphdyn.model.components import Component
-
-if TYPE_CHECKING:
-    from graphdyn.config import Config
-    from graphdyn.model.sums import GroupSums
+from graphdyn.model.components import Component, Settings, Sums
 
 
-def affect(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+def affect(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarray:
     """``f_A = (1 + s) / 2``, s = decay-weighted mean sentiment; NaN without sentiment.
 
     Examples

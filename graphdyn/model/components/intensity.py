@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from graphdyn.model.components import Component
-
-if TYPE_CHECKING:
-    from graphdyn.config import Config
-    from graphdyn.model.sums import GroupSums
+from graphdyn.model.components import Component, Settings, Sums
 
 
-def intensity(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+def intensity(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarray:
     """``f_I = 1 - exp(-I / I_ref)``, ``I = sum(r w)``; defined for every group with events.
 
     Examples

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from graphdyn.model.components import Component
-
-if TYPE_CHECKING:
-    from graphdyn.config import Config
-    from graphdyn.model.sums import GroupSums
+from graphdyn.model.components import Component, Settings, Sums
 
 
-def tenure(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+def tenure(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarray:
     """``f_D = 1 - exp(-D / tenure_scale_days)``, D = days since the first contact.
 
     Examples

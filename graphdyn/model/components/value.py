@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from graphdyn.model.components import Component
-
-if TYPE_CHECKING:
-    from graphdyn.config import Config
-    from graphdyn.model.sums import GroupSums
+from graphdyn.model.components import Component, Settings, Sums
 
 
-def value(sums: GroupSums, config: Config, value_reference: np.ndarray) -> np.ndarray:
+def value(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarray:
     """``f_V = 1 - exp(-V / V_ref)``, ``V = sum(value w)``; NaN without any value.
 
     V_ref (per evaluation time) is the median V over the customers with a value; where it is

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -16,34 +15,23 @@ import numpy as np
 import pandas as pd
 
 from graphdyn._version import __version__
-from graphdyn.audit_folder import write_audit_folder
 from graphdyn.config import Config
-from graphdyn.data.dataset import Dataset, read_data, to_timestamp
+from graphdyn.data.dataset import DataLike, Dataset, as_dataset, to_timestamp
 from graphdyn.errors import UsageError
-from graphdyn.graph import GraphFrames, build_graph, interaction_counts, node_key
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
 from graphdyn.model.events import DAY_SECONDS, decay_weight
 from graphdyn.model.explain import Explanation, component_table, contributions, liveness_table
+from graphdyn.model.graph import GraphFrames, build_graph, interaction_counts, node_key
 from graphdyn.model.priority import priority_column
 from graphdyn.model.relationships import Relationships, relationships
 from graphdyn.model.staff import add_exposure, staff_table
-from graphdyn.views.network import NetworkView, network_html
+from graphdyn.progress import Progress, progress_or_silence
 
-__all__ = ["Audit", "DataLike", "audit", "load_dataset"]
+__all__ = ["Audit", "audit"]
 
-DataLike = Dataset | str | Path | pd.DataFrame
-Step = Callable[[str], None]
-
-
-def load_dataset(data: DataLike, config: Config) -> Dataset:
-    """Accept a Dataset, a data folder path or an interactions DataFrame."""
-    if isinstance(data, Dataset):
-        return data
-    if isinstance(data, pd.DataFrame):
-        return Dataset.from_frames(data, config=config)
-    return read_data(data, config=config)
+_STEPS = 6  # the steps audit() times and reports
 
 
 def audit(
@@ -51,7 +39,7 @@ def audit(
     as_of: object = None,
     config: Config | None = None,
     *,
-    on_step: Step | None = None,
+    on_progress: Progress | None = None,
 ) -> Audit:
     """Audit every relationship in ``data`` as of a date.
 
@@ -64,8 +52,9 @@ def audit(
         Events after T are excluded (counted in the summary).
     config : Config, optional
         Model parameters (defaults documented in ``docs/model.md``).
-    on_step : callable, optional
-        Called with the name of each step as it starts (for progress displays).
+    on_progress : callable, optional
+        Called as ``on_progress(step, k, n)`` as the k-th of n steps starts
+        (:mod:`graphdyn.progress`).
 
     Returns
     -------
@@ -82,18 +71,18 @@ def audit(
     [['c1', 's1', 2]]
     """
     config = config or Config()
+    report = progress_or_silence(on_progress)
     timings: dict[str, float] = {}
 
     @contextmanager
     def step(name: str) -> Iterator[None]:
-        if on_step is not None:
-            on_step(name)
+        report(name, len(timings), _STEPS)
         started = time.perf_counter()
         yield
         timings[name] = round(time.perf_counter() - started, 4)
 
     with step("reading data"):
-        dataset = load_dataset(data, config)
+        dataset = as_dataset(data, config)
     latest = dataset.interactions["timestamp"].max()
     stamp = latest if as_of is None else to_timestamp(as_of)
     with step("excluding events after as-of"):
@@ -187,7 +176,7 @@ class Audit:
             _audit_frames(self.data, self.as_of, self.config, self.customers, self.staff, self.ties)
         )
 
-    def whatif(self, remove_staff: str | Iterable[str]) -> WhatIf:
+    def what_if(self, remove_staff: str | Iterable[str]) -> WhatIf:
         """Re-audit the customers of some staff members as if those people had left.
 
         Their interactions are removed and their customers re-audited against this audit's
@@ -217,11 +206,19 @@ class Audit:
         ...     "timestamp": ["2024-01-01", "2024-03-01", "2024-03-01"],
         ...     "customer_id": ["c1", "c1", "c2"], "staff_id": ["s1", "s1", "s2"],
         ...     "channel": ["meeting", "phone", "email"]})
-        >>> change = audit(events, as_of="2024-03-31").whatif("s1")
+        >>> change = audit(events, as_of="2024-03-31").what_if("s1")
         >>> change.customers[["customer_id", "status_after", "strength_after"]].values.tolist()
         [['c1', 'dormant', 0.0]]
         """
-        return what_if(self, remove_staff)
+        return what_if(
+            self.data.interactions,
+            self.customers,
+            self.ties,
+            self.as_of,
+            self.config,
+            remove_staff,
+            staff_ids=self.staff["staff_id"],
+        )
 
     def weakest_important(self, n: int = 20) -> pd.DataFrame:
         """Return the weakest relationships among the most valuable half of customers.
@@ -275,57 +272,6 @@ class Audit:
             liveness=liveness_table(row, self.config),
             events=contributions(events.loc[mine], self.as_of, self.config, top),
         )
-
-    def view(
-        self,
-        *,
-        focus: str | None = None,
-        depth: int = 1,
-        max_nodes: int = 1500,
-        title: str | None = None,
-    ) -> NetworkView:
-        """Render the interactive network view (one offline HTML page; shows inline in Jupyter).
-
-        Parameters
-        ----------
-        focus : str, optional
-            A customer or staff id (or node key): show only its ego network.
-        depth : int
-            Hops around ``focus``.
-        max_nodes : int
-            Above this, keep the strongest ties and say what was left out.
-        title : str, optional
-            The page title.
-        """
-        return network_html(
-            self.graph,
-            focus=focus,
-            depth=depth,
-            max_nodes=max_nodes,
-            title=title or f"graphdyn network as of {self.as_of.date().isoformat()}",
-            seed=self.config.seed,
-        )
-
-    def write(self, folder: str | Path, *, force: bool = False) -> Path:
-        """Write the audit folder: whole or not at all.
-
-        Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv,
-        summary.json, report.html, network.html (and rejects.csv when rows were quarantined)
-        into a temporary sibling folder, then renames it into place.
-
-        Parameters
-        ----------
-        folder : str or Path
-            The audit folder to create.
-        force : bool
-            Replace an existing folder. Without it, an existing folder is an error.
-
-        Returns
-        -------
-        Path
-            The folder written.
-        """
-        return write_audit_folder(self, Path(folder), force=force)
 
 
 def _audit_frames(

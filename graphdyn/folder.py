@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,11 +11,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.atomic import staged_folder
+from graphdyn.errors import DataError, DataProblem
+from graphdyn.views.network import network_view
 from graphdyn.views.report import render_report
 
 if TYPE_CHECKING:
-    from graphdyn.audit import Audit
+    from graphdyn.audits.run import Audit
 
 __all__ = ["AUDIT_TABLES", "AuditFolder", "read_audit_folder", "write_audit_folder"]
 
@@ -28,21 +27,33 @@ AUDIT_TABLES: tuple[str, ...] = ("ties", "customers", "staff", "channels")
 _DATE_COLUMNS = ("first_contact", "last_contact", "account_created", "left_at")
 
 
-def write_audit_folder(result: Audit, folder: Path, *, force: bool = False) -> Path:
-    """Write ``result`` to ``folder`` atomically (temporary sibling folder, then rename).
+def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False) -> Path:
+    """Write the audit folder: whole or not at all.
+
+    Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json,
+    report.html and network.html (and rejects.csv when rows were quarantined) into a
+    temporary sibling folder, then renames it into place (:func:`graphdyn.atomic.staged_folder`).
+
+    Parameters
+    ----------
+    result : Audit
+        The audit to write.
+    folder : str or Path
+        The audit folder to create.
+    force : bool
+        Replace an existing folder. Without it, an existing folder is an error.
+
+    Returns
+    -------
+    Path
+        The folder written.
 
     Raises
     ------
     UsageError
         If ``folder`` exists and ``force`` is false.
     """
-    folder = folder.resolve()
-    if folder.exists() and not force:
-        raise UsageError(f"{folder} already exists; use --force to replace it")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; an audit folder is meant to be shared
-    try:
+    with staged_folder(folder, force=force) as staging:
         for name in AUDIT_TABLES:
             _write_csv(getattr(result, name), staging / f"{name}.csv")
         trajectories = result.customer_trajectories.reset_index()
@@ -53,22 +64,8 @@ def write_audit_folder(result: Audit, folder: Path, *, force: bool = False) -> P
             json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
         )
         (staging / "report.html").write_text(render_report(result), encoding="utf-8")
-        result.view().save(staging / "network.html")
-        _replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return folder
-
-
-def _replace(staging: Path, folder: Path) -> None:
-    if not folder.exists():
-        os.rename(staging, folder)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-    os.rename(folder, retired / folder.name)
-    os.rename(staging, folder)
-    shutil.rmtree(retired, ignore_errors=True)
+        network_view(result).save(staging / "network.html")
+    return Path(folder).resolve()
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
