@@ -49,10 +49,10 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.datasets import SOURCES, data_folder
+from graphdyn.components import NAMES
 from graphdyn.config import Config
 from graphdyn.data import read_data
 from graphdyn.data.generate import generate
-from graphdyn.model.components import NAMES
 from graphdyn.model.relationships import relationships
 
 __all__ = [

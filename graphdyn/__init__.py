@@ -7,9 +7,10 @@ audit folder (:func:`write_audit_folder`), the network view (:func:`network_view
 
 The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
 
-    errors, config, atomic        what everything shares
+    errors, atomic, progress      what everything shares
+    components/, config           the components of tie strength; the parameters
     data/                         reading, validating and generating data folders
-    model/                        tie strength, decay, the graph and its centrality
+    model/                        tie strength, liveness, decay, the graph, centrality
     audits/                       the model run as of a date; conditions; comparisons
     folder, views/, neo4j/        the outputs: audit folders, HTML pages, the graph database
     cli/                          the command line

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from graphdyn.components import DEFAULT_WEIGHTS, NAMES
 from graphdyn.errors import ConfigError
-from graphdyn.model.components import DEFAULT_WEIGHTS, NAMES
 
 __all__ = [
     "DEFAULT_CHANNEL_RICHNESS",
@@ -54,7 +54,7 @@ class Config:
     channel_richness : mapping of str to float
         Richness r in [0, 1] per channel; the keys are also the allowed channels.
     weights : mapping of str to float
-        Weight alpha_j >= 0 of each component (:mod:`graphdyn.model.components`).
+        Weight alpha_j >= 0 of each component (:mod:`graphdyn.components`).
     tenure_scale_days : float
         Tenure component ``1 - exp(-D / tenure_scale_days)``.
     reference_channel, reference_interval_days : str, float

@@ -28,6 +28,7 @@ from graphdyn.data.generate import generate
 from graphdyn.data.validate import PROBLEM_COLUMNS
 from graphdyn.folder import AUDIT_TABLES, write_audit_folder
 from graphdyn.model.decay import STATUSES, TRENDS
+from graphdyn.neo4j.queries import canned_queries
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -593,3 +594,9 @@ def test_index_links_every_page() -> None:
     pages = {p.name for p in DOCS.glob("*.md")} - {"index.md"}
     expected = pages | {"neo4j.md", "validation.md"}
     assert expected <= linked, f"docs/index.md does not link {expected - linked}"
+
+
+def test_every_packaged_query_is_in_the_neo4j_catalogue() -> None:
+    catalogue = (DOCS / "neo4j.md").read_text(encoding="utf-8")
+    missing = [name for name in canned_queries() if f"| `{name}` |" not in catalogue]
+    assert missing == []

@@ -33,7 +33,7 @@ from nbformat import NotebookNode
 
 import graphdyn
 from graphdyn import Audit, audit, compare_audits
-from graphdyn.model.components import NAMES
+from graphdyn.components import NAMES
 from graphdyn.views.network import network_view
 
 REPO = Path(__file__).resolve().parents[1]

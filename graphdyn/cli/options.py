@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
+from graphdyn.components import NAMES
 from graphdyn.config import load_config
 from graphdyn.errors import UsageError
-from graphdyn.model.components import NAMES
 
 __all__ = ["CONFIG_FILE_KEY", "as_of_option", "model_options", "on_error_option"]
 

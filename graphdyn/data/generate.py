@@ -33,7 +33,6 @@ import json
 import logging
 import math
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from graphdyn.atomic import staged_folder
 from graphdyn.data.synthetic.activity import make_events, make_streams, plant_decay
 from graphdyn.data.synthetic.parameters import DAY, GENERATOR_VERSION
 from graphdyn.data.synthetic.population import make_customers, make_products, make_staff
@@ -191,12 +191,8 @@ def generate(
     report("truth", 60, 100)
     truth = planted_truth(seed, sizes, start_sec, end_sec, accounts, people, events)
 
-    staging = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        staging.mkdir(parents=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {target}: {exc.strerror or exc}") from exc
-    try:
+    # An existing target is an empty folder (_check_out): replacing it loses nothing.
+    with staged_folder(target, force=True) as staging:
         report("writing interactions", 65, 100)
         table = interactions_table(events, people, accounts, goods, fmt)
         write_table(table, staging, "interactions", fmt, quote=False)
@@ -208,14 +204,6 @@ def generate(
         (staging / "truth.json").write_text(
             json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        if target.exists():
-            target.rmdir()
-        staging.rename(target)
-    except BaseException:
-        for child in staging.iterdir():
-            child.unlink()
-        staging.rmdir()
-        raise
     report("done", 100, 100)
     logger.info(
         "generated %d interactions for %d customers in %s (%.1f s)",

@@ -1,6 +1,6 @@
 """Why a tie or relationship has its strength and liveness: the components, the rhythm, the events.
 
-The component rows come from :data:`graphdyn.model.components.COMPONENTS` (value, weight,
+The component rows come from :data:`graphdyn.components.COMPONENTS` (value, weight,
 contribution and what the component means); the liveness rows say how likely the relationship
 is still going, and why (its silence against its rhythm).
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
-from graphdyn.model.components import COMPONENTS
 from graphdyn.model.events import DAY_SECONDS, decay_weight
 
 __all__ = ["Explanation", "component_table", "contributions", "liveness_table"]
@@ -77,7 +77,7 @@ def component_table(row: pd.Series, config: Config) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``component``, ``value``, ``weight`` (alpha over the sum of the alphas of the
         components with data), ``contribution`` and ``meaning``; one row per component, in
-        :data:`~graphdyn.model.components.COMPONENTS` order.
+        :data:`~graphdyn.components.COMPONENTS` order.
 
     Examples
     --------

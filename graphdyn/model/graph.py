@@ -31,7 +31,6 @@ __all__ = [
     "build_graph",
     "graph_arrays",
     "graph_from_dataset",
-    "graph_to_frames",
     "interaction_counts",
     "node_key",
 ]
@@ -278,37 +277,6 @@ def graph_arrays(frames: GraphFrames, weight: str | None = "weight") -> GraphArr
     )
 
 
-def graph_to_frames(graph: nx.Graph[str]) -> GraphFrames:
-    """Read node and edge tables back from a graph made by :func:`build_graph`.
-
-    Columns are ordered id first, then in order of first appearance; missing attributes are NaN.
-    """
-    nodes: dict[str, list[dict[str, Any]]] = {kind: [] for kind in NODE_KINDS}
-    for _, attributes in graph.nodes(data=True):
-        kind = attributes["kind"]
-        record = {NODE_KINDS[kind]: attributes["id"]}
-        record.update((k, v) for k, v in attributes.items() if k not in ("kind", "id"))
-        nodes[kind].append(record)
-    edges: dict[str, list[dict[str, Any]]] = {"tie": [], "product": []}
-    for u, v, attributes in graph.edges(data=True):
-        ends = {
-            graph.nodes[u]["kind"]: graph.nodes[u]["id"],
-            graph.nodes[v]["kind"]: graph.nodes[v]["id"],
-        }
-        kind = attributes["kind"]
-        other = "staff" if kind == "tie" else "product"
-        record = {"customer_id": ends["customer"], NODE_KINDS[other]: ends[other]}  # type: ignore[index]
-        record.update((k, val) for k, val in attributes.items() if k != "kind")
-        edges[kind].append(record)
-    return GraphFrames(
-        customers=_frame(nodes["customer"], ["customer_id"]),
-        staff=_frame(nodes["staff"], ["staff_id"]),
-        products=_frame(nodes["product"], ["product_id"]),
-        ties=_frame(edges["tie"], ["customer_id", "staff_id"]),
-        product_links=_frame(edges["product"], ["customer_id", "product_id"]),
-    )
-
-
 def _with_all_ids(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     key = str(ids.name)
     missing = ids.difference(pd.Index(table[key].dropna()))
@@ -396,15 +364,6 @@ def _weights(table: pd.DataFrame, weight: str | None) -> np.ndarray:
     return floats
 
 
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
-
-
 def _python(value: object) -> object:
     item = getattr(value, "item", None)
     return item() if callable(item) and not isinstance(value, pd.Timestamp) else value
-
-
-def _frame(records: list[dict[str, Any]], keys: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=keys)
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -4,7 +4,7 @@ The model (``docs/model.md``, sections 1 and 2), after Granovetter (1973), Marsd
 (1984), Gilbert & Karahalios (2009) and Schmittlein, Morrison & Colombo (1987):
 
 - **strength**, how strong the relationship is: ``sum(alpha_j f_j) / sum(alpha_j)`` over the
-  components that have data (:mod:`graphdyn.model.components` declares them, with their
+  components that have data (:mod:`graphdyn.components` declares them, with their
   formulas); it does not depend on whether the relationship is still going;
 - **liveness**, how likely it is still going: the probability that it is still going and makes
   contact within ``liveness_horizon_days`` (:mod:`graphdyn.model.rhythm`), with ``p_alive``
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
-from graphdyn.model.components import COMPONENTS
 from graphdyn.model.rhythm import Rhythm, p_alive, p_contact_within, rhythm
 from graphdyn.model.sums import GroupSums
 
@@ -64,7 +64,7 @@ class Scores:
     Parameters
     ----------
     parts : mapping of str to numpy.ndarray
-        Each component f_j, by name, in :data:`~graphdyn.model.components.COMPONENTS` order.
+        Each component f_j, by name, in :data:`~graphdyn.components.COMPONENTS` order.
     strength : numpy.ndarray
         The weighted mean of the components that have data.
     typical_gap : numpy.ndarray

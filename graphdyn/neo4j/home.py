@@ -16,6 +16,7 @@ import socket
 import string
 from pathlib import Path
 
+from graphdyn.atomic import write_text
 from graphdyn.errors import ConfigError
 from graphdyn.neo4j.release import run_admin
 
@@ -185,9 +186,8 @@ def prepare_home(home: Path, lib: Path, *, heap: str, pagecache: str) -> dict[st
     if port == 0 or not _port_is_free(port):
         port = _free_port()
     settings[URI] = f"bolt://127.0.0.1:{port}"
-    _write_private(
-        home / CONNECTION_FILE, "".join(f"{key}={value}\n" for key, value in settings.items())
-    )
+    lines = "".join(f"{key}={value}\n" for key, value in settings.items())
+    write_text(home / CONNECTION_FILE, lines, mode=0o600)
     (home / "conf" / "neo4j.conf").write_text(
         _neo4j_conf(home, lib, port, heap=heap, pagecache=pagecache), encoding="utf-8"
     )
@@ -238,20 +238,10 @@ def _neo4j_conf(home: Path, lib: Path, port: int, *, heap: str, pagecache: str) 
     return "\n".join(lines) + "\n"
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, replacing it atomically."""
-    staging = path.with_name(path.name + ".tmp")
-    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(staging, 0o600)
-    os.replace(staging, path)
-
-
 def _set_initial_password(home: Path, lib: Path, password: str) -> None:
     # Passed in a picocli @argument file, so the password never shows in a process listing.
     argument_file = home / "run" / "initial-password.args"
-    _write_private(argument_file, password + "\n")
+    write_text(argument_file, password + "\n", mode=0o600)
     try:
         run_admin(
             ["dbms", "set-initial-password", f"@{argument_file}"],

@@ -35,8 +35,8 @@ from typing import Any
 import neo4j.graph
 import neo4j.time
 
+from graphdyn.components import COMPONENTS, DEFAULT_WEIGHTS
 from graphdyn.errors import UsageError
-from graphdyn.model.components import COMPONENTS, DEFAULT_WEIGHTS
 from graphdyn.model.rhythm import QUADRATURE
 from graphdyn.neo4j.connection import QueryRunner, Record
 
@@ -224,7 +224,7 @@ def with_model(text: str) -> str:
     r"""Write graphdyn's model into a packaged query: its components and quadrature rule.
 
     A line ``// @components: PART`` becomes one line per component of
-    :data:`~graphdyn.model.components.COMPONENTS`: its Cypher expression (``values``), its
+    :data:`~graphdyn.components.COMPONENTS`: its Cypher expression (``values``), its
     name carried through a ``WITH`` (``carried``), its weighted pair (``weighted``) or its
     returned column (``columns``). In ``@param`` lines, ``= @components`` becomes the default
     weights and ``= @quadrature`` the Gauss-Legendre rule the Python model integrates with.

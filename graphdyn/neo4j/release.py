@@ -17,12 +17,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from graphdyn.atomic import staged_folder
 from graphdyn.errors import ConfigError, Neo4jError
 
 __all__ = [
@@ -123,29 +123,26 @@ def _copy_dependencies(mvn: str, version: str, folder: Path) -> None:
     lib = folder / "lib"
     pom = folder / "pom.xml"
     pom.write_text(_pom(version), encoding="utf-8")
-    staging = Path(tempfile.mkdtemp(prefix="lib-", dir=folder))
     began = time.monotonic()
-    command = [
-        mvn,
-        "-B",
-        "-q",
-        "-f",
-        str(pom),
-        f"{_MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
-        f"-DoutputDirectory={staging}",
-        "-DincludeScope=runtime",
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise Neo4jError(
-            f"Maven could not fetch org.neo4j:neo4j:{version} (exit {done.returncode}):\n"
-            + tail(done.stdout + done.stderr, 30)
-        )
-    jars = len(list(staging.glob("*.jar")))
-    (staging / _FETCH_MARKER).write_text(f"org.neo4j:neo4j:{version}\n", encoding="utf-8")
-    shutil.rmtree(lib, ignore_errors=True)
-    staging.rename(lib)
+    with staged_folder(lib, force=True) as staging:
+        command = [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(pom),
+            f"{_MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+            f"-DoutputDirectory={staging}",
+            "-DincludeScope=runtime",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode != 0:
+            raise Neo4jError(
+                f"Maven could not fetch org.neo4j:neo4j:{version} (exit {done.returncode}):\n"
+                + tail(done.stdout + done.stderr, 30)
+            )
+        jars = len(list(staging.glob("*.jar")))
+        (staging / _FETCH_MARKER).write_text(f"org.neo4j:neo4j:{version}\n", encoding="utf-8")
     logger.info("fetched Neo4j %s: %d jars in %.1f s", version, jars, time.monotonic() - began)
 
 

@@ -23,10 +23,10 @@ import logging
 import re
 from dataclasses import dataclass
 
+from graphdyn.components import NAMES
 from graphdyn.data import contract
 from graphdyn.data.contract import Table
 from graphdyn.errors import Neo4jError
-from graphdyn.model.components import NAMES
 from graphdyn.neo4j.connection import QueryRunner
 
 __all__ = [
@@ -59,7 +59,7 @@ INTERNAL_PROPERTIES: tuple[str, ...] = (LISTED, AUDIT_RUN)
 AUDIT_ID = "current"
 
 #: Properties of a TIE: the audit's ties table columns that are written back (the components
-#: from their declarations, :mod:`graphdyn.model.components`).
+#: from their declarations, :mod:`graphdyn.components`).
 TIE_PROPERTIES: tuple[str, ...] = (
     "strength",
     *NAMES,

@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphdyn.model.components import COMPONENTS
+from graphdyn.components import COMPONENTS
 from graphdyn.views.values import is_missing, plain_scalar
 
 __all__ = [
@@ -107,7 +107,7 @@ def _yes_no(value: Any) -> str:
 
 _Formatter = Callable[[Any], str]
 
-# The components of tie strength (graphdyn.model.components), on ties and customers alike;
+# The components of tie strength (graphdyn.components), on ties and customers alike;
 # a label the tooltip already uses for another field (Value: the money) says it is a component.
 _COMPONENT_FIELDS: tuple[tuple[str, str, _Formatter], ...] = tuple(
     (c.name, f"{c.label} (component)" if c.name == "value" else c.label, _score) for c in COMPONENTS

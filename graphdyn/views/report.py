@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
-from graphdyn.model.components import COMPONENTS
 from graphdyn.model.priority import needs_attention, priority_column
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart
 from graphdyn.views.document import (

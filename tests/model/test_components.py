@@ -1,5 +1,5 @@
 """One home for the model: every place that computes, explains, stores or shows the components
-reads their declarations (graphdyn/model/components/), and a new module is all a new one needs."""
+reads their declarations (graphdyn/components/), and a new module is all a new one needs."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 import graphdyn
 from graphdyn import Config
 from graphdyn.audits.run import audit
-from graphdyn.model.components import COMPONENTS, DEFAULT_WEIGHTS, NAMES, component
+from graphdyn.components import COMPONENTS, DEFAULT_WEIGHTS, NAMES, component
 from graphdyn.neo4j.queries import find_query
 from graphdyn.neo4j.schema import TIE_PROPERTIES
 from graphdyn.views.payload import FIELD_LABELS
@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphdyn.model.components import Component
+from graphdyn.components import Component
 
 
 def breadth(sums, config, value_reference):
@@ -130,7 +130,7 @@ def test_a_new_component_is_one_new_module(tmp_path: Path) -> None:
     shutil.copytree(
         Path(graphdyn.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (package / "model" / "components" / "breadth.py").write_text(
+    (package / "components" / "breadth.py").write_text(
         textwrap.dedent(_NEW_COMPONENT), encoding="utf-8"
     )
     events = tmp_path / "events.json"

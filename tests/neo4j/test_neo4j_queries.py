@@ -16,14 +16,20 @@ import pandas as pd
 import pytest
 
 from graphdyn.audits.run import Audit, audit
+from graphdyn.components import NAMES
 from graphdyn.config import Config
 from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import Neo4jQueryError
-from graphdyn.model.components import NAMES
 from graphdyn.neo4j.connection import Neo4jRunner
 from graphdyn.neo4j.load import load_data
-from graphdyn.neo4j.queries import find_query, parse_parameters, parse_query, run_query
+from graphdyn.neo4j.queries import (
+    canned_queries,
+    find_query,
+    parse_parameters,
+    parse_query,
+    run_query,
+)
 from graphdyn.neo4j.writeback import write_back
 
 if TYPE_CHECKING:
@@ -261,3 +267,23 @@ def test_the_example_query_file_in_the_docs_runs(loaded: Loaded) -> None:
     assert len(rows) == min(50, len(expected)) > 0
     values = [row["value"] for row in rows]
     assert values == sorted(expected["value"], reverse=True)[: len(values)]
+
+
+def _required(loaded: Loaded, name: str) -> str:
+    """A value for a required parameter: the staff member most depended on, the busiest customer."""
+    if name == "staff_id":
+        staff = loaded.result.staff
+        order = ["sole_strong_tie_customers", "customers"]
+        return str(staff.sort_values(order, ascending=False)["staff_id"].iloc[0])
+    customers = loaded.result.customers
+    return str(customers.sort_values("n_interactions", ascending=False)[name].iloc[0])
+
+
+@pytest.mark.parametrize("name", sorted(canned_queries()))
+def test_every_packaged_query_runs_and_answers(loaded: Loaded, name: str) -> None:
+    """Adding a query file is enough for it to be run here: a query no test runs cannot ship."""
+    query = find_query(name)
+    given = {p.name: _required(loaded, p.name) for p in query.parameters if p.required}
+    rows = _run(loaded, name, **given)
+    assert len(rows) > 0, f"{name} answered nothing on a loaded, audited graph"
+    assert list(rows.columns) == list(dict.fromkeys(rows.columns))

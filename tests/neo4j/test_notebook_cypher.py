@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.audits.run import Audit, audit
+from graphdyn.components import NAMES
 from graphdyn.data import read_data
-from graphdyn.model.components import NAMES
 
 if TYPE_CHECKING:
     from conftest import Neo4jSettings

@@ -3,7 +3,7 @@
 // likely it is still going (liveness), without running the Python model? It follows
 // docs/model.md; with the same parameters its numbers equal the audit's ties table (tested to
 // 1e-9). The component lines marked @components are written from graphdyn's component
-// declarations (graphdyn/model/components) when the query is loaded.
+// declarations (graphdyn/components) when the query is loaded.
 //   w   = 2^(-(T - t) / H)                 age in days, T = $as_of, H = $half_life
 //   strength = sum(alpha_j f_j) / sum(alpha_j) over the components with data
 //   rhythm: lambda ~ Gamma(a, b), a = k + m, b = k g0 + E: m intervals between distinct

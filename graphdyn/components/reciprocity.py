@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphdyn.model.components import Component, Settings, Sums
+from graphdyn.components import Component, Settings, Sums
 
 
 def reciprocity(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarray:
