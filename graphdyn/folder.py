@@ -131,7 +131,7 @@ class AuditFolder:
 
 
 def read_audit_folder(folder: str | Path) -> AuditFolder:
-    """Read an audit folder written by :meth:`graphdyn.Audit.write`.
+    """Read an audit folder written by :func:`write_audit_folder`.
 
     Raises
     ------

@@ -45,7 +45,6 @@ SET_UP: dict[str, str] = {
     "scripts/neo4j-local start": "the test session's server (tests/neo4j/conftest.py)",
     'eval "$(scripts/neo4j-local env)"': "the session server's settings are exported here",
     'scripts/neo4j-local start && eval "$(scripts/neo4j-local env)"': "as the two above",
-    "scripts/neo4j-local stop": "tests/neo4j/test_server.py stops a server it started",
 }
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
