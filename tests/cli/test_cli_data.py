@@ -337,3 +337,29 @@ def test_every_command_has_help(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0
     assert out.startswith(f"Usage: cli {command}")
+
+
+def test_an_error_is_the_first_thing_on_stderr(tmp_path: Path) -> None:
+    """No empty line before `error:` (a progress display that is not shown used to leave one)."""
+    data = str(folder_with(tmp_path, ROWS))
+    (tmp_path / "bad").mkdir()
+    bad = str(folder_with(tmp_path / "bad", ["i1,2024-01-02,c1,s1,fax,,,"]))
+    missing = str(tmp_path / "nowhere")
+    for args, message in [
+        (
+            ("audit", missing, "--out", str(tmp_path / "a")),
+            f"error: the data was rejected (1 problem):\n{missing}: data folder not found\n",
+        ),
+        (
+            ("audit", bad, "--out", str(tmp_path / "a")),
+            "error: the data was rejected (1 problem):\ninteractions.csv:2: channel: unknown "
+            "channel; allowed: chat, email, feedback, meeting, order, phone, support_ticket, "
+            "video (fax)\n",
+        ),
+        (
+            ("whatif", data, "--remove-staff", "s9"),
+            "error: what-if: unknown staff id(s): s9\n",
+        ),
+    ]:
+        code, out, err = run(*args)
+        assert (code, out, err) == (2, "", message)
