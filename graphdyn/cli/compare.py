@@ -26,11 +26,22 @@ __all__ = ["compare"]
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for compare.csv and compare.html (default: NEW_AUDIT).",
 )
-@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many of the biggest strength drops to print.",
+)
 def compare(old_audit: Path, new_audit: Path, out: Path | None, top: int) -> None:
     """Compare two audit folders: status changes, new and lost ties, biggest strength drops.
 
     Writes compare.csv (one row per change) and compare.html, and summarises on the terminal.
+
+    \b
+    Examples:
+      graphdyn compare audits/2025-12 audits/2026-03
+      graphdyn compare audits/2025-12 audits/2026-03 --out changes/ --top 20
     """
     newer = read_audit_folder(new_audit)
     comparison = compare_audits(read_audit_folder(old_audit), newer)

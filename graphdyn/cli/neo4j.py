@@ -77,6 +77,11 @@ def load_command(data: Path, config_file: Path | None, batch_size: int, on_error
 
     Nothing is sent if the data is rejected. The load is idempotent and resumable: loading the
     same data again, or again after an interrupted load, gives the same graph.
+
+    \b
+    Examples:
+      graphdyn load data/
+      graphdyn load data/ --batch-size 20000 --on-error quarantine
     """
     settings = load_settings(config_file)
     config = load_config(config_file)
@@ -127,6 +132,13 @@ def query_command(
 
     Without NAME_OR_FILE, list the packaged queries and their parameters. Queries run in a
     read-only transaction unless --write is given.
+
+    \b
+    Examples:
+      graphdyn query
+      graphdyn query at_risk_customers --param limit=20
+      graphdyn query staff_portfolio -p staff_id=S0007 --format csv
+      graphdyn query my-question.cypher -p since=2026-01-01 --format json
     """
     if name_or_file is None:
         _print_catalogue()

@@ -55,6 +55,12 @@ def whatif(
     Removes their interactions, re-audits the customers they had a tie with (against the full
     audit's medians, so nobody else moves) and lists who becomes at risk or dormant, or loses
     every strong tie, with the value at stake: the customers' decayed order value.
+
+    \b
+    Examples:
+      graphdyn whatif data/ --remove-staff S0005
+      graphdyn whatif data/ --remove-staff S0005,S0012 --as-of 2026-03-31 --csv leavers.csv
+      graphdyn whatif data/ --remove-staff S0005 --all
     """
     ids = [part.strip() for item in remove_staff for part in item.split(",")]
     result = run_audit(data, as_of, config)
