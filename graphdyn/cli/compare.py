@@ -41,7 +41,7 @@ def compare(old_audit: Path, new_audit: Path, out: Path | None, top: int) -> Non
     \b
     Examples:
       graphdyn compare audits/2025-12 audits/2026-03
-      graphdyn compare audits/2025-12 audits/2026-03 --out changes/ --top 20
+      graphdyn compare audits/2025-12 audits/2026-03 --out audits/changes --top 20
     """
     newer = read_audit_folder(new_audit)
     comparison = compare_audits(read_audit_folder(old_audit), newer)

@@ -127,7 +127,7 @@ def generate(
     Examples:
       graphdyn generate data/
       graphdyn generate data/ --customers 2000 --staff 80 --interactions 200000 --seed 1
-      graphdyn generate data-parquet/ --format parquet
+      graphdyn generate data/ --format parquet --seed 2
     """
     started = time.perf_counter()
     result = _generate_with_progress(
