@@ -31,7 +31,7 @@ from graphdyn.errors import (
     Neo4jQueryError,
     UsageError,
 )
-from graphdyn.folder import read_audit_folder, write_audit_folder
+from graphdyn.folder import read_audit_folder, write_audit_folder, write_comparison
 from graphdyn.views.network import network_view
 
 __all__ = [
@@ -55,4 +55,5 @@ __all__ = [
     "read_audit_folder",
     "read_data",
     "write_audit_folder",
+    "write_comparison",
 ]

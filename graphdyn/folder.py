@@ -1,4 +1,4 @@
-"""Audit folders on disk: written whole or not at all, and read back for comparisons."""
+"""Audit folders on disk: written whole or not at all, read back, and their comparisons."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from graphdyn.atomic import staged_folder
-from graphdyn.errors import DataError, DataProblem
+from graphdyn.atomic import staged_folder, write_text
+from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.views.comparison import render_comparison
 from graphdyn.views.network import network_view
 from graphdyn.views.report import render_report
 
 if TYPE_CHECKING:
+    from graphdyn.audits.compare import Comparison
     from graphdyn.audits.run import Audit
 
-__all__ = ["AUDIT_TABLES", "AuditFolder", "read_audit_folder", "write_audit_folder"]
+__all__ = [
+    "AUDIT_TABLES",
+    "AuditFolder",
+    "read_audit_folder",
+    "write_audit_folder",
+    "write_comparison",
+]
 
 #: The tables of an audit folder, by file stem.
 AUDIT_TABLES: tuple[str, ...] = ("ties", "customers", "staff", "channels")
@@ -159,3 +167,59 @@ def read_audit_folder(folder: str | Path) -> AuditFolder:
         summary=json.loads(summary_file.read_text(encoding="utf-8")),
         **tables,
     )
+
+
+def write_comparison(
+    comparison: Comparison, folder: str | Path, *, names_from: AuditFolder | None = None
+) -> Path:
+    """Write a comparison of two audits as compare.csv and compare.html, each whole or not at all.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`graphdyn.compare_audits`.
+    folder : str or Path
+        Where to write (created if need be); ``graphdyn compare`` writes into the newer audit
+        folder.
+    names_from : AuditFolder, optional
+        The audit whose customers' and staff's names the page shows beside their ids (usually
+        the newer one); without it, the ids stand alone.
+
+    Returns
+    -------
+    Path
+        The folder written to.
+
+    Raises
+    ------
+    UsageError
+        If the folder or a file in it cannot be written.
+
+    Examples
+    --------
+    >>> from graphdyn.audits.compare import compare_audits
+    >>> old = read_audit_folder("audits/2025-12")  # doctest: +SKIP
+    >>> new = read_audit_folder("audits/2026-03")  # doctest: +SKIP
+    >>> write_comparison(compare_audits(old, new), new.path, names_from=new)  # doctest: +SKIP
+    """
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
+    page = render_comparison(
+        comparison,
+        customer_names=None if names_from is None else _names(names_from.customers, "customer_id"),
+        staff_names=None if names_from is None else _names(names_from.staff, "staff_id"),
+    )
+    write_text(path / "compare.csv", comparison.changes.to_csv(index=False))
+    write_text(path / "compare.html", page)
+    return path.resolve()
+
+
+def _names(table: pd.DataFrame, key: str) -> dict[str, str]:
+    """Return the names that a table's optional ``name`` column gives its ids."""
+    if "name" not in table.columns:
+        return {}
+    named = table.dropna(subset=["name"])
+    return dict(zip(named[key].astype(str), named["name"].astype(str), strict=True))

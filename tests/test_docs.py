@@ -486,7 +486,7 @@ CASES = [
         "bad as-of",
         _OK,
         ("audit", "data", "--out", "out", "--as-of", "tomorrow"),
-        "not an ISO-8601 date or datetime (tomorrow)",
+        "--as-of: not an ISO-8601 date or datetime (tomorrow)",
     ),
     Case(
         "incomplete condition",

@@ -85,6 +85,13 @@ def audit_command(
     Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json,
     report.html and network.html to OUT. With --fail-on, exits 1 (after writing) when a
     condition holds.
+
+    \b
+    Examples:
+      graphdyn audit data/ --as-of 2026-03-31 --out audits/2026-03
+      graphdyn audit data/ --out audits/latest --force --half-life 60 --weight value=0.3
+      graphdyn audit data/ --out audits/ci --fail-on 'at_risk_share > 15%'
+      graphdyn audit --source neo4j --out audits/from-graph --write-neo4j
     """
     conditions = [parse_condition(text) for text in fail_on]
     if out.exists() and not force:
@@ -138,7 +145,13 @@ def print_headline(result: Audit) -> None:
 @click.option("--customer", "customer_id", required=True, help="The customer's id.")
 @click.option("--staff", "staff_id", help="A staff member's id: explain that tie.")
 @as_of_option
-@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many of the interactions behind it to list.",
+)
 @model_options
 def explain(
     data: Path,
@@ -152,6 +165,11 @@ def explain(
 
     With --staff, the customer–staff tie; without, the customer's whole relationship with the
     vendor (self-service included).
+
+    \b
+    Examples:
+      graphdyn explain data/ --customer C000042
+      graphdyn explain data/ --customer C000042 --staff S0007 --as-of 2026-03-31 --top 5
     """
     result = run_audit(data, as_of, config)
     explanation = result.explain(customer_id, staff_id, top=top)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.table import Table
 
 from graphdyn.audits.compare import Comparison, compare_audits
 from graphdyn.cli.console import stdout
-from graphdyn.folder import read_audit_folder
-from graphdyn.views.comparison import render_comparison
+from graphdyn.folder import read_audit_folder, write_comparison
 
 __all__ = ["compare"]
 
@@ -26,23 +22,26 @@ __all__ = ["compare"]
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for compare.csv and compare.html (default: NEW_AUDIT).",
 )
-@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many of the biggest strength drops to print.",
+)
 def compare(old_audit: Path, new_audit: Path, out: Path | None, top: int) -> None:
     """Compare two audit folders: status changes, new and lost ties, biggest strength drops.
 
     Writes compare.csv (one row per change) and compare.html, and summarises on the terminal.
+
+    \b
+    Examples:
+      graphdyn compare audits/2025-12 audits/2026-03
+      graphdyn compare audits/2025-12 audits/2026-03 --out audits/changes --top 20
     """
     newer = read_audit_folder(new_audit)
     comparison = compare_audits(read_audit_folder(old_audit), newer)
-    folder = out or new_audit
-    folder.mkdir(parents=True, exist_ok=True)
-    page = render_comparison(
-        comparison,
-        customer_names=_names(newer.customers, "customer_id"),
-        staff_names=_names(newer.staff, "staff_id"),
-    )
-    _write_atomically(folder / "compare.csv", comparison.changes.to_csv(index=False))
-    _write_atomically(folder / "compare.html", page)
+    folder = write_comparison(comparison, out or new_audit, names_from=newer)
     print_comparison(comparison, top)
     stdout.print(f"Written: {folder / 'compare.csv'}, {folder / 'compare.html'}", highlight=False)
 
@@ -72,22 +71,3 @@ def print_comparison(comparison: Comparison, top: int) -> None:
             f"{drop['old_status']} → {drop['new_status']}",
         )
     stdout.print(table)
-
-
-def _names(table: pd.DataFrame, key: str) -> dict[str, str]:
-    if "name" not in table.columns:
-        return {}
-    named = table.dropna(subset=["name"])
-    return dict(zip(named[key].astype(str), named["name"].astype(str), strict=True))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the audit's other files are 0644
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -24,7 +24,7 @@ stderr = Console(stderr=True, soft_wrap=True)
 
 @contextmanager
 def progress() -> Iterator[Progress]:
-    """Show a rich progress display on stderr (hidden when stderr is not a terminal)."""
+    """Show a rich progress display on stderr (none when stderr is not a terminal)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -32,6 +32,9 @@ def progress() -> Iterator[Progress]:
         TimeElapsedColumn(),
         console=stderr,
         transient=True,
+        # Not merely hidden: a progress display that is not interactive ends with an empty
+        # line, which came before every message on a redirected stderr.
+        disable=not stderr.is_interactive,
     ) as bar:
         yield bar
 

@@ -33,6 +33,12 @@ def validate(data: Path, on_error: str, as_json: bool, config: Config) -> None:
 
     Prints counts per table, the channel mix, the date range and the problems found. Exits 2,
     listing every problem as file:line: column: problem (value), if the data is rejected.
+
+    \b
+    Examples:
+      graphdyn validate data/
+      graphdyn validate data/ --json
+      graphdyn validate data/ --on-error quarantine --config graphdyn.toml
     """
     dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
     summary = dataset.summary()
@@ -79,10 +85,26 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--customers", default=500, show_default=True, type=click.IntRange(min=1))
-@click.option("--staff", default=40, show_default=True, type=click.IntRange(min=3))
-@click.option("--products", default=60, show_default=True, type=click.IntRange(min=1))
-@click.option("--interactions", default=50_000, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--customers", default=500, show_default=True, type=click.IntRange(min=1), help="Customers."
+)
+@click.option(
+    "--staff",
+    default=40,
+    show_default=True,
+    type=click.IntRange(min=3),
+    help="Staff members (at least an account manager, a sales rep and a support agent).",
+)
+@click.option(
+    "--products", default=60, show_default=True, type=click.IntRange(min=1), help="Products."
+)
+@click.option(
+    "--interactions",
+    default=50_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Interactions (at least one per customer).",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same files.")
 @click.option(
     "--format",
@@ -100,6 +122,12 @@ def generate(
     Heavy-tailed customer activity, account managers, sales and support staff, every channel,
     self-service orders, staff who leave; planted decaying relationships, single-threaded
     accounts and key persons.
+
+    \b
+    Examples:
+      graphdyn generate data/
+      graphdyn generate data/ --customers 2000 --staff 80 --interactions 200000 --seed 1
+      graphdyn generate data/ --format parquet --seed 2
     """
     started = time.perf_counter()
     result = _generate_with_progress(
@@ -123,10 +151,24 @@ def _generate_with_progress(out: Path, **kwargs: Any) -> Any:
 
 @click.command()
 @click.argument("out", required=False, type=click.Path(path_type=Path), default="graphdyn-demo")
-@click.option("--seed", default=7, show_default=True, type=int)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    type=int,
+    help="Seed of the generator: the same seed gives the same data.",
+)
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 def demo(out: Path, seed: int, force: bool) -> None:
-    """Generate sample data in OUT/data and audit it into OUT/audit (no Neo4j needed)."""
+    """Generate sample data in OUT/data and audit it into OUT/audit (no Neo4j needed).
+
+    OUT defaults to graphdyn-demo; open OUT/audit/report.html in a browser.
+
+    \b
+    Examples:
+      graphdyn demo
+      graphdyn demo /tmp/try --seed 3 --force
+    """
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; use --force to replace it")
     if out.exists():

@@ -51,6 +51,14 @@ def cli(verbose: bool) -> None:
 
     Reads a data folder (interactions plus optional customers, staff and products tables, CSV
     or Parquet), audits the relationships in it and explores them as a network.
+
+    \b
+    Examples:
+      graphdyn demo
+      graphdyn validate data/
+      graphdyn audit data/ --as-of 2026-03-31 --out audits/2026-03
+      graphdyn -v audit data/ --out audits/latest --force
+      graphdyn whatif data/ --remove-staff S0007
     """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,

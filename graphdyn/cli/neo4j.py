@@ -8,8 +8,6 @@ Also the two helpers the ``audit`` command calls for ``--source neo4j`` and ``--
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from pathlib import Path
@@ -34,6 +32,7 @@ from graphdyn.neo4j.queries import (
     parse_parameters,
     run_query,
     to_plain,
+    to_text,
 )
 from graphdyn.neo4j.readback import read_back
 from graphdyn.neo4j.settings import Neo4jSettings, load_settings
@@ -41,8 +40,6 @@ from graphdyn.neo4j.writeback import WriteSummary, write_back
 
 __all__ = [
     "dataset_from_neo4j",
-    "format_csv",
-    "format_json",
     "load_command",
     "query_command",
     "write_back_to_neo4j",
@@ -77,6 +74,11 @@ def load_command(data: Path, config_file: Path | None, batch_size: int, on_error
 
     Nothing is sent if the data is rejected. The load is idempotent and resumable: loading the
     same data again, or again after an interrupted load, gives the same graph.
+
+    \b
+    Examples:
+      graphdyn load data/
+      graphdyn load data/ --batch-size 20000 --on-error quarantine
     """
     settings = load_settings(config_file)
     config = load_config(config_file)
@@ -127,6 +129,13 @@ def query_command(
 
     Without NAME_OR_FILE, list the packaged queries and their parameters. Queries run in a
     read-only transaction unless --write is given.
+
+    \b
+    Examples:
+      graphdyn query
+      graphdyn query at_risk_customers --param limit=20
+      graphdyn query staff_portfolio -p staff_id=S0007 --format csv
+      graphdyn query my-question.cypher -p since=2026-01-01 --format json
     """
     if name_or_file is None:
         _print_catalogue()
@@ -137,9 +146,9 @@ def query_command(
     with open_runner(settings) as runner:
         result = run_query(runner, query, parameters, write=write)
     if fmt == "json":
-        click.echo(format_json(result))
+        click.echo(result.to_json())
     elif fmt == "csv":
-        click.echo(format_csv(result), nl=False)
+        click.echo(result.to_csv(), nl=False)
     else:
         _print_table(result, query.summary)
 
@@ -206,44 +215,6 @@ def write_back_to_neo4j(
     return summary
 
 
-def format_json(result: QueryResult) -> str:
-    """Return the rows as a JSON array of objects (temporal values as ISO-8601 text).
-
-    Examples
-    --------
-    >>> import neo4j.time
-    >>> rows = [{"id": "C1", "day": neo4j.time.Date(2024, 5, 1)}]
-    >>> print(format_json(QueryResult(["id", "day"], rows)))
-    [
-      {
-        "id": "C1",
-        "day": "2024-05-01"
-      }
-    ]
-    """
-    rows = [{column: to_plain(row[column]) for column in result.columns} for row in result.rows]
-    return json.dumps(rows, indent=2, ensure_ascii=False)
-
-
-def format_csv(result: QueryResult) -> str:
-    """Return the rows as CSV with a header; lists and maps as JSON text, null as blank.
-
-    Examples
-    --------
-    >>> rows = [{"id": "C1", "tags": ["a"], "x": None}]
-    >>> print(format_csv(QueryResult(["id", "tags", "x"], rows)))
-    id,tags,x
-    C1,"[""a""]",
-    <BLANKLINE>
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow([_text(to_plain(row[column])) for column in result.columns])
-    return buffer.getvalue()
-
-
 def _on_error(value: str) -> OnError:
     return "quarantine" if value == "quarantine" else "raise"
 
@@ -283,22 +254,11 @@ def _signature(parameter: Parameter) -> str:
     return f"{parameter.name}={json.dumps(to_plain(parameter.default))}"
 
 
-def _text(value: Any) -> str:
-    """Format one plain value for a CSV field, exactly (floats as Python writes them)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def _cell(value: Any) -> str:
     """Format one plain value for a table cell: numbers for reading, the rest as in CSV."""
     if _is_number(value):
         return _readable(value)
-    return _text(value)
+    return to_text(value)
 
 
 def _is_number(value: Any) -> bool:

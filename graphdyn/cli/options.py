@@ -11,6 +11,7 @@ import click
 
 from graphdyn.components import NAMES
 from graphdyn.config import load_config
+from graphdyn.data import to_timestamp
 from graphdyn.errors import UsageError
 
 __all__ = ["CONFIG_FILE_KEY", "as_of_option", "model_options", "on_error_option"]
@@ -100,12 +101,28 @@ def model_options(command: F) -> F:
 
 
 def as_of_option(command: F) -> F:
-    """``--as-of DATE``: the audit date (default: the latest timestamp in the data)."""
+    """``--as-of DATE``: the audit date (default: the latest timestamp in the data).
+
+    The date is checked as the command line is read, before any data, so that a mistake is
+    reported at once and names the option: ``--as-of: not an ISO-8601 date or datetime (...)``.
+    """
     return click.option(
         "--as-of",
         metavar="DATE",
+        callback=_check_as_of,
         help="Audit date, ISO-8601 (a date means midnight UTC). Default: the latest event.",
     )(command)
+
+
+def _check_as_of(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    if value is not None:
+        try:
+            to_timestamp(value)
+        except UsageError as error:
+            raise UsageError(f"{parameter.opts[0]}: {error}") from None
+    return value
 
 
 def on_error_option(command: F) -> F:

@@ -67,7 +67,14 @@ def _echo_info(info: ServerInfo) -> None:
 @click.group(name="neo4j")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 def cli(verbose: bool) -> None:
-    """Fetch, start and stop a local Neo4j server (no Docker needed)."""
+    """Fetch, start and stop a local Neo4j server (no Docker needed).
+
+    \b
+    Examples:
+      graphdyn neo4j start
+      graphdyn neo4j -v status
+      eval "$(graphdyn neo4j env)"
+    """
     # The parent logger, so that the release, home and process modules' steps show too.
     package = logging.getLogger("graphdyn.neo4j")
     if verbose and not package.handlers:
@@ -81,7 +88,13 @@ def cli(verbose: bool) -> None:
 @_version_option
 @_cache_option
 def _fetch_command(version: str, cache_root: Path | None) -> None:
-    """Resolve Neo4j and its dependencies with Maven into the cache; print the lib folder."""
+    """Resolve Neo4j and its dependencies with Maven into the cache; print the lib folder.
+
+    \b
+    Examples:
+      graphdyn neo4j fetch
+      graphdyn neo4j fetch --neo4j-version 5.26.30 --cache-root /tmp/neo4j-cache
+    """
     began = time.monotonic()
     lib = fetch(version, cache_root)
     jars = len(list(lib.glob("*.jar")))
@@ -103,7 +116,13 @@ def _start_command(
     pagecache: str,
     timeout: float,
 ) -> None:
-    """Start the server in the background and wait until Bolt answers."""
+    """Start the server in the background and wait until Bolt answers.
+
+    \b
+    Examples:
+      graphdyn neo4j start
+      graphdyn neo4j start --home /tmp/neo4j --heap 1g --timeout 300
+    """
     began = time.monotonic()
     info = start(
         home,
@@ -125,7 +144,13 @@ def _start_command(
 @_home_option
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds before SIGKILL.")
 def _stop_command(home: Path | None, timeout: float) -> None:
-    """Stop the server (SIGTERM, then SIGKILL after the timeout)."""
+    """Stop the server (SIGTERM, then SIGKILL after the timeout).
+
+    \b
+    Examples:
+      graphdyn neo4j stop
+      graphdyn neo4j stop --home /tmp/neo4j --timeout 10
+    """
     click.echo("stopped" if stop(home, timeout=timeout) else "not running")
 
 
@@ -133,7 +158,13 @@ def _stop_command(home: Path | None, timeout: float) -> None:
 @_home_option
 @click.pass_context
 def _status_command(context: click.Context, home: Path | None) -> None:
-    """Tell whether the server runs; exit 0 if it does, 1 if not."""
+    """Tell whether the server runs; exit 0 if it does, 1 if not.
+
+    \b
+    Examples:
+      graphdyn neo4j status
+      graphdyn neo4j status --home /tmp/neo4j
+    """
     info = status(home)
     if info is None:
         click.echo(f"not running (home {absolute_home(home)})")
@@ -149,6 +180,11 @@ def _env_command(context: click.Context, home: Path | None) -> None:
 
     When the server is not running, says so on stderr and exits 1 (the lines are still
     printed: they are the settings the next start will keep).
+
+    \b
+    Examples:
+      eval "$(graphdyn neo4j env)"
+      graphdyn neo4j env --home /tmp/neo4j
     """
     for key, value in read_connection_env(home).items():
         click.echo(f"export {key}={shlex.quote(value)}")

@@ -30,7 +30,13 @@ __all__ = ["view"]
     help="The HTML file to write (self-contained, works offline).",
 )
 @click.option("--focus", help="A customer or staff id: show its ego network only.")
-@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--depth",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Hops around --focus.",
+)
 @click.option(
     "--max-nodes",
     default=1500,
@@ -68,6 +74,11 @@ def view(
 
     DATA_OR_AUDIT is a data folder (audited first, as of --as-of) or an audit folder written
     by `graphdyn audit` (its metrics are used as they are).
+
+    \b
+    Examples:
+      graphdyn view audits/2026-03 --out network.html
+      graphdyn view data/ --focus C000042 --depth 2 --out C000042.html --graphml C000042.graphml
     """
     if (data_or_audit / "summary.json").is_file():
         graph = _graph_of_audit_folder(data_or_audit)

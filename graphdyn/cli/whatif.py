@@ -55,6 +55,12 @@ def whatif(
     Removes their interactions, re-audits the customers they had a tie with (against the full
     audit's medians, so nobody else moves) and lists who becomes at risk or dormant, or loses
     every strong tie, with the value at stake: the customers' decayed order value.
+
+    \b
+    Examples:
+      graphdyn whatif data/ --remove-staff S0005
+      graphdyn whatif data/ --remove-staff S0005,S0012 --as-of 2026-03-31 --csv leavers.csv
+      graphdyn whatif data/ --remove-staff S0005 --all
     """
     ids = [part.strip() for item in remove_staff for part in item.split(",")]
     result = run_audit(data, as_of, config)
@@ -67,7 +73,11 @@ def whatif(
 
 
 def print_whatif(change: WhatIf, names: Mapping[str, str], *, show_all: bool = False) -> None:
-    """Print the affected customers (those at stake, or all) and a total line."""
+    """Print the affected customers (those at stake, or all) with the total of the rows shown.
+
+    The total row adds up the rows above it; when only the customers at stake are listed, a line
+    says how many other affected customers there are, and the last line sums up all of them.
+    """
     summary = change.summary
     shown = change.customers if show_all else change.at_stake
     which = "Affected customers" if show_all else "Customers at stake"
@@ -102,15 +112,25 @@ def print_whatif(change: WhatIf, names: Mapping[str, str], *, show_all: bool = F
         )
     table.add_section()
     table.add_row(
-        f"total {summary['affected_customers']:,}",
+        f"total {len(shown):,}",
         "",
         "",
-        f"{summary['becomes_at_risk']:,} at risk",
+        f"{int(shown['becomes_at_risk'].sum()):,} → at risk/dormant",
         "",
-        f"{summary['loses_all_strong_ties']:,}",
-        f"{summary['value_at_stake']:,.0f}",
+        f"{int(shown['loses_all_strong_ties'].sum()):,}",
+        f"{shown['value_raw'].sum():,.0f}",
     )
     stdout.print(table)
+    hidden = len(change.customers) - len(shown)
+    if hidden:
+        who = (
+            "customer, who neither becomes at risk or dormant nor loses every strong tie; "
+            "--all lists it"
+            if hidden == 1
+            else "customers, who neither become at risk or dormant nor lose every strong tie; "
+            "--all lists them"
+        )
+        stdout.print(f"Not listed: {hidden:,} more affected {who}.", highlight=False)
     stdout.print(
         f"{summary['affected_customers']:,} customers affected: {summary['becomes_at_risk']:,} "
         f"become at risk or dormant, {summary['loses_all_strong_ties']:,} lose every strong tie; "

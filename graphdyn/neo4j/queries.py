@@ -22,7 +22,9 @@ transaction.
 
 from __future__ import annotations
 
+import csv
 import importlib.resources
+import io
 import json
 import math
 import re
@@ -52,6 +54,7 @@ __all__ = [
     "parse_value",
     "run_query",
     "to_plain",
+    "to_text",
     "with_model",
 ]
 
@@ -151,6 +154,42 @@ class QueryResult:
 
     columns: list[str]
     rows: list[Record]
+
+    def to_json(self) -> str:
+        """Return the rows as a JSON array of objects (temporal values as ISO-8601 text).
+
+        Examples
+        --------
+        >>> import neo4j.time
+        >>> rows = [{"id": "C1", "day": neo4j.time.Date(2024, 5, 1)}]
+        >>> print(QueryResult(["id", "day"], rows).to_json())
+        [
+          {
+            "id": "C1",
+            "day": "2024-05-01"
+          }
+        ]
+        """
+        rows = [{column: to_plain(row[column]) for column in self.columns} for row in self.rows]
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """Return the rows as CSV with a header; lists and maps as JSON text, null as blank.
+
+        Examples
+        --------
+        >>> rows = [{"id": "C1", "tags": ["a"], "x": None}]
+        >>> print(QueryResult(["id", "tags", "x"], rows).to_csv())
+        id,tags,x
+        C1,"[""a""]",
+        <BLANKLINE>
+        """
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow([to_text(to_plain(row[column])) for column in self.columns])
+        return buffer.getvalue()
 
 
 def parse_query(text: str, *, name: str, source: str) -> CypherQuery:
@@ -489,6 +528,23 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return bytes(value).hex()
     return value
+
+
+def to_text(value: Any) -> str:
+    """Write one plain value (:func:`to_plain`) as text, exactly, as a CSV field holds it.
+
+    Examples
+    --------
+    >>> [to_text(v) for v in (None, True, 1.98864e-20, ["a", 1], {"k": None}, "x")]
+    ['', 'true', '1.98864e-20', '["a", 1]', '{"k": null}', 'x']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _parse_parameter(comment: str, source: str) -> Parameter:

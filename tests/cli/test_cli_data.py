@@ -207,12 +207,18 @@ def test_events_after_as_of_are_warned_and_counted(tmp_path: Path) -> None:
     assert summary["counts"]["interactions"] == 3
 
 
-def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, err = run(
-        "audit", str(folder_with(tmp_path, ROWS)), "--as-of", "soon", "--out", str(tmp_path / "a")
-    )
-    assert code == 2
-    assert err.strip() == "error: not an ISO-8601 date or datetime (soon)"
+def test_bad_as_of_is_a_usage_error_that_names_the_option(tmp_path: Path) -> None:
+    data = str(folder_with(tmp_path, ROWS))
+    for command in (
+        ["audit", data, "--out", str(tmp_path / "a")],
+        ["explain", data, "--customer", "c1"],
+        ["whatif", data, "--remove-staff", "s1"],
+        ["view", data, "--out", str(tmp_path / "v.html")],
+    ):
+        code, out, err = run(*command, "--as-of", "2026-13-01")
+        assert (code, out) == (2, ""), command
+        assert err == "error: --as-of: not an ISO-8601 date or datetime (2026-13-01)\n", command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
 def test_explain_a_tie(tmp_path: Path) -> None:
@@ -331,3 +337,29 @@ def test_every_command_has_help(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0
     assert out.startswith(f"Usage: cli {command}")
+
+
+def test_an_error_is_the_first_thing_on_stderr(tmp_path: Path) -> None:
+    """No empty line before `error:` (a progress display that is not shown used to leave one)."""
+    data = str(folder_with(tmp_path, ROWS))
+    (tmp_path / "bad").mkdir()
+    bad = str(folder_with(tmp_path / "bad", ["i1,2024-01-02,c1,s1,fax,,,"]))
+    missing = str(tmp_path / "nowhere")
+    for args, message in [
+        (
+            ("audit", missing, "--out", str(tmp_path / "a")),
+            f"error: the data was rejected (1 problem):\n{missing}: data folder not found\n",
+        ),
+        (
+            ("audit", bad, "--out", str(tmp_path / "a")),
+            "error: the data was rejected (1 problem):\ninteractions.csv:2: channel: unknown "
+            "channel; allowed: chat, email, feedback, meeting, order, phone, support_ticket, "
+            "video (fax)\n",
+        ),
+        (
+            ("whatif", data, "--remove-staff", "s9"),
+            "error: what-if: unknown staff id(s): s9\n",
+        ),
+    ]:
+        code, out, err = run(*args)
+        assert (code, out, err) == (2, "", message)

@@ -8,6 +8,7 @@ the generator's planted key persons and single-threaded accounts.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -351,6 +352,12 @@ def test_whatif_command_lists_customers_at_stake_and_a_total(
     assert f"{c1['strength_before']:.3f}→{c1['strength_after']:.3f}" in row
     assert "active→dormant" in row and "1→0" in row and "500" in row
     assert not any(line.startswith(("│ c2", "│ c4")) for line in lines)  # not at stake
+    # The total adds up the one row shown; the two others affected are counted below it.
+    assert re.search(r"│ total 1 +│ +│ +│ 1 → at risk/dormant +│ +│ 1 +│ +500 │", result.stdout)
+    assert (
+        "Not listed: 2 more affected customers, who neither become at risk or dormant nor lose "
+        "every strong tie; --all lists them." in result.stdout
+    )
     assert (
         "3 customers affected: 1 become at risk or dormant, 1 lose every strong tie; "
         "1 at stake, value at stake 500.00." in result.stdout
@@ -358,6 +365,20 @@ def test_whatif_command_lists_customers_at_stake_and_a_total(
     written = pd.read_csv(out)
     assert list(written["customer_id"]) == ["c1", "c2", "c4"]
     assert written.loc[0, "value_raw"] == pytest.approx(500.0)
+
+
+def test_whatif_command_all_totals_every_affected_customer(
+    command: CliRunner, data_folder: Path
+) -> None:
+    result = command.invoke(
+        cli, ["whatif", str(data_folder), "--remove-staff", "s1", "--as-of", AS_OF, "--all"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split("│")[1].strip() for line in result.stdout.splitlines() if "│" in line]
+    assert rows == ["c1", "c2", "c4", "total 3"]
+    # c2 and c4 have no orders: value 0, so the value total is still c1's 500.
+    assert re.search(r"│ total 3 +│ +│ +│ 1 → at risk/dormant +│ +│ 1 +│ +500 │", result.stdout)
+    assert "Not listed" not in result.stdout
 
 
 def test_whatif_command_all_and_several_ids(command: CliRunner, data_folder: Path) -> None:

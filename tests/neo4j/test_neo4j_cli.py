@@ -21,12 +21,7 @@ from click.testing import CliRunner, Result
 
 from graphdyn.audits.run import audit
 from graphdyn.cli.main import cli
-from graphdyn.cli.neo4j import (
-    _readable,
-    dataset_from_neo4j,
-    format_csv,
-    write_back_to_neo4j,
-)
+from graphdyn.cli.neo4j import _readable, dataset_from_neo4j, write_back_to_neo4j
 from graphdyn.config import Config
 from graphdyn.data.generate import generate
 from graphdyn.neo4j.connection import Neo4jRunner
@@ -140,7 +135,7 @@ def test_table_cells_show_numbers_readably_and_csv_keeps_every_digit() -> None:
         "0",
     ]
     rows = [{"p_alive": 1.98864e-20, "n": 12045}]
-    assert format_csv(QueryResult(["p_alive", "n"], rows)) == "p_alive,n\n1.98864e-20,12045\n"
+    assert QueryResult(["p_alive", "n"], rows).to_csv() == "p_alive,n\n1.98864e-20,12045\n"
 
 
 def test_query_without_a_name_lists_the_catalogue() -> None:
