@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from graphdyn import Audit, audit
 from graphdyn.audits.compare import CHANGE_COLUMNS
 from graphdyn.audits.conditions import FIGURES
 from graphdyn.cli import cli
+from graphdyn.cli.main import command_tree
 from graphdyn.config import Config, load_config
 from graphdyn.data.contract import TABLES
 from graphdyn.data.generate import generate
@@ -122,25 +122,11 @@ def table_rows(text: str) -> list[list[str]]:
 # --- the command line ------------------------------------------------------------------------
 
 
-def commands() -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    """Every command and subcommand, with its path (``()`` for the group itself)."""
-
-    def walk(
-        path: tuple[str, ...], command: click.Command
-    ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-        yield path, command
-        if isinstance(command, click.Group):
-            for name, child in sorted(command.commands.items()):
-                yield from walk((*path, name), child)
-
-    return walk((), cli)
-
-
 def heading_of(path: tuple[str, ...]) -> str:
     return " ".join(("graphdyn", *path))
 
 
-COMMANDS = list(commands())
+COMMANDS = list(command_tree())
 COMMAND_PARAMS = [pytest.param(path, command, id=heading_of(path)) for path, command in COMMANDS]
 CLI_DOC = read("cli.md")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -19,7 +20,7 @@ from graphdyn.cli.view import view
 from graphdyn.cli.whatif import whatif
 from graphdyn.errors import DataError, GraphdynError
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "command_tree", "main"]
 
 
 class _Group(click.Group):
@@ -82,6 +83,23 @@ for _command in (
     neo4j_command,
 ):
     cli.add_command(_command)
+
+
+def command_tree(
+    command: click.Command | None = None, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Yield every command and subcommand with its path (``()`` for the group itself).
+
+    Examples
+    --------
+    >>> [" ".join(path) for path, _ in command_tree() if path[:1] == ("neo4j",)][:2]
+    ['neo4j', 'neo4j env']
+    """
+    command = cli if command is None else command
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, child in sorted(command.commands.items()):
+            yield from command_tree(child, (*path, name))
 
 
 def main() -> None:

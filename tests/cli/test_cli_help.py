@@ -8,7 +8,6 @@ that names a renamed or removed option, leaves out a required one or gives a bad
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -16,23 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from graphdyn.cli import cli
+from graphdyn.cli.main import command_tree
 from graphdyn.errors import UsageError
 
-
-def commands() -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    def walk(
-        path: tuple[str, ...], command: click.Command
-    ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-        yield path, command
-        if isinstance(command, click.Group):
-            for name, child in sorted(command.commands.items()):
-                yield from walk((*path, name), child)
-
-    return walk((), cli)
-
-
 COMMANDS = [
-    pytest.param(path, command, id=" ".join(("graphdyn", *path))) for path, command in commands()
+    pytest.param(path, command, id=" ".join(("graphdyn", *path)))
+    for path, command in command_tree()
 ]
 
 
