@@ -450,6 +450,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         {name: _numbers(value)[0] for name, value in settings.items()}, source="--set"
     )
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = sorted(set(wanted) - {*REAL_SETS, "generated"})
+    if unknown:
+        known = ", ".join([*REAL_SETS, "generated"])
+        parser.error(f"--sets: unknown data set {unknown[0]!r}; known: {known}")
     btyd = not args.no_btyd
     aucs, tie_aucs = [], []
     rules = pd.DataFrame()
