@@ -121,11 +121,23 @@ class Dataset:
         ----------
         as_of : pandas.Timestamp
             Events with ``timestamp <= as_of`` are kept.
+
+        Raises
+        ------
+        UsageError
+            If every interaction is after ``as_of``: the message gives the first one's date.
         """
-        later = (self.interactions["timestamp"] > as_of).to_numpy()
+        stamps = self.interactions["timestamp"]
+        later = (stamps > as_of).to_numpy()
         if not later.any():
             return self
-        log.warning("%d interaction(s) after the as-of date %s excluded", int(later.sum()), as_of)
+        day = as_of.date().isoformat()
+        if later.all():
+            first = stamps.min().date().isoformat()
+            raise UsageError(
+                f"no interactions on or before the as-of date {day} (the first is on {first})"
+            )
+        log.warning("%d interaction(s) after the as-of date %s excluded", int(later.sum()), day)
         return replace(
             self,
             interactions=self.interactions.loc[~later].reset_index(drop=True),

@@ -207,6 +207,18 @@ def test_events_after_as_of_are_warned_and_counted(tmp_path: Path) -> None:
     assert summary["counts"]["interactions"] == 3
 
 
+def test_as_of_before_all_data_names_the_first_date_and_writes_nothing(tmp_path: Path) -> None:
+    out_dir = tmp_path / "audit"
+    code, _, err = run(
+        "audit", str(folder_with(tmp_path, ROWS)), "--as-of", "2000-01-01", "--out", str(out_dir)
+    )
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "error: no interactions on or before the as-of date 2000-01-01 (the first is on 2024-01-02)"
+    ]
+    assert not out_dir.exists()
+
+
 def test_bad_as_of_is_a_usage_error_that_names_the_option(tmp_path: Path) -> None:
     data = str(folder_with(tmp_path, ROWS))
     for command in (
