@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.table import Table
 
+from graphdyn.atomic import write_text
 from graphdyn.cli.audit import run_audit
 from graphdyn.cli.console import stdout
 from graphdyn.cli.options import as_of_option, model_options
 from graphdyn.config import Config
+from graphdyn.data.names import display_names
 from graphdyn.model.departure import WhatIf
 
 __all__ = ["print_whatif", "whatif"]
@@ -65,10 +66,11 @@ def whatif(
     ids = [part.strip() for item in remove_staff for part in item.split(",")]
     result = run_audit(data, as_of, config)
     change = result.what_if(ids)
-    names = _names(result.customers)
+    names = display_names(result.customers, "customer_id")
     print_whatif(change, names, show_all=show_all)
     if csv_file is not None:
-        change.customers.to_csv(csv_file, index=False, float_format="%.10g", lineterminator="\n")
+        table = change.customers.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+        write_text(csv_file, table)
         stdout.print(f"Written: {csv_file}", highlight=False)
 
 
@@ -137,10 +139,3 @@ def print_whatif(change: WhatIf, names: Mapping[str, str], *, show_all: bool = F
         f"{summary['at_stake']:,} at stake, value at stake {summary['value_at_stake']:,.2f}.",
         highlight=False,
     )
-
-
-def _names(customers: pd.DataFrame) -> dict[str, str]:
-    if "name" not in customers.columns:
-        return {}
-    named = customers.loc[customers["name"].notna(), ["customer_id", "name"]]
-    return dict(zip(named["customer_id"].astype(str), named["name"].astype(str), strict=True))

@@ -367,6 +367,19 @@ def test_whatif_command_lists_customers_at_stake_and_a_total(
     assert written.loc[0, "value_raw"] == pytest.approx(500.0)
 
 
+def test_whatif_csv_that_cannot_be_written_is_a_clear_error(
+    command: CliRunner, data_folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "missing" / "whatif.csv"
+    result = command.invoke(
+        cli,
+        ["whatif", str(data_folder), "--remove-staff", "s1", "--as-of", AS_OF, "--csv", str(out)],
+    )
+    assert result.exit_code == 2
+    assert f"error: cannot write {out}" in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
 def test_whatif_command_all_totals_every_affected_customer(
     command: CliRunner, data_folder: Path
 ) -> None:
