@@ -16,7 +16,7 @@ from graphdyn.config import Config
 from graphdyn.folder import read_audit_folder
 from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.export import write_gexf, write_graphml
-from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_html
+from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_page
 
 __all__ = ["view"]
 
@@ -87,7 +87,7 @@ def view(
         result = run_audit(data_or_audit, as_of, config)
         graph = result.graph
         title = f"graphdyn network as of {result.as_of.date().isoformat()}"
-    page = network_html(
+    page = network_page(
         graph,
         focus=focus,
         depth=depth,
@@ -95,14 +95,14 @@ def view(
         edges_per_node=edges_per_node or None,
         title=title,
     )
-    page.save(out)
+    page.write(out)
     for path, writer in ((gexf, write_gexf), (graphml, write_graphml)):
         if path is not None:
             writer(graph, path)
-    shown = f"{page.nodes_shown:,} of {page.nodes_total:,} nodes, {page.edges_shown:,} edges"
-    stdout.print(f"Wrote {out} ({shown})", highlight=False)
-    if page.pruned_note:
-        stdout.print(page.pruned_note, highlight=False)
+    shown = ", ".join(str(count) for count in page.counts.values())
+    stdout.print(f"Wrote {out}: {shown}", highlight=False)
+    if page.note:
+        stdout.print(page.note[0].upper() + page.note[1:] + ".", highlight=False)
 
 
 def _graph_of_audit_folder(folder: Path) -> nx.Graph[Any]:
