@@ -26,6 +26,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -39,7 +40,7 @@ from graphdyn.views.scope import Scope, select_scope
 if TYPE_CHECKING:
     from graphdyn.audits.run import Audit
 
-__all__ = ["DEFAULT_EDGES_PER_NODE", "network_page", "network_view"]
+__all__ = ["DEFAULT_EDGES_PER_NODE", "network_page", "network_title", "network_view"]
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,29 @@ def _left_out(scope: Scope, edges_per_node: int | None) -> str | None:
     return "; ".join(parts) or None
 
 
+def network_title(as_of: datetime, focus: str | None = None) -> str:
+    """Return the title of an audit's network view: its as-of date, and the focus if any.
+
+    Parameters
+    ----------
+    as_of : datetime
+        The audit's as-of date (a :class:`pandas.Timestamp` is one).
+    focus : str, optional
+        The node the view is centred on, as the user named it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> network_title(datetime(2026, 3, 31), "C000042")
+    'graphdyn network as of 2026-03-31, around C000042'
+    """
+    title = f"graphdyn network as of {as_of.date().isoformat()}"
+    return title if focus is None else f"{title}, around {focus}"
+
+
 def network_view(
     result: Audit,
     *,
@@ -200,7 +224,7 @@ def network_view(
     edges_per_node : int or None
         See :func:`network_page`.
     title : str, optional
-        The page title; default: the audit's as-of date.
+        The page title; default: the audit's as-of date and the focus (:func:`network_title`).
 
     Returns
     -------
@@ -214,7 +238,7 @@ def network_view(
     >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
     ...                        "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
     >>> network_view(audit(events, as_of="2024-02-01"), focus="c1")
-    <Page 'graphdyn network as of 2024-02-01': 2 of 2 nodes shown; 1 of 1 edges drawn; ...>
+    <Page 'graphdyn network as of 2024-02-01, around c1': 2 of 2 nodes shown; 1 of 1 edges ...>
     """
     return network_page(
         result.graph,
@@ -222,6 +246,6 @@ def network_view(
         depth=depth,
         max_nodes=max_nodes,
         edges_per_node=edges_per_node,
-        title=title or f"graphdyn network as of {result.as_of.date().isoformat()}",
+        title=title or network_title(result.as_of, focus),
         seed=result.config.seed,
     )

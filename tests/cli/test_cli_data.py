@@ -297,12 +297,16 @@ def test_view_of_data_and_of_audit_folder(tmp_path: Path) -> None:
     assert f"Wrote {tmp_path / 'n.html'}: 4 of 4 nodes shown, 3 of 3 edges drawn" in out
     page = (tmp_path / "n.html").read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<title>graphdyn network as of 2024-04-01</title>" in page
     run("audit", str(data), "--out", str(tmp_path / "april"))
     code, out, _ = run(
         "view", str(tmp_path / "april"), "--out", str(tmp_path / "m.html"), "--focus", "c1"
     )
     assert code == 0
     assert "2 of 2 nodes shown, 1 of 1 edges drawn" in out  # the ego network of c1
+    page = (tmp_path / "m.html").read_text()
+    # titled with the audit's date and the focus, not with the folder's name
+    assert "<title>graphdyn network as of 2024-04-01, around c1</title>" in page
 
 
 def test_view_edges_per_node_thins_the_drawing_and_zero_draws_every_tie(tmp_path: Path) -> None:

@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from graphdyn.errors import UsageError
-from graphdyn.views.network import network_page
+from graphdyn.views.network import network_page, network_title
 from graphdyn.views.page import Count, Page
 
 from .graphs import hand_graph, random_graph
@@ -73,6 +74,12 @@ def test_ego_view_counts_the_ego_network() -> None:
         "2 of 2 edges drawn",
     ]
     assert page.note is None
+
+
+def test_title_names_the_as_of_date_and_the_focus() -> None:
+    as_of = pd.Timestamp("2026-03-31", tz="UTC")
+    assert network_title(as_of) == "graphdyn network as of 2026-03-31"
+    assert network_title(as_of, "C000042") == "graphdyn network as of 2026-03-31, around C000042"
 
 
 @pytest.mark.parametrize(
