@@ -7,7 +7,8 @@ customers, then tables of customers and ties), and the new and lost ties.
 
 The page is built with the same parts as report.html (:mod:`graphdyn.views.document`) in the
 same shell (:mod:`graphdyn.views.page`): it loads nothing, every id and name is escaped, a
-Content-Security-Policy allows only its own inline style sheet and sorting script.
+Content-Security-Policy allows only its own inline style sheet and sorting script, and every
+table fits a window 1,280 pixels wide.
 
 A status is *worse* when it is further along :data:`SEVERITY`: new and active are healthy (0),
 then cooling (1), at risk (2) and dormant (3); new to active is neither worse nor better.

@@ -184,18 +184,34 @@ def empty_note(message: str) -> str:
 
 
 def format_number(value: float, digits: int = 3) -> str:
-    """Round to ``digits`` significant digits: thousands separated, no exponent, no trailing 0.
+    """Round to ``digits`` significant digits, short: no exponent, no trailing 0, 10,000 as 10k.
+
+    From ten thousand on, the number is written in thousands (``k``), millions (``M``) or
+    billions (``B``), so that a column of money stays narrow and shows only the digits kept.
 
     Examples
     --------
-    >>> format_number(12345.6), format_number(0.012345), format_number(2.5), format_number(0)
-    ('12,300', '0.0123', '2.5', '0')
+    >>> format_number(2.5), format_number(0.012345), format_number(0), format_number(9876.5)
+    ('2.5', '0.0123', '0', '9,880')
+    >>> format_number(12345.6), format_number(-581234), format_number(999_999), format_number(7e9)
+    ('12.3k', '-581k', '1M', '7B')
     """
     if value == 0 or not math.isfinite(value):
         return f"{value:g}"
-    decimals = digits - 1 - math.floor(math.log10(abs(value)))
-    text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
-    return text.rstrip("0").rstrip(".") if decimals > 0 else text
+    rounded = round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    scale, suffix = next(
+        ((scale, suffix) for start, scale, suffix in _SCALES if abs(rounded) >= start), (1.0, "")
+    )
+    scaled = rounded / scale
+    decimals = max(digits - 1 - math.floor(math.log10(abs(scaled))), 0)
+    text = f"{scaled:,.{decimals}f}"
+    if decimals > 0:
+        text = text.rstrip("0").rstrip(".")
+    return text + suffix
+
+
+# (from, scale, suffix): the largest that fits is used.
+_SCALES = ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
 
 
 def format_date(value: Any) -> str:
@@ -298,6 +314,9 @@ class Column:
         carry their exact value in ``data-sort``.
     name_key : str, optional
         For ``entity`` columns: the frame column holding the name shown beside the id.
+    detail_key : str, optional
+        For ``entity`` columns: the frame column holding a line of plain text shown under the
+        name and id (a staff member's role and team), when the row has one.
     missing : str
         What a missing value reads as.
     help : str
@@ -311,12 +330,15 @@ class Column:
     '<td class="status-at_risk">at risk</td>'
     >>> Column("id", "Customer", "entity", name_key="name").td({"id": "c1", "name": "A&B"})
     '<td><span class="name">A&amp;B</span> <span class="id">c1</span></td>'
+    >>> Column("id", "Staff", "entity", detail_key="role").td({"id": "s1", "role": "<sales>"})
+    '<td><span class="id">s1</span> <span class="detail">&lt;sales&gt;</span></td>'
     """
 
     key: str
     header: str
     kind: CellKind = "text"
     name_key: str | None = None
+    detail_key: str | None = None
     missing: str = NOT_AVAILABLE
     help: str = ""
 
@@ -352,6 +374,9 @@ class Column:
         text = f'<span class="id">{escape(str(value))}</span>'
         if not is_missing(name):
             text = f'<span class="name">{escape(str(name))}</span> {text}'
+        detail = row.get(self.detail_key) if self.detail_key else None
+        if not is_missing(detail):
+            text += f' <span class="detail">{escape(str(detail))}</span>'
         return f"<td{attributes}>{text}</td>"
 
 

@@ -3,6 +3,8 @@
 :func:`report_page` turns an :class:`~graphdyn.audits.run.Audit` into ``report.html``: headline
 figures, strength distributions, channel mix, falling trajectories, the at-risk, weakest-important
 and single-threaded lists, staff exposure, and the parameters with a plain account of the method.
+Every table fits a window 1,280 pixels wide: long names wrap, big numbers are short (``581k``),
+and the column a table is sorted by comes right after the names.
 
 The page loads nothing: charts are inline SVG (:mod:`graphdyn.views.charts`); the tables and
 the number formats come from :mod:`graphdyn.views.document`, which escapes every value that
@@ -395,8 +397,8 @@ def _at_risk(
             shown,
             [
                 _CUSTOMER,
-                _SEGMENT,
                 _PRIORITY_COLUMNS[priority],
+                _SEGMENT,
                 Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("strength", "Strength", "score"),
                 Column("days_since_last", "Days since last contact", "days"),
@@ -427,14 +429,13 @@ def _weakest_important(result: Audit, names: Mapping[str, str], counts: dict[str
             shown,
             [
                 _CUSTOMER,
-                _SEGMENT,
                 Column("strength", "Strength", "score"),
                 *components,
                 Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("status", "Status", "status"),
                 Column("last_contact", "Last contact", "date"),
-                _TOP_CONTACT,
                 _VALUE,
+                _TOP_CONTACT,
             ],
             count=counts["weakest_important"],
             full_list=_FULL_LIST["customers"],
@@ -463,17 +464,17 @@ def _single_threaded(
         f"<p>Customers one staff member carries alone: at least "
         f"{result.config.single_thread_share:.0%} of the summed strength of their staff ties is "
         f"with that person, on at least {result.config.single_thread_min_days} contact days. "
-        "If that person leaves, nobody else knows the account.</p>"
+        "If that person leaves, nobody else knows the account. Most valuable first.</p>"
         + render_table(
             shown,
             [
                 _CUSTOMER,
+                _VALUE,
                 _SEGMENT,
                 Column("top_staff_id", "Carried by", "entity", name_key="top_staff_name"),
                 Column("tie_strength", "Tie strength", "score"),
                 Column("strength", "Customer strength", "score"),
                 Column("status", "Status", "status"),
-                _VALUE,
             ],
             count=counts["single_threaded"],
             full_list=_FULL_LIST["customers"],
@@ -481,11 +482,15 @@ def _single_threaded(
     )
 
 
+_STAFF = Column("staff_id", "Staff", "entity", name_key="name", detail_key="detail")
 _STAFF_COLUMNS = (
-    Column("staff_id", "Staff", "entity", name_key="name"),
-    Column("role", "Role"),
-    Column("team", "Team", "raw"),
-    Column("left_at", "Left", "date", missing=""),
+    Column("value_at_stake", "Value at stake", "number"),
+    Column(
+        "departure_at_risk",
+        "At risk if they leave",
+        "count",
+        help="customers who would become at risk without this person's interactions",
+    ),
     Column("customers", "Customers", "count"),
     Column("portfolio_strength", "Portfolio strength", "number", help="sum of tie strengths"),
     Column("strong_ties", "Strong ties", "count"),
@@ -505,13 +510,6 @@ _STAFF_COLUMNS = (
     Column("pagerank", "PageRank", "number"),
     Column("constraint", "Constraint", "number", help="Burt's constraint: high = no brokerage"),
     Column("effective_size", "Effective size", "number"),
-    Column(
-        "departure_at_risk",
-        "At risk if they leave",
-        "count",
-        help="customers who would become at risk without this person's interactions",
-    ),
-    Column("value_at_stake", "Value at stake", "number"),
 )
 
 
@@ -525,9 +523,12 @@ def _staff_exposure(staff: pd.DataFrame, max_rows: int, counts: dict[str, Count]
         na_position="last",
     )
     shown = ordered.head(max_rows)
+    shown = shown.assign(detail=_staff_details(shown))
     counts["staff"] = Count("staff shown", len(shown), len(staff))
+    # The column the table is sorted by comes right after the names.
+    columns = sorted(_STAFF_COLUMNS, key=lambda column: column.key != first)
     table = render_table(
-        shown, _STAFF_COLUMNS, count=counts["staff"], full_list=_FULL_LIST["staff"]
+        shown, [_STAFF, *columns], count=counts["staff"], full_list=_FULL_LIST["staff"]
     )
     return f"<p>Sorted by {escape(format_label(first))}, then portfolio strength.</p>{table}"
 
@@ -657,6 +658,19 @@ def _staff_names(staff: pd.DataFrame) -> dict[str, str]:
         return {}
     known = staff.loc[staff["name"].map(lambda v: not is_missing(v)), ["staff_id", "name"]]
     return dict(zip(known["staff_id"].astype(str), known["name"].astype(str), strict=True))
+
+
+def _staff_details(staff: pd.DataFrame) -> list[str]:
+    """Role, team and the date a person left, as one line under each name (blank if none)."""
+    details = []
+    for row in staff.to_dict("records"):
+        parts = [
+            format_label(str(row["role"])) if not is_missing(row.get("role")) else "",
+            "" if is_missing(row.get("team")) else str(row["team"]),
+            "" if is_missing(row.get("left_at")) else f"left {format_date(row['left_at'])}",
+        ]
+        details.append(" · ".join(part for part in parts if part))
+    return details
 
 
 def _with_staff_names(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

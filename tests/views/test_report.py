@@ -316,7 +316,7 @@ def test_without_values_the_at_risk_list_sorts_by_strength_at_risk(hand: Audit) 
     customers = hand.customers.assign(value_at_risk=np.nan)
     parsed = Page(report_page(dataclasses.replace(hand, customers=customers)).html)
     at_risk = parsed.sections["at-risk"]
-    assert at_risk.tables[0].headers[2] == "Strength at risk"
+    assert at_risk.tables[0].headers[1] == "Strength at risk"  # right after the names
     # C3 0.63 x (1 - 0.005) = 0.625 before C2 0.58 x (1 - 0.007) = 0.572.
     assert at_risk.tables[0].column("Strength at risk") == ["0.63", "0.57"]
     assert at_risk.tables[0].column("Customer") == ["C3", f"{XSS_SCRIPT} C2"]
@@ -419,10 +419,10 @@ def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
 
 def test_at_risk_table(parsed: Page) -> None:
     table = parsed.sections["at-risk"].tables[0]
-    assert table.headers == [
+    assert table.headers == [  # the column the list is sorted by right after the names
         "Customer",
-        "Segment",
         "Value at risk",
+        "Segment",
         "Liveness",
         "Strength",
         "Days since last contact",
@@ -433,8 +433,8 @@ def test_at_risk_table(parsed: Page) -> None:
     assert table.column("Customer") == [f"{XSS_SCRIPT} C2", "C3"]
     assert table.rows[0] == [
         f"{XSS_SCRIPT} C2",
-        "smb",
         "4,290",
+        "smb",
         "0.01",
         "0.58",  # strong while it lasted; liveness says it is over
         "186",
@@ -442,8 +442,8 @@ def test_at_risk_table(parsed: Page) -> None:
         "Ann O'Neil s1",
     ]
     assert table.rows[1] == ["C3", "n/a", "n/a", "0.01", "0.63", "135", "16×", "Cy s3"]
-    assert table.classes[0] == ["", "", "num", "num", "num", "num", "num", ""]
-    assert table.classes[1] == ["", "na", "num na", "num", "num", "num", "num", ""]
+    assert table.classes[0] == ["", "num", "", "num", "num", "num", "num", ""]
+    assert table.classes[1] == ["", "num na", "na", "num", "num", "num", "num", ""]
 
 
 def test_numbers_are_right_aligned_and_sortable(page: str) -> None:
@@ -462,18 +462,18 @@ def test_weakest_important(parsed: Page) -> None:
 
 def test_single_threaded(parsed: Page) -> None:
     table = parsed.sections["single-threaded"].tables[0]
-    assert table.headers == [
+    assert table.headers == [  # sorted by value, right after the names
         "Customer",
+        "Value (decayed)",
         "Segment",
         "Carried by",
         "Tie strength",
         "Customer strength",
         "Status",
-        "Value (decayed)",
     ]
     assert table.rows == [
-        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active", "3,750"],
-        ["C3", "n/a", "Cy s3", "0.63", "0.63", "at risk", "n/a"],
+        [f"{XSS_IMG} C1", "3,750", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active"],
+        ["C3", "n/a", "n/a", "Cy s3", "0.63", "0.63", "at risk"],
     ]
 
 
@@ -481,20 +481,22 @@ def test_staff_exposure_without_centrality(hand: Audit) -> None:
     staff = hand.staff.drop(columns=list(EXPOSURE_COLUMNS))
     section = Page(report_page(dataclasses.replace(hand, staff=staff)).html).sections["staff"]
     table = section.tables[0]
-    assert table.headers == [  # role and left_at are blank for everyone: left out
+    assert table.headers == [  # the column it is sorted by right after the names
         "Staff",
-        "Team",
-        "Left",
+        "Sole strong tie",
         "Customers",
         "Portfolio strength",
         "Strong ties",
         "Carries alone",
-        "Sole strong tie",
     ]
-    # Then by portfolio strength: Cy 1.36 (C3 and C4), Ann 1.35, Bob 1.21.
-    assert table.column("Staff") == ["Cy s3", "Ann O'Neil s1", "Bob s2", "Dee s4"]
-    assert table.column("Team")[1] == XSS_TEAM
-    assert table.column("Left") == ["", "", "", "2024-01-31"]
+    # Then by portfolio strength: Cy 1.36 (C3 and C4), Ann 1.35, Bob 1.21. Under each name,
+    # the team and the date the person left (no one has a role).
+    assert table.column("Staff") == [
+        "Cy s3 north",
+        f"Ann O'Neil s1 {XSS_TEAM}",
+        "Bob s2 north",
+        "Dee s4 south · left 2024-01-31",
+    ]
     assert table.column("Carries alone") == ["1", "1", "0", "0"]
     assert table.column("Sole strong tie") == ["1", "1", "0", "0"]
     assert "Sorted by sole strong tie customers" in section.prose
@@ -510,18 +512,27 @@ def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> 
     table = (
         Page(report_page(dataclasses.replace(hand, staff=staff)).html).sections["staff"].tables[0]
     )
-    assert table.headers[-8:] == [
+    assert table.headers == [
+        "Staff",
+        "Value at stake",
+        "At risk if they leave",
+        "Customers",
+        "Portfolio strength",
+        "Strong ties",
         "Carries alone",
         "Sole strong tie",
         "Betweenness",
         "PageRank",
         "Constraint",
         "Effective size",
-        "At risk if they leave",
-        "Value at stake",
     ]
-    assert table.column("Staff") == ["Cy s3", "Ann O'Neil s1", "Dee s4", "Bob s2"]
-    assert table.column("Value at stake") == ["12,300", "3,750", "0", "n/a"]
+    assert [name.split(" s")[0] for name in table.column("Staff")] == [
+        "Cy",
+        "Ann O'Neil",
+        "Dee",
+        "Bob",
+    ]
+    assert table.column("Value at stake") == ["12.3k", "3,750", "0", "n/a"]
 
 
 def test_long_tables_are_cut_with_a_note(hand: Audit) -> None:
