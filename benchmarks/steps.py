@@ -490,7 +490,7 @@ def view(folder: str, nodes: list[int], repeat: int, chromium: str) -> Result:
     """
     from playwright.sync_api import sync_playwright
 
-    from graphdyn.views.network import network_html
+    from graphdyn.views.network import network_page
 
     graph = audit_graph(folder)
     pages: list[dict[str, Any]] = []
@@ -501,9 +501,9 @@ def view(folder: str, nodes: list[int], repeat: int, chromium: str) -> Result:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for count in nodes:
             started = time.perf_counter()
-            page_view = network_html(graph, max_nodes=count)
+            page_view = network_page(graph, max_nodes=count)
             render_seconds = time.perf_counter() - started
-            path = page_view.save(Path(scratch) / f"network-{count}.html")
+            path = page_view.write(Path(scratch) / f"network-{count}.html")
             ready_ms: list[float] = []
             load_seconds: list[float] = []
             for _ in range(repeat):
@@ -517,8 +517,8 @@ def view(folder: str, nodes: list[int], repeat: int, chromium: str) -> Result:
                 context.close()
             pages.append(
                 {
-                    "nodes": page_view.nodes_shown,
-                    "edges": page_view.edges_shown,
+                    "nodes": page_view.counts["nodes"].shown,
+                    "edges": page_view.counts["edges"].shown,
                     "html_bytes": len(page_view.html.encode()),
                     "render_seconds": render_seconds,
                     "ready_seconds": statistics.median(ready_ms) / 1000,

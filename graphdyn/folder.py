@@ -13,9 +13,9 @@ import pandas as pd
 
 from graphdyn.atomic import staged_folder, write_text
 from graphdyn.errors import DataError, DataProblem, UsageError
-from graphdyn.views.comparison import render_comparison
+from graphdyn.views.comparison import comparison_page
 from graphdyn.views.network import network_view
-from graphdyn.views.report import render_report
+from graphdyn.views.report import report_page
 
 if TYPE_CHECKING:
     from graphdyn.audits.compare import Comparison
@@ -71,8 +71,8 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
         (staging / "summary.json").write_text(
             json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
         )
-        (staging / "report.html").write_text(render_report(result), encoding="utf-8")
-        network_view(result).save(staging / "network.html")
+        report_page(result).write(staging / "report.html")
+        network_view(result).write(staging / "network.html")
     return Path(folder).resolve()
 
 
@@ -207,13 +207,13 @@ def write_comparison(
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
-    page = render_comparison(
+    page = comparison_page(
         comparison,
         customer_names=None if names_from is None else _names(names_from.customers, "customer_id"),
         staff_names=None if names_from is None else _names(names_from.staff, "staff_id"),
     )
     write_text(path / "compare.csv", comparison.changes.to_csv(index=False))
-    write_text(path / "compare.html", page)
+    page.write(path / "compare.html")
     return path.resolve()
 
 

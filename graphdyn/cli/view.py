@@ -13,10 +13,10 @@ from graphdyn.cli.audit import run_audit
 from graphdyn.cli.console import stdout
 from graphdyn.cli.options import as_of_option, model_options
 from graphdyn.config import Config
-from graphdyn.folder import read_audit_folder
+from graphdyn.folder import AuditFolder, read_audit_folder
 from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.export import write_gexf, write_graphml
-from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_html
+from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_page, network_title
 
 __all__ = ["view"]
 
@@ -81,32 +81,30 @@ def view(
       graphdyn view data/ --focus C000042 --depth 2 --out C000042.html --graphml C000042.graphml
     """
     if (data_or_audit / "summary.json").is_file():
-        graph = _graph_of_audit_folder(data_or_audit)
-        title = f"graphdyn network: {data_or_audit.name}"
+        saved = read_audit_folder(data_or_audit)
+        graph, audit_as_of = _graph_of_audit_folder(saved), saved.as_of
     else:
         result = run_audit(data_or_audit, as_of, config)
-        graph = result.graph
-        title = f"graphdyn network as of {result.as_of.date().isoformat()}"
-    page = network_html(
+        graph, audit_as_of = result.graph, result.as_of
+    page = network_page(
         graph,
         focus=focus,
         depth=depth,
         max_nodes=max_nodes,
         edges_per_node=edges_per_node or None,
-        title=title,
+        title=network_title(audit_as_of, focus),
     )
-    page.save(out)
+    page.write(out)
     for path, writer in ((gexf, write_gexf), (graphml, write_graphml)):
         if path is not None:
             writer(graph, path)
-    shown = f"{page.nodes_shown:,} of {page.nodes_total:,} nodes, {page.edges_shown:,} edges"
-    stdout.print(f"Wrote {out} ({shown})", highlight=False)
-    if page.pruned_note:
-        stdout.print(page.pruned_note, highlight=False)
+    shown = ", ".join(str(count) for count in page.counts.values())
+    stdout.print(f"Wrote {out}: {shown}", highlight=False)
+    if page.note:
+        stdout.print(page.note[0].upper() + page.note[1:] + ".", highlight=False)
 
 
-def _graph_of_audit_folder(folder: Path) -> nx.Graph[Any]:
-    saved = read_audit_folder(folder)
+def _graph_of_audit_folder(saved: AuditFolder) -> nx.Graph[Any]:
     empty_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
     no_links = pd.DataFrame(
         {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}

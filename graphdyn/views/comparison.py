@@ -1,13 +1,14 @@
 """compare.html: what changed between two audits, as one self-contained, offline page.
 
-:func:`render_comparison` turns a :class:`~graphdyn.audits.compare.Comparison` into the page that
+:func:`comparison_page` turns a :class:`~graphdyn.audits.compare.Comparison` into the page that
 ``graphdyn compare OLD NEW`` writes beside compare.csv: headline counts, the customer status
 transition matrix, the customers whose status worsened, the largest strength drops (a chart of
 customers, then tables of customers and ties), and the new and lost ties.
 
-The page is built with the same machinery as report.html (:mod:`graphdyn.views.document`): it
-loads nothing, every id and name is escaped, and a Content-Security-Policy allows only its own
-inline style sheet and sorting script.
+The page is built with the same parts as report.html (:mod:`graphdyn.views.document`) in the
+same shell (:mod:`graphdyn.views.page`): it loads nothing, every id and name is escaped, a
+Content-Security-Policy allows only its own inline style sheet and sorting script, and every
+table fits a window 1,280 pixels wide.
 
 A status is *worse* when it is further along :data:`SEVERITY`: new and active are healthy (0),
 then cooling (1), at risk (2) and dormant (3); new to active is neither worse nor better.
@@ -33,13 +34,13 @@ from graphdyn.views.document import (
     format_label,
     format_score,
     page_header,
-    render_document,
     render_sections,
     render_table,
 )
+from graphdyn.views.page import Count, Page, document_page
 from graphdyn.views.values import is_missing
 
-__all__ = ["SECTIONS", "SEVERITY", "render_comparison"]
+__all__ = ["SECTIONS", "SEVERITY", "comparison_page"]
 
 #: The page's sections, in page order: (anchor id, heading).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -65,14 +66,14 @@ _NEW_STRENGTH = Column("new_strength", "New strength", "score")
 _CHANGE = Column("strength_change", "Change", "delta")
 
 
-def render_comparison(
+def comparison_page(
     comparison: Comparison,
     *,
     customer_names: Mapping[str, str] | None = None,
     staff_names: Mapping[str, str] | None = None,
     max_rows: int = 50,
-) -> str:
-    """Render a comparison of two audits as one self-contained HTML page.
+) -> Page:
+    """Return a comparison of two audits as one self-contained HTML page.
 
     Parameters
     ----------
@@ -86,8 +87,10 @@ def render_comparison(
 
     Returns
     -------
-    str
-        The HTML document (UTF-8 text), the same for the same comparison.
+    Page
+        The page, the same for the same comparison; its counts (``"worsened"``,
+        ``"customer_drops"``, ``"tie_drops"``, ``"new_ties"``, ``"lost_ties"``) are the rows
+        each table shows of how many there are.
 
     Raises
     ------
@@ -104,9 +107,11 @@ def render_comparison(
     ...     return SimpleNamespace(ties=ties, customers=customers, summary={"as_of": as_of})
     >>> old = audit_of([("c1", "s1", 0.8, "active"), ("c2", "s1", 0.5, "active")], "2024-01-31")
     >>> new = audit_of([("c1", "s1", 0.3, "at_risk"), ("c2", "s2", 0.4, "new")], "2024-04-30")
-    >>> page = render_comparison(compare_audits(old, new), customer_names={"c1": "<Acme>"})
-    >>> "2024-01-31 → 2024-04-30" in page, '<span class="name">&lt;Acme&gt;</span>' in page
-    (True, True)
+    >>> page = comparison_page(compare_audits(old, new), customer_names={"c1": "<Acme>"})
+    >>> page.title, '<span class="name">&lt;Acme&gt;</span>' in page.html
+    ('Relationship changes 2024-01-31 → 2024-04-30', True)
+    >>> str(page.counts["worsened"])
+    '1 of 1 worsened customers shown'
     """
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1 ({max_rows})")
@@ -124,34 +129,35 @@ def render_comparison(
 
     changes = comparison.changes
     customer_drops = named(_rows(changes, "customer", "strength_drop"))
+    counts: dict[str, Count] = {}
     sections = (
         _headline(comparison),
         _transitions(comparison),
-        _worsened(named(comparison.customers), max_rows),
-        _drops(customer_drops, named(_rows(changes, "tie", "strength_drop")), max_rows),
+        _worsened(named(comparison.customers), max_rows, counts),
+        _drops(customer_drops, named(_rows(changes, "tie", "strength_drop")), max_rows, counts),
         _tie_list(
             named(_rows(changes, "tie", "new")),
             "new",
             "No new ties.",
             "Ties in the newer audit only; strongest first.",
-            "",
             max_rows,
+            counts,
         ),
         _tie_list(
             named(_rows(changes, "tie", "lost")),
             "old",
             "No lost ties.",
             "Ties in the older audit only; the strongest they were first.",
-            " then",
             max_rows,
+            counts,
         ),
     )
     old, new = _as_of(comparison.old_as_of), _as_of(comparison.new_as_of)
-    return render_document(
+    return document_page(
         f"Relationship changes {old} → {new}",
         _header(comparison, old, new) + render_sections(SECTIONS, sections),
-        version=__version__,
-        style_sheets=("report.css", "comparison.css"),
+        counts=counts,
+        style_sheets=("document.css", "comparison.css"),
     )
 
 
@@ -278,7 +284,7 @@ def _matrix_cell(old: str, new: str, n: int) -> str:
     return f'<td class="{" ".join(classes)}" title="{escape(title)}">{n:,}</td>'
 
 
-def _worsened(customers: pd.DataFrame, max_rows: int) -> str:
+def _worsened(customers: pd.DataFrame, max_rows: int, counts: dict[str, Count]) -> str:
     moves = _moves(customers)
     worse = customers.loc[moves.index[moves > 0]]
     if worse.empty:
@@ -286,15 +292,19 @@ def _worsened(customers: pd.DataFrame, max_rows: int) -> str:
     ordered = worse.assign(severity=worse["new_status"].map(SEVERITY)).sort_values(
         ["severity", "strength_change", "customer_id"], ascending=[False, True, True]
     )
+    shown = ordered.head(max_rows)
+    counts["worsened"] = Count("worsened customers shown", len(shown), len(ordered))
     return "<p>Worst new status first, then the largest fall in strength.</p>" + render_table(
-        ordered.head(max_rows),
+        shown,
         [_CUSTOMER, _OLD_STATUS, _NEW_STATUS, _OLD_STRENGTH, _NEW_STRENGTH, _CHANGE],
-        total=len(ordered),
+        count=counts["worsened"],
         full_list=_FULL_LIST,
     )
 
 
-def _drops(customers: pd.DataFrame, ties: pd.DataFrame, max_rows: int) -> str:
+def _drops(
+    customers: pd.DataFrame, ties: pd.DataFrame, max_rows: int, counts: dict[str, Count]
+) -> str:
     parts = [] if customers.empty else [_drop_chart(customers.head(_CHART_BARS))]
     columns = [_OLD_STRENGTH, _NEW_STRENGTH, _CHANGE, _OLD_STATUS, _NEW_STATUS]
     for heading, frame, noun, keys in (
@@ -304,12 +314,11 @@ def _drops(customers: pd.DataFrame, ties: pd.DataFrame, max_rows: int) -> str:
         parts.append(f"<h3>{heading}</h3>")
         if frame.empty:
             parts.append(empty_note(f"No {noun}'s strength fell by more than the threshold."))
-        else:
-            parts.append(
-                render_table(
-                    frame.head(max_rows), [*keys, *columns], total=len(frame), full_list=_FULL_LIST
-                )
-            )
+            continue
+        shown = frame.head(max_rows)
+        count = Count(f"{noun} strength drops shown", len(shown), len(frame))
+        counts[f"{noun}_drops"] = count
+        parts.append(render_table(shown, [*keys, *columns], count=count, full_list=_FULL_LIST))
     return "".join(parts)
 
 
@@ -340,7 +349,7 @@ def _drop_chart(drops: pd.DataFrame) -> str:
 
 
 def _tie_list(
-    ties: pd.DataFrame, side: str, empty: str, intro: str, suffix: str, max_rows: int
+    ties: pd.DataFrame, side: str, empty: str, intro: str, max_rows: int, counts: dict[str, Count]
 ) -> str:
     """List ties found in one audit only; ``side`` is "new" or "old", whose values are shown."""
     if ties.empty:
@@ -348,14 +357,18 @@ def _tie_list(
     ordered = ties.sort_values(
         [f"{side}_strength", "customer_id", "staff_id"], ascending=[False, True, True]
     )
+    shown = ordered.head(max_rows)
+    which = "new" if side == "new" else "lost"
+    counts[f"{which}_ties"] = Count(f"{which} ties shown", len(shown), len(ordered))
+    suffix = "" if side == "new" else " then"
     return f"<p>{intro}</p>" + render_table(
-        ordered.head(max_rows),
+        shown,
         [
             _CUSTOMER,
             _STAFF,
             Column(f"{side}_strength", f"Strength{suffix}", "score"),
             Column(f"{side}_status", f"Status{suffix}", "status"),
         ],
-        total=len(ordered),
+        count=counts[f"{which}_ties"],
         full_list=_FULL_LIST,
     )

@@ -1,9 +1,7 @@
-"""Static HTML documents: the page shell, tables and number formats of report.html and compare.html.
+"""The parts of static documents: header, sections, figures, tables and number formats.
 
-A document is one self-contained, offline page. :func:`render_document` puts a body into the
-shell (``report_assets/report.html``) with the style sheet and the small table-sorting script
-inlined, and a Content-Security-Policy that allows exactly those two by hash: no request leaves
-the page, and markup injected through the data could not run even if escaping failed.
+report.html and compare.html are made of these parts and put into the page shell by
+:func:`graphdyn.views.page.document_page`.
 
 Everything that comes from the data goes through :func:`html.escape` here: cell text, headers,
 hover texts, ids and names. The formatters (``format_*``) return plain text, never markup; a
@@ -15,26 +13,21 @@ Examples
 >>> frame = pd.DataFrame({"customer_id": ["<c1>"], "strength": [0.4567]})
 >>> body = render_table(frame, [Column("customer_id", "Customer", "raw"),
 ...                             Column("strength", "Strength", "score")])
->>> page = render_document("Ties", body, version="1.0")
->>> "<td>&lt;c1&gt;</td>" in page, '<td class="num" data-sort="0.4567">0.46</td>' in page
+>>> "<td>&lt;c1&gt;</td>" in body, '<td class="num" data-sort="0.4567">0.46</td>' in body
 (True, True)
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
 import math
-import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from graphdyn.views.page import Count
 from graphdyn.views.values import is_missing
 
 __all__ = [
@@ -50,7 +43,6 @@ __all__ = [
     "format_score",
     "format_share",
     "page_header",
-    "render_document",
     "render_sections",
     "render_table",
 ]
@@ -58,81 +50,10 @@ __all__ = [
 #: What a missing value reads as.
 NOT_AVAILABLE = "n/a"
 
-_ASSETS = Path(__file__).parent / "report_assets"
-_PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
-# Text that would end an inline <style> or <script> element early.
-_UNSAFE_INLINE = re.compile(r"</style|</script|<!--", re.IGNORECASE)
 _TRENDS = {"strengthening": "↑ strengthening", "stable": "→ stable", "weakening": "↓ weakening"}
 
 
-# The page shell -----------------------------------------------------------------------------
-
-
-def render_document(
-    title: str,
-    body: str,
-    *,
-    version: str,
-    style_sheets: Sequence[str] = ("report.css",),
-) -> str:
-    """Put ``body`` into the offline page shell, with its style sheet, script and CSP.
-
-    Parameters
-    ----------
-    title : str
-        The page title (plain text; escaped here).
-    body : str
-        The page's markup, already escaped where it holds data.
-    version : str
-        The graphdyn version named in the ``generator`` meta tag (escaped here).
-    style_sheets : sequence of str
-        Files in ``report_assets/`` whose text, joined in order, makes the page's one inline
-        style sheet.
-
-    Returns
-    -------
-    str
-        The HTML document. The CSP allows the inline style sheet and ``report.js`` by their
-        SHA-256 hashes and nothing else: ``default-src 'none'``, images only as ``data:``.
-
-    Examples
-    --------
-    >>> page = render_document("A & B", "<p>hello</p>", version="1.0")
-    >>> page.startswith("<!DOCTYPE html>"), "<title>A &amp; B</title>" in page
-    (True, True)
-    >>> "default-src 'none'; style-src 'sha256-" in page
-    True
-    """
-    css = "\n".join(_asset(name) for name in style_sheets)
-    script = _asset("report.js")
-    csp = (
-        f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
-    fields = {
-        "CSP": csp,
-        "VERSION": escape(version),
-        "TITLE": escape(title),
-        "CSS": css,
-        "BODY": body,
-        "SCRIPT": script,
-    }
-    # One pass over the template: text substituted in is never scanned for placeholders.
-    return _PLACEHOLDER.sub(lambda match: fields[match.group(1)], _asset("report.html"))
-
-
-@functools.cache
-def _asset(name: str) -> str:
-    """Return a file of ``report_assets/``, checked to be safe to inline."""
-    text = (_ASSETS / name).read_text(encoding="utf-8")
-    if name.endswith((".css", ".js")) and _UNSAFE_INLINE.search(text):
-        raise RuntimeError(f"report_assets/{name} cannot be inlined safely")
-    return text
-
-
-def _sha256(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")
+# Page parts --------------------------------------------------------------------------------
 
 
 def page_header(
@@ -263,18 +184,34 @@ def empty_note(message: str) -> str:
 
 
 def format_number(value: float, digits: int = 3) -> str:
-    """Round to ``digits`` significant digits: thousands separated, no exponent, no trailing 0.
+    """Round to ``digits`` significant digits, short: no exponent, no trailing 0, 10,000 as 10k.
+
+    From ten thousand on, the number is written in thousands (``k``), millions (``M``) or
+    billions (``B``), so that a column of money stays narrow and shows only the digits kept.
 
     Examples
     --------
-    >>> format_number(12345.6), format_number(0.012345), format_number(2.5), format_number(0)
-    ('12,300', '0.0123', '2.5', '0')
+    >>> format_number(2.5), format_number(0.012345), format_number(0), format_number(9876.5)
+    ('2.5', '0.0123', '0', '9,880')
+    >>> format_number(12345.6), format_number(-581234), format_number(999_999), format_number(7e9)
+    ('12.3k', '-581k', '1M', '7B')
     """
     if value == 0 or not math.isfinite(value):
         return f"{value:g}"
-    decimals = digits - 1 - math.floor(math.log10(abs(value)))
-    text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
-    return text.rstrip("0").rstrip(".") if decimals > 0 else text
+    rounded = round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    scale, suffix = next(
+        ((scale, suffix) for start, scale, suffix in _SCALES if abs(rounded) >= start), (1.0, "")
+    )
+    scaled = rounded / scale
+    decimals = max(digits - 1 - math.floor(math.log10(abs(scaled))), 0)
+    text = f"{scaled:,.{decimals}f}"
+    if decimals > 0:
+        text = text.rstrip("0").rstrip(".")
+    return text + suffix
+
+
+# (from, scale, suffix): the largest that fits is used.
+_SCALES = ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
 
 
 def format_date(value: Any) -> str:
@@ -377,6 +314,9 @@ class Column:
         carry their exact value in ``data-sort``.
     name_key : str, optional
         For ``entity`` columns: the frame column holding the name shown beside the id.
+    detail_key : str, optional
+        For ``entity`` columns: the frame column holding a line of plain text shown under the
+        name and id (a staff member's role and team), when the row has one.
     missing : str
         What a missing value reads as.
     help : str
@@ -390,12 +330,15 @@ class Column:
     '<td class="status-at_risk">at risk</td>'
     >>> Column("id", "Customer", "entity", name_key="name").td({"id": "c1", "name": "A&B"})
     '<td><span class="name">A&amp;B</span> <span class="id">c1</span></td>'
+    >>> Column("id", "Staff", "entity", detail_key="role").td({"id": "s1", "role": "<sales>"})
+    '<td><span class="id">s1</span> <span class="detail">&lt;sales&gt;</span></td>'
     """
 
     key: str
     header: str
     kind: CellKind = "text"
     name_key: str | None = None
+    detail_key: str | None = None
     missing: str = NOT_AVAILABLE
     help: str = ""
 
@@ -431,6 +374,9 @@ class Column:
         text = f'<span class="id">{escape(str(value))}</span>'
         if not is_missing(name):
             text = f'<span class="name">{escape(str(name))}</span> {text}'
+        detail = row.get(self.detail_key) if self.detail_key else None
+        if not is_missing(detail):
+            text += f' <span class="detail">{escape(str(detail))}</span>'
         return f"<td{attributes}>{text}</td>"
 
 
@@ -438,7 +384,7 @@ def render_table(
     frame: pd.DataFrame,
     columns: Sequence[Column],
     *,
-    total: int | None = None,
+    count: Count | None = None,
     full_list: str = "the audit folder's CSV files hold every row",
 ) -> str:
     """Write ``frame``'s rows as a sortable table, leaving out columns with no value at all.
@@ -449,9 +395,9 @@ def render_table(
         The rows to show, in the order shown.
     columns : sequence of Column
         The columns, left to right; one missing from ``frame`` or empty in every row is left out.
-    total : int, optional
-        How many rows there are in all, when ``frame`` holds only the first ones: a note under
-        the table says how many are shown.
+    count : Count, optional
+        How many rows are shown of how many there are, when ``frame`` holds only the first ones:
+        a note under the table says so (``count.shown`` must be ``len(frame)``).
     full_list : str
         Where the note says the complete list is.
 
@@ -459,14 +405,21 @@ def render_table(
     -------
     str
 
+    Raises
+    ------
+    ValueError
+        When ``count.shown`` is not the number of rows of ``frame``.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"staff_id": ["s1"], "team": [None]})
     >>> html = render_table(frame, [Column("staff_id", "Staff", "raw"), Column("team", "Team")],
-    ...                     total=3, full_list="staff.csv holds every row")
-    >>> "Team" in html, "Showing the first 1 of 3; staff.csv holds every row." in html
+    ...                     count=Count("staff shown", 1, 3), full_list="staff.csv holds every row")
+    >>> "Team" in html, "1 of 3 staff shown; staff.csv holds every row." in html
     (False, True)
     """
+    if count is not None and count.shown != len(frame):
+        raise ValueError(f"the count says {count.shown:,} rows, the table has {len(frame):,}")
     shown = [
         c for c in columns if c.key in frame.columns and not frame[c.key].map(is_missing).all()
     ]
@@ -478,9 +431,7 @@ def render_table(
         f'<div class="table-wrap"><table class="data sortable"><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
     )
-    if total is not None and total > len(frame):
-        table += (
-            f'<p class="note">Showing the first {len(frame):,} of {total:,}; '
-            f"{escape(full_list, quote=False)}.</p>"
-        )
+    if count is not None and count.total > count.shown:
+        note = f"{count}; {full_list}."
+        table += f'<p class="note">{escape(note, quote=False)}</p>'
     return table

@@ -1,6 +1,6 @@
-"""Interactive network views: one self-contained HTML file per view, offline, safe, fast.
+"""Interactive network views: one self-contained HTML page per view, offline, safe, fast.
 
-:func:`network_html` draws a graphdyn relationship graph (customers, staff, products and their
+:func:`network_page` draws a graphdyn relationship graph (customers, staff, products and their
 ties) with vis-network, the library PyVis wraps, without PyVis's CDN modes or ``show()``:
 
 - nodes coloured and shaped by kind and sized by strength, PageRank or value; ties coloured by
@@ -13,128 +13,39 @@ ties) with vis-network, the library PyVis wraps, without PyVis's CDN modes or ``
 - above ``physics_limit`` nodes the layout is computed in Python and the browser's physics is
   off, so 3,000 nodes are drawn in about a second instead of settling for a minute;
 - no request leaves the page; user text is escaped and a Content-Security-Policy backs it up.
+
+Every number the page shows comes from the returned :class:`~graphdyn.views.page.Page`'s
+counts: ``"nodes"`` (shown, of the nodes in scope: the ego network around the focus, or the
+whole graph) and ``"edges"`` (drawn, of the edges among the nodes in scope, ties and product
+links alike). The header counts what the filters leave visible of the same totals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import html
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graphdyn.atomic import write_text
 from graphdyn.errors import UsageError
 from graphdyn.views.layout import fixed_layout
-from graphdyn.views.page import render_page
+from graphdyn.views.page import Count, Page, vis_network_page
 from graphdyn.views.payload import KIND_STYLES, STATUS_COLOURS, graph_payload
-from graphdyn.views.scope import select_scope
+from graphdyn.views.scope import Scope, select_scope
 
 if TYPE_CHECKING:
     from graphdyn.audits.run import Audit
 
-__all__ = ["DEFAULT_EDGES_PER_NODE", "NetworkView", "network_view", "network_html"]
+__all__ = ["DEFAULT_EDGES_PER_NODE", "network_page", "network_title", "network_view"]
 
 logger = logging.getLogger(__name__)
 
-_NOTEBOOK_HEIGHT_PX = 640
-
 DEFAULT_EDGES_PER_NODE = 3
 """Strongest edges drawn per node by default (with a maximum spanning forest)."""
-
-
-@dataclass(frozen=True)
-class NetworkView:
-    """A rendered network page and what it shows.
-
-    Parameters
-    ----------
-    html : str
-        The self-contained HTML document.
-    nodes_shown, edges_shown : int
-        Nodes and edges drawn in the page.
-    nodes_total, edges_total : int
-        Nodes and edges of the whole input graph.
-    pruned_note : str or None
-        The note the page shows when the weakest ties were left out, else None.
-
-    Examples
-    --------
-    >>> g = nx.Graph()
-    >>> g.add_edge("customer:c1", "staff:s1", kind="tie")
-    >>> view = network_html(g)
-    >>> view
-    NetworkView(nodes 2 of 2, edges 1 of 1, 0.7 MB)
-    """
-
-    html: str
-    nodes_shown: int
-    edges_shown: int
-    nodes_total: int
-    edges_total: int
-    pruned_note: str | None
-
-    def __repr__(self) -> str:
-        size_mb = len(self.html.encode("utf-8")) / 1e6
-        return (
-            f"NetworkView(nodes {self.nodes_shown:,} of {self.nodes_total:,}, "
-            f"edges {self.edges_shown:,} of {self.edges_total:,}, {size_mb:.1f} MB)"
-        )
-
-    def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` as UTF-8 and return the path.
-
-        Parameters
-        ----------
-        path : str or Path
-            The file to write (replaced if it exists); its folder must exist.
-
-        Returns
-        -------
-        Path
-
-        Raises
-        ------
-        UsageError
-            When the file cannot be written.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> view = network_html(nx.Graph())
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = view.save(Path(folder) / "network.html")
-        ...     path.read_text(encoding="utf-8") == view.html
-        True
-        """
-        target = write_text(path, self.html)
-        logger.info("wrote network view to %s (%s)", target, self)
-        return target
-
-    def _repr_html_(self) -> str:
-        """Return the page inside an ``<iframe srcdoc>`` for Jupyter's inline display.
-
-        The iframe keeps the page's script and style apart from the notebook's, renders the
-        same in classic Notebook, JupyterLab and VS Code, and is sandboxed: its scripts run
-        in an opaque origin with no access to the notebook or its kernel.
-        """
-        # The note sits under the iframe and shows only where a notebook front end strips the
-        # iframe from an untrusted notebook's output.
-        return (
-            f'<div style="position:relative;width:100%;height:{_NOTEBOOK_HEIGHT_PX}px;">'
-            '<span style="position:absolute;top:8px;left:8px;color:#656d76;font-size:13px;">'
-            "Trust this notebook to show the graphdyn network (File &gt; Trust Notebook)."
-            "</span>"
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            'sandbox="allow-scripts" title="graphdyn network" '
-            'style="position:absolute;inset:0;width:100%;height:100%;background:#fff;'
-            'border:1px solid #d0d7de;border-radius:6px;box-sizing:border-box;"></iframe></div>'
-        )
 
 
 @contextlib.contextmanager
@@ -155,7 +66,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def network_html(
+def network_page(
     graph: nx.Graph[Any],
     *,
     focus: str | None = None,
@@ -165,8 +76,8 @@ def network_html(
     physics_limit: int = 300,
     title: str = "graphdyn network",
     seed: int = 0,
-) -> NetworkView:
-    """Render a relationship graph as one self-contained interactive HTML page.
+) -> Page:
+    """Return a relationship graph as one self-contained interactive HTML page.
 
     Parameters
     ----------
@@ -197,8 +108,10 @@ def network_html(
 
     Returns
     -------
-    NetworkView
-        The page and its counts; ``.save(path)`` writes it, Jupyter displays it inline.
+    Page
+        The page; ``counts["nodes"]`` and ``counts["edges"]`` say what it shows of what there
+        is, ``note`` what it leaves out (None when it draws everything). ``.write(path)``
+        writes it; Jupyter displays it inline.
 
     Raises
     ------
@@ -215,11 +128,11 @@ def network_html(
     >>> g.add_node("customer:c2", kind="customer", id="c2", name="Bolt", strength=0.2)
     >>> g.add_edge("customer:c1", "staff:s1", kind="tie", strength=0.8, weight=0.8)
     >>> g.add_edge("customer:c2", "staff:s1", kind="tie", strength=0.2, weight=0.2)
-    >>> view = network_html(g, max_nodes=2)
-    >>> view.nodes_shown, view.edges_shown, view.pruned_note
-    (2, 1, 'showing 2 of 3 nodes, 1 of 2 edges; weakest ties left out')
-    >>> network_html(g, focus="c2", depth=1).nodes_shown
-    2
+    >>> page = network_page(g, max_nodes=2)
+    >>> [str(count) for count in page.counts.values()], page.note
+    (['2 of 3 nodes shown', '1 of 2 edges drawn'], 'the weakest ties are left out')
+    >>> network_page(g, focus="c2", depth=1).counts["nodes"]
+    Count(what='nodes shown', shown=2, total=2)
     """
     if physics_limit < 0:
         raise UsageError(f"physics_limit must be 0 or more, not {physics_limit}")
@@ -233,24 +146,58 @@ def network_html(
         payload = graph_payload(shown, positions, scope.hidden_edges)
     node_index = {node: i for i, node in enumerate(shown.nodes)}
     data: dict[str, Any] = {
-        "title": title,
         "physics": physics,
         "seed": seed,
-        "note": scope.pruned_note,
         "focus": None if focus_key is None else {"id": node_index[focus_key], "depth": depth},
         "style": {"kinds": KIND_STYLES, "status_colours": STATUS_COLOURS},
         **payload,
     }
-    view = NetworkView(
-        html=render_page(title, data),
-        nodes_shown=shown.number_of_nodes(),
-        edges_shown=len(payload["edges"]),
-        nodes_total=graph.number_of_nodes(),
-        edges_total=graph.number_of_edges(),
-        pruned_note=scope.pruned_note,
-    )
-    logger.debug("rendered %r (physics %s)", view, "on" if physics else "off")
-    return view
+    counts = {
+        "nodes": Count("nodes shown", shown.number_of_nodes(), scope.nodes_in_scope),
+        "edges": Count("edges drawn", len(payload["edges"]), scope.edges_in_scope),
+    }
+    page = vis_network_page(title, data, counts=counts, note=_left_out(scope, edges_per_node))
+    logger.debug("rendered %r (physics %s)", page, "on" if physics else "off")
+    return page
+
+
+def _left_out(scope: Scope, edges_per_node: int | None) -> str | None:
+    """Say what the picture leaves out, in words (the counts say how much), or None."""
+    parts = []
+    if scope.graph.number_of_nodes() < scope.nodes_in_scope:
+        parts.append("the weakest ties are left out")
+    if scope.hidden_edges:
+        strongest = "strongest edge" if edges_per_node == 1 else f"{edges_per_node} strongest edges"
+        others = len(scope.hidden_edges)
+        parts.append(
+            f"each node's {strongest} and a spanning forest are drawn, and the {others:,} "
+            f"other edge{'s' if others != 1 else ''} among the shown nodes only in the "
+            "neighbourhood view"
+        )
+    return "; ".join(parts) or None
+
+
+def network_title(as_of: datetime, focus: str | None = None) -> str:
+    """Return the title of an audit's network view: its as-of date, and the focus if any.
+
+    Parameters
+    ----------
+    as_of : datetime
+        The audit's as-of date (a :class:`pandas.Timestamp` is one).
+    focus : str, optional
+        The node the view is centred on, as the user named it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> network_title(datetime(2026, 3, 31), "C000042")
+    'graphdyn network as of 2026-03-31, around C000042'
+    """
+    title = f"graphdyn network as of {as_of.date().isoformat()}"
+    return title if focus is None else f"{title}, around {focus}"
 
 
 def network_view(
@@ -261,8 +208,8 @@ def network_view(
     max_nodes: int = 1500,
     edges_per_node: int | None = DEFAULT_EDGES_PER_NODE,
     title: str | None = None,
-) -> NetworkView:
-    """Render an audit's interactive network view (shows inline in Jupyter).
+) -> Page:
+    """Return an audit's interactive network view (shows inline in Jupyter).
 
     Parameters
     ----------
@@ -275,9 +222,14 @@ def network_view(
     max_nodes : int
         Above this, keep the strongest ties and say what was left out.
     edges_per_node : int or None
-        See :func:`network_html`.
+        See :func:`network_page`.
     title : str, optional
-        The page title; default: the audit's as-of date.
+        The page title; default: the audit's as-of date and the focus (:func:`network_title`).
+
+    Returns
+    -------
+    Page
+        As :func:`network_page` returns it.
 
     Examples
     --------
@@ -285,15 +237,15 @@ def network_view(
     >>> from graphdyn import audit
     >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
     ...                        "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
-    >>> network_view(audit(events, as_of="2024-02-01")).nodes_shown
-    2
+    >>> network_view(audit(events, as_of="2024-02-01"), focus="c1")
+    <Page 'graphdyn network as of 2024-02-01, around c1': 2 of 2 nodes shown; 1 of 1 edges ...>
     """
-    return network_html(
+    return network_page(
         result.graph,
         focus=focus,
         depth=depth,
         max_nodes=max_nodes,
         edges_per_node=edges_per_node,
-        title=title or f"graphdyn network as of {result.as_of.date().isoformat()}",
+        title=title or network_title(result.as_of, focus),
         seed=result.config.seed,
     )

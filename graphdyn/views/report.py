@@ -1,13 +1,16 @@
 """The audit report: one self-contained, offline HTML page for the people who own the accounts.
 
-:func:`render_report` turns an :class:`~graphdyn.audits.run.Audit` into ``report.html``: headline
+:func:`report_page` turns an :class:`~graphdyn.audits.run.Audit` into ``report.html``: headline
 figures, strength distributions, channel mix, falling trajectories, the at-risk, weakest-important
 and single-threaded lists, staff exposure, and the parameters with a plain account of the method.
+Every table fits a window 1,280 pixels wide: long names wrap, big numbers are short (``581k``),
+and the column a table is sorted by comes right after the names.
 
-The page loads nothing: charts are inline SVG (:mod:`graphdyn.views.charts`), and the page
-shell, with its inlined style sheet and script under a Content-Security-Policy, the tables and
+The page loads nothing: charts are inline SVG (:mod:`graphdyn.views.charts`); the tables and
 the number formats come from :mod:`graphdyn.views.document`, which escapes every value that
-comes from the data. The page is the same for the same audit, byte for byte.
+comes from the data; the page shell, with its inlined style sheet and script under a
+Content-Security-Policy, from :mod:`graphdyn.views.page`. The page is the same for the same
+audit, byte for byte.
 """
 
 from __future__ import annotations
@@ -34,16 +37,16 @@ from graphdyn.views.document import (
     format_score,
     format_share,
     page_header,
-    render_document,
     render_sections,
     render_table,
 )
+from graphdyn.views.page import Count, Page, document_page
 from graphdyn.views.values import is_missing
 
 if TYPE_CHECKING:
     from graphdyn.audits.run import Audit
 
-__all__ = ["SECTIONS", "render_report"]
+__all__ = ["SECTIONS", "report_page"]
 
 #: The report's sections, in page order: (anchor id, heading).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -64,8 +67,8 @@ _WEAKEST_SHOWN = 20
 _HISTOGRAM_BINS = 20
 
 
-def render_report(result: Audit, *, max_rows: int = 50) -> str:
-    """Render an audit as one self-contained HTML page.
+def report_page(result: Audit, *, max_rows: int = 50) -> Page:
+    """Return an audit's report: one self-contained HTML page.
 
     Parameters
     ----------
@@ -77,8 +80,10 @@ def render_report(result: Audit, *, max_rows: int = 50) -> str:
 
     Returns
     -------
-    str
-        The HTML document (UTF-8 text), the same for the same audit.
+    Page
+        The page, the same for the same audit; its counts (``"at_risk"``,
+        ``"weakest_important"``, ``"single_threaded"``, ``"staff"``) are the rows each long
+        table shows of how many there are.
 
     Examples
     --------
@@ -87,28 +92,31 @@ def render_report(result: Audit, *, max_rows: int = 50) -> str:
     >>> events = pd.DataFrame({
     ...     "interaction_id": ["i1", "i2"], "timestamp": ["2024-01-01", "2024-03-01"],
     ...     "customer_id": ["c1", "c1"], "staff_id": ["s1", "s1"], "channel": ["meeting", "phone"]})
-    >>> page = render_report(audit(events, as_of="2024-03-31"))
-    >>> page.startswith("<!DOCTYPE html>"), "as of 2024-03-31" in page
-    (True, True)
+    >>> page = report_page(audit(events, as_of="2024-03-31"))
+    >>> page.html.startswith("<!DOCTYPE html>"), page.title
+    (True, 'Relationship audit as of 2024-03-31')
+    >>> str(page.counts["staff"])
+    '1 of 1 staff shown'
     """
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1 ({max_rows})")
     names = _staff_names(result.staff)
+    counts: dict[str, Count] = {}
     sections = (
         _headline(result),
         _distribution(result),
         _channel_mix(result.channels),
         _trajectories(result),
-        _at_risk(result, names, max_rows),
-        _weakest_important(result, names),
-        _single_threaded(result, names, max_rows),
-        _staff_exposure(result.staff, max_rows),
+        _at_risk(result, names, max_rows, counts),
+        _weakest_important(result, names, counts),
+        _single_threaded(result, names, max_rows, counts),
+        _staff_exposure(result.staff, max_rows, counts),
         _method(result),
     )
-    return render_document(
+    return document_page(
         f"Relationship audit as of {format_date(result.as_of)}",
         _header(result) + render_sections(SECTIONS, sections),
-        version=str(result.summary.get("graphdyn_version", "")),
+        counts=counts,
     )
 
 
@@ -118,6 +126,10 @@ _TOP_CONTACT = Column("top_staff_id", "Top contact", "entity", name_key="top_sta
 _VALUE = Column(
     "value_raw", "Value (decayed)", "number", help="order value, each weighted by its decay"
 )
+_FULL_LIST = {
+    "customers": "customers.csv in the audit folder holds every customer",
+    "staff": "staff.csv in the audit folder holds every staff member",
+}
 
 
 # Sections -----------------------------------------------------------------------------------
@@ -367,13 +379,16 @@ def _series_labels(falls: pd.DataFrame) -> list[str]:
     ]
 
 
-def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
+def _at_risk(
+    result: Audit, names: Mapping[str, str], max_rows: int, counts: dict[str, Count]
+) -> str:
     customers = result.customers
     at_risk = needs_attention(customers)
     if at_risk.empty:
         return empty_note("No at-risk customers.")
     priority = priority_column(customers)
     shown = _with_staff_names(at_risk.head(max_rows), names)
+    counts["at_risk"] = Count("at-risk customers shown", len(shown), len(at_risk))
     return (
         f"<p>Most {escape(format_label(priority))} first: {escape(_PRIORITY_TEXT[priority])}. "
         "Overdue is the silence so far in units of the customer's usual gap between "
@@ -382,24 +397,26 @@ def _at_risk(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
             shown,
             [
                 _CUSTOMER,
-                _SEGMENT,
                 _PRIORITY_COLUMNS[priority],
+                _SEGMENT,
                 Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("strength", "Strength", "score"),
                 Column("days_since_last", "Days since last contact", "days"),
                 Column("overdue", "Overdue", "ratio", help="days since last ÷ typical gap"),
                 _TOP_CONTACT,
             ],
-            total=len(at_risk),
+            count=counts["at_risk"],
+            full_list=_FULL_LIST["customers"],
         )
     )
 
 
-def _weakest_important(result: Audit, names: Mapping[str, str]) -> str:
-    weakest = result.weakest_important(_WEAKEST_SHOWN)
-    if weakest.empty:
+def _weakest_important(result: Audit, names: Mapping[str, str], counts: dict[str, Count]) -> str:
+    important = result.weakest_important(len(result.customers))
+    if important.empty:
         return empty_note("No customers.")
-    shown = _with_staff_names(weakest, names)
+    shown = _with_staff_names(important.head(_WEAKEST_SHOWN), names)
+    counts["weakest_important"] = Count("important customers shown", len(shown), len(important))
     components = [
         Column(c.name, c.label, "score", help=f"{c.meaning}; n/a: no data, left out of strength")
         for c in COMPONENTS
@@ -412,20 +429,23 @@ def _weakest_important(result: Audit, names: Mapping[str, str]) -> str:
             shown,
             [
                 _CUSTOMER,
-                _SEGMENT,
                 Column("strength", "Strength", "score"),
                 *components,
                 Column("liveness", "Liveness", "score", help=_liveness_text(result.config)),
                 Column("status", "Status", "status"),
                 Column("last_contact", "Last contact", "date"),
-                _TOP_CONTACT,
                 _VALUE,
+                _TOP_CONTACT,
             ],
+            count=counts["weakest_important"],
+            full_list=_FULL_LIST["customers"],
         )
     )
 
 
-def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> str:
+def _single_threaded(
+    result: Audit, names: Mapping[str, str], max_rows: int, counts: dict[str, Count]
+) -> str:
     customers = result.customers
     single = customers.loc[customers["single_threaded"].astype(bool)]
     if single.empty:
@@ -439,32 +459,38 @@ def _single_threaded(result: Audit, names: Mapping[str, str], max_rows: int) -> 
         na_position="last",
     )
     shown = _with_staff_names(ordered.head(max_rows), names)
+    counts["single_threaded"] = Count("single-threaded accounts shown", len(shown), len(single))
     return (
         f"<p>Customers one staff member carries alone: at least "
         f"{result.config.single_thread_share:.0%} of the summed strength of their staff ties is "
         f"with that person, on at least {result.config.single_thread_min_days} contact days. "
-        "If that person leaves, nobody else knows the account.</p>"
+        "If that person leaves, nobody else knows the account. Most valuable first.</p>"
         + render_table(
             shown,
             [
                 _CUSTOMER,
+                _VALUE,
                 _SEGMENT,
                 Column("top_staff_id", "Carried by", "entity", name_key="top_staff_name"),
                 Column("tie_strength", "Tie strength", "score"),
                 Column("strength", "Customer strength", "score"),
                 Column("status", "Status", "status"),
-                _VALUE,
             ],
-            total=len(single),
+            count=counts["single_threaded"],
+            full_list=_FULL_LIST["customers"],
         )
     )
 
 
+_STAFF = Column("staff_id", "Staff", "entity", name_key="name", detail_key="detail")
 _STAFF_COLUMNS = (
-    Column("staff_id", "Staff", "entity", name_key="name"),
-    Column("role", "Role"),
-    Column("team", "Team", "raw"),
-    Column("left_at", "Left", "date", missing=""),
+    Column("value_at_stake", "Value at stake", "number"),
+    Column(
+        "departure_at_risk",
+        "At risk if they leave",
+        "count",
+        help="customers who would become at risk without this person's interactions",
+    ),
     Column("customers", "Customers", "count"),
     Column("portfolio_strength", "Portfolio strength", "number", help="sum of tie strengths"),
     Column("strong_ties", "Strong ties", "count"),
@@ -484,17 +510,10 @@ _STAFF_COLUMNS = (
     Column("pagerank", "PageRank", "number"),
     Column("constraint", "Constraint", "number", help="Burt's constraint: high = no brokerage"),
     Column("effective_size", "Effective size", "number"),
-    Column(
-        "departure_at_risk",
-        "At risk if they leave",
-        "count",
-        help="customers who would become at risk without this person's interactions",
-    ),
-    Column("value_at_stake", "Value at stake", "number"),
 )
 
 
-def _staff_exposure(staff: pd.DataFrame, max_rows: int) -> str:
+def _staff_exposure(staff: pd.DataFrame, max_rows: int, counts: dict[str, Count]) -> str:
     if staff.empty:
         return empty_note("No staff.")
     first = "value_at_stake" if "value_at_stake" in staff.columns else "sole_strong_tie_customers"
@@ -503,10 +522,15 @@ def _staff_exposure(staff: pd.DataFrame, max_rows: int) -> str:
         ascending=[False, False, True],
         na_position="last",
     )
-    return (
-        f"<p>Sorted by {escape(format_label(first))}, then portfolio strength.</p>"
-        + render_table(ordered.head(max_rows), _STAFF_COLUMNS, total=len(staff))
+    shown = ordered.head(max_rows)
+    shown = shown.assign(detail=_staff_details(shown))
+    counts["staff"] = Count("staff shown", len(shown), len(staff))
+    # The column the table is sorted by comes right after the names.
+    columns = sorted(_STAFF_COLUMNS, key=lambda column: column.key != first)
+    table = render_table(
+        shown, [_STAFF, *columns], count=counts["staff"], full_list=_FULL_LIST["staff"]
     )
+    return f"<p>Sorted by {escape(format_label(first))}, then portfolio strength.</p>{table}"
 
 
 def _method(result: Audit) -> str:
@@ -634,6 +658,19 @@ def _staff_names(staff: pd.DataFrame) -> dict[str, str]:
         return {}
     known = staff.loc[staff["name"].map(lambda v: not is_missing(v)), ["staff_id", "name"]]
     return dict(zip(known["staff_id"].astype(str), known["name"].astype(str), strict=True))
+
+
+def _staff_details(staff: pd.DataFrame) -> list[str]:
+    """Role, team and the date a person left, as one line under each name (blank if none)."""
+    details = []
+    for row in staff.to_dict("records"):
+        parts = [
+            format_label(str(row["role"])) if not is_missing(row.get("role")) else "",
+            "" if is_missing(row.get("team")) else str(row["team"]),
+            "" if is_missing(row.get("left_at")) else f"left {format_date(row['left_at'])}",
+        ]
+        details.append(" · ".join(part for part in parts if part))
+    return details
 
 
 def _with_staff_names(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

@@ -41,7 +41,7 @@ _FOCUS_KINDS = ("customer", "staff")
 
 @dataclass(frozen=True)
 class Scope:
-    """The nodes and edges a view shows, and what was left out.
+    """The nodes and edges a view shows, of how many there are.
 
     Parameters
     ----------
@@ -52,18 +52,16 @@ class Scope:
         The other edges among the shown nodes, ``(u, v, data)``, strongest first: in the
         page's data for the ego view and the connection counts, not drawn.
     nodes_in_scope : int
-        Nodes before pruning (the ego network's size, or the whole graph's).
+        Nodes before pruning (the ego network's size, or the whole graph's): more than
+        ``graph`` has when the weakest ties were left out.
     edges_in_scope : int
-        Edges before pruning.
-    pruned_note : str or None
-        What was left out of the picture (see :func:`select_scope`), or None.
+        Edges before pruning, ties and product links alike.
     """
 
     graph: nx.Graph[Any]
     hidden_edges: list[tuple[Hashable, Hashable, dict[str, Any]]]
     nodes_in_scope: int
     edges_in_scope: int
-    pruned_note: str | None
 
 
 def resolve_focus(graph: nx.Graph[Any], focus: str) -> Hashable:
@@ -204,7 +202,7 @@ def _weight(raw: object) -> float:
 
 def strongest_ties(
     graph: nx.Graph[Any], max_nodes: int, keep: Iterable[Hashable] = ()
-) -> tuple[set[Hashable], str | None]:
+) -> set[Hashable]:
     """Choose at most ``max_nodes`` nodes by walking the edges from strongest to weakest.
 
     An edge is taken when the nodes it would add still fit the budget; the view then shows
@@ -222,10 +220,8 @@ def strongest_ties(
 
     Returns
     -------
-    nodes : set
+    set
         The chosen nodes (all of ``graph`` when it fits the budget).
-    note : str or None
-        The note shown in the page when something was left out.
 
     Raises
     ------
@@ -237,15 +233,14 @@ def strongest_ties(
     >>> g = nx.Graph()
     >>> g.add_edge("a", "b", kind="tie", weight=0.9)
     >>> g.add_edge("b", "c", kind="tie", weight=0.1)
-    >>> nodes, note = strongest_ties(g, 2)
-    >>> sorted(nodes), note
-    (['a', 'b'], 'showing 2 of 3 nodes, 1 of 2 edges; weakest ties left out')
+    >>> sorted(strongest_ties(g, 2))
+    ['a', 'b']
     """
     _check_budget(max_nodes)
     if graph.number_of_nodes() <= max_nodes:
-        return set(graph.nodes), None
-    nodes, note, _ = _prune(graph, _rank(graph), max_nodes, keep)
-    return nodes, note
+        return set(graph.nodes)
+    nodes, _ = _prune(graph, _rank(graph), max_nodes, keep)
+    return nodes
 
 
 def _check_budget(max_nodes: int) -> None:
@@ -255,8 +250,8 @@ def _check_budget(max_nodes: int) -> None:
 
 def _prune(
     graph: nx.Graph[Any], ranking: _Ranking, max_nodes: int, keep: Iterable[Hashable]
-) -> tuple[set[Hashable], str, list[_Edge]]:
-    """Return :func:`strongest_ties`' nodes and note, and the ranked edges among the nodes."""
+) -> tuple[set[Hashable], list[_Edge]]:
+    """Return :func:`strongest_ties`' nodes and the ranked edges among them."""
     chosen: set[Hashable] = set(keep)
     for position in ranking.order.tolist():
         u, v, _ = ranking.edges[position]
@@ -273,11 +268,7 @@ def _prune(
     member[[ranking.index[node] for node in chosen]] = True
     ends = ranking.ends[ranking.order]
     among = ranking.ranked(ranking.order[member[ends[:, 0]] & member[ends[:, 1]]])
-    note = (
-        f"showing {len(chosen):,} of {graph.number_of_nodes():,} nodes, "
-        f"{len(among):,} of {graph.number_of_edges():,} edges; weakest ties left out"
-    )
-    return chosen, note, among
+    return chosen, among
 
 
 def drawn_edges(
@@ -368,12 +359,6 @@ def select_scope(
 ) -> tuple[Scope, Hashable | None]:
     """Apply the ego step, the pruning step and the drawing step to ``graph``.
 
-    The note says what the picture leaves out: ``"showing X of Y nodes, Z of W edges; weakest
-    ties left out"`` when nodes were pruned, and, when edges were held back from the picture,
-    ``"showing X of Y nodes, Z of W edges (each node's k strongest and a spanning forest; H
-    more among these nodes in the neighbourhood view); weakest ties left out"``, where ``W``
-    counts the edges in scope.
-
     Parameters
     ----------
     graph : networkx.Graph
@@ -405,14 +390,12 @@ def select_scope(
     --------
     >>> scope, key = select_scope(nx.path_graph(["a", "b", "c"]), focus="a", depth=1,
     ...                           max_nodes=10)
-    >>> sorted(scope.graph), key, scope.pruned_note
-    (['a', 'b'], 'a', None)
+    >>> sorted(scope.graph), key, scope.nodes_in_scope, scope.edges_in_scope
+    (['a', 'b'], 'a', 2, 1)
     >>> scope, _ = select_scope(nx.complete_graph(4), focus=None, depth=1, max_nodes=10,
     ...                         edges_per_node=1)
     >>> scope.graph.number_of_edges(), [(u, v) for u, v, _ in scope.hidden_edges]
     (3, [(1, 2), (1, 3), (2, 3)])
-    >>> scope.pruned_note.split("; ")[1]
-    '3 more among these nodes in the neighbourhood view)'
     """
     focus_key = None if focus is None else resolve_focus(graph, focus)
     _check_budget(max_nodes)
@@ -422,9 +405,9 @@ def select_scope(
     keep = () if focus_key is None else (focus_key,)
     ranking = _rank(in_scope)
     nodes: Collection[Hashable] = in_scope
-    note = None
-    if in_scope.number_of_nodes() > max_nodes:
-        nodes, note, among = _prune(in_scope, ranking, max_nodes, keep)
+    pruned = in_scope.number_of_nodes() > max_nodes
+    if pruned:
+        nodes, among = _prune(in_scope, ranking, max_nodes, keep)
     else:
         among = ranking.ranked()
     hidden: list[_Edge] = []
@@ -432,21 +415,13 @@ def select_scope(
         drawn, hidden = _split(among, edges_per_node)
     if hidden:
         shown = _induced(in_scope, nodes, drawn)
-        strongest = "strongest" if edges_per_node == 1 else f"{edges_per_node} strongest"
-        note = (
-            f"showing {shown.number_of_nodes():,} of {in_scope.number_of_nodes():,} nodes, "
-            f"{len(drawn):,} of {in_scope.number_of_edges():,} edges (each node's "
-            f"{strongest} and a spanning forest; {len(hidden):,} more among these nodes "
-            "in the neighbourhood view); weakest ties left out"
-        )
     else:
-        shown = in_scope if note is None else _induced(in_scope, nodes)
+        shown = _induced(in_scope, nodes) if pruned else in_scope
     scope = Scope(
         graph=shown,
         hidden_edges=hidden,
         nodes_in_scope=in_scope.number_of_nodes(),
         edges_in_scope=in_scope.number_of_edges(),
-        pruned_note=note,
     )
     return scope, focus_key
 

@@ -305,15 +305,20 @@ def test_view_of_data_and_of_audit_folder(tmp_path: Path) -> None:
     data = folder_with(tmp_path, ROWS)
     code, out, err = run("view", str(data), "--out", str(tmp_path / "n.html"))
     assert code == 0, err
-    assert "(4 of 4 nodes, 3 edges)" in out  # c1, c2, s1, s2
+    # c1, c2, s1, s2; the same numbers as the page's header
+    assert f"Wrote {tmp_path / 'n.html'}: 4 of 4 nodes shown, 3 of 3 edges drawn" in out
     page = (tmp_path / "n.html").read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
-    run("audit", str(data), "--out", str(tmp_path / "a"))
+    assert "<title>graphdyn network as of 2024-04-01</title>" in page
+    run("audit", str(data), "--out", str(tmp_path / "april"))
     code, out, _ = run(
-        "view", str(tmp_path / "a"), "--out", str(tmp_path / "m.html"), "--focus", "c1"
+        "view", str(tmp_path / "april"), "--out", str(tmp_path / "m.html"), "--focus", "c1"
     )
     assert code == 0
-    assert "(2 of 4 nodes, 1 edges)" in out
+    assert "2 of 2 nodes shown, 1 of 1 edges drawn" in out  # the ego network of c1
+    page = (tmp_path / "m.html").read_text()
+    # titled with the audit's date and the focus, not with the folder's name
+    assert "<title>graphdyn network as of 2024-04-01, around c1</title>" in page
 
 
 def test_view_edges_per_node_thins_the_drawing_and_zero_draws_every_tie(tmp_path: Path) -> None:
@@ -329,10 +334,10 @@ def test_view_edges_per_node_thins_the_drawing_and_zero_draws_every_tie(tmp_path
             "--edges-per-node", per_node,
         )  # fmt: skip
         assert code == 0, err
-        found = re.search(r"of \d+ nodes, (\d+) edges\)", out)
+        found = re.search(r"of \d+ nodes shown, (\d+) of \d+ edges drawn", out)
         assert found is not None, out
         drawn[per_node] = int(found.group(1))
-        held_back = re.search(r"(\d+) more among these nodes", out)
+        held_back = re.search(r"the (\d+) other edges among the shown nodes", out)
         assert (held_back is None) == (per_node == "0"), out
     assert held_back is not None
     assert drawn["1"] + int(held_back.group(1)) == drawn["0"]

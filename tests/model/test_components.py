@@ -100,7 +100,7 @@ from graphdyn.cli.main import cli
 from graphdyn.neo4j.queries import find_query
 from graphdyn.neo4j.schema import TIE_PROPERTIES
 from graphdyn.views.payload import FIELD_LABELS
-from graphdyn.views.report import render_report
+from graphdyn.views.report import report_page
 
 events = pd.read_json(sys.argv[1])
 result = audit(events, as_of="2024-03-31")
@@ -116,7 +116,7 @@ print(json.dumps({
     "contributions": float(explained["contribution"].sum()),
     "neo4j": "breadth" in TIE_PROPERTIES,
     "tooltip": "Breadth" in FIELD_LABELS["edge"]["tie"],
-    "report": "on how many separate days there has been contact" in render_report(result),
+    "report": "on how many separate days there has been contact" in report_page(result).html,
     "cypher": "1.0 - exp(-toFloat(contact_days) / 20.0) AS breadth," in find_query(
         "tie_strength").text,
     "help": "breadth" in CliRunner().invoke(cli, ["audit", "--help"]).output,

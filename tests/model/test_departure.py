@@ -25,7 +25,7 @@ from graphdyn.data.generate import generate
 from graphdyn.model import departure, relationships
 from graphdyn.model.departure import departure_impact
 from graphdyn.model.relationships import population_medians
-from graphdyn.views.report import render_report
+from graphdyn.views.report import report_page
 
 AS_OF = "2024-06-30"
 WEEKLY = list(pd.date_range("2024-01-01", "2024-06-24", freq="7D").strftime("%Y-%m-%d"))
@@ -135,7 +135,7 @@ def test_departure_impact_in_the_staff_table(hand_made: Audit) -> None:
 
 
 def test_the_report_lists_staff_by_value_at_stake(hand_made: Audit) -> None:
-    html = render_report(hand_made)
+    html = report_page(hand_made).html
     exposure = html[html.index("Staff exposure") :]
     assert "Value at stake" in exposure and "At risk if they leave" in exposure
     assert exposure.index(">s1<") < exposure.index(">s2<") < exposure.index(">s3<")

@@ -68,9 +68,14 @@ class PageProbe:
         return self.page.evaluate(expression)
 
 
-def open_html_file(browser: Browser, path: Path, ready: str | None) -> PageProbe:
-    """Open ``path`` from a file:// URL in a fresh context, watching it; wait for ``ready``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def open_html_file(
+    browser: Browser, path: Path, ready: str | None, *, width: int = 1400
+) -> PageProbe:
+    """Open ``path`` from a file:// URL in a fresh context, watching it; wait for ``ready``.
+
+    The window is ``width`` CSS pixels wide and 900 high.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_init_script(XSS_TRAP)
     page = context.new_page()
     probe = PageProbe(page)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from graphdyn.views.network import NetworkView
+from graphdyn.views.page import Page
 
 from .browsing import CHROMIUM, CHROMIUM_ARGS, READY, PageProbe, open_html_file
 
@@ -40,11 +40,11 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_view(browser: Browser, tmp_path: Path) -> Iterator[Callable[..., PageProbe]]:
-    """Return a function that saves a view, opens it and waits until it has drawn."""
+    """Return a function that writes a network page, opens it and waits until it has drawn."""
     probes: list[PageProbe] = []
 
-    def opener(view: NetworkView, name: str = "network") -> PageProbe:
-        probe = open_html_file(browser, view.save(tmp_path / f"{name}.html"), READY)
+    def opener(view: Page, name: str = "network") -> PageProbe:
+        probe = open_html_file(browser, view.write(tmp_path / f"{name}.html"), READY)
         probes.append(probe)
         return probe
 

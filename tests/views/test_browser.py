@@ -7,6 +7,7 @@ raised no page error and opened no dialog.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import networkx as nx
 import pytest
 from playwright.sync_api import Browser
 
-from graphdyn.views.network import network_html
+from graphdyn.views.network import network_page
+from graphdyn.views.page import Page
 from graphdyn.views.scope import ego_nodes
 
 from .browsing import ARTIFACTS, READY, PageProbe, open_html_file, screenshot
@@ -52,27 +54,29 @@ def hover_node(probe: PageProbe, key: str) -> None:
 
 def test_small_view_counts_legend_and_screenshot(open_view: Opener) -> None:
     g = hand_graph()
-    view = network_html(g)
+    view = network_page(g)
     probe = open_view(view, "small")
     counts = probe.page.evaluate(COUNTS)
     assert counts == {
         "nodes": g.number_of_nodes(),
         "edges": g.number_of_edges(),
-        "visibleNodes": view.nodes_shown,
-        "visibleEdges": view.edges_shown,
+        "visibleNodes": view.counts["nodes"].shown,
+        "visibleEdges": view.counts["edges"].shown,
     }
     legend = probe.page.locator("#graphdyn-legend").inner_text()
     for text in ("Customer", "Staff", "Product", "active", "at risk", "dormant", "weakening tie"):
         assert text in legend
     assert probe.page.locator("#graphdyn-search").is_visible()
-    assert probe.page.locator("#graphdyn-counts").inner_text() == "7 of 7 nodes, 5 of 5 edges"
+    assert probe.page.locator("#graphdyn-counts").inner_text() == (
+        "7 of 7 nodes shown, 5 of 5 edges drawn"
+    )
     assert probe.page.locator("#graphdyn-notes").inner_text() == ""
     assert screenshot(probe, "small").stat().st_size > 10_000
     probe.assert_clean()
 
 
 def test_search_selects_and_focuses_a_customer(open_view: Opener) -> None:
-    probe = open_view(network_html(random_graph(250, seed=1)), "search")
+    probe = open_view(network_page(random_graph(250, seed=1)), "search")
     probe.page.fill("#graphdyn-search", "Customer 17")
     probe.page.press("#graphdyn-search", "Enter")
     assert probe.page.evaluate("graphdyn.network.getSelectedNodes()") == [
@@ -97,7 +101,7 @@ def test_search_selects_and_focuses_a_customer(open_view: Opener) -> None:
 
 def test_filters_hide_types_statuses_and_teams(open_view: Opener) -> None:
     g = random_graph(400, seed=2)  # 20 staff in 2 teams
-    probe = open_view(network_html(g, physics_limit=400, edges_per_node=None), "filters")
+    probe = open_view(network_page(g, physics_limit=400, edges_per_node=None), "filters")
     products = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "product")
     product_edges = sum(1 for *_, d in g.edges(data=True) if d["kind"] == "product")
     product_box = probe.page.locator('fieldset[data-filter="kind"] input[value="product"]')
@@ -129,16 +133,14 @@ def test_filters_hide_types_statuses_and_teams(open_view: Opener) -> None:
 
 def test_ego_view_in_python_and_in_the_page(open_view: Opener) -> None:
     g = random_graph(250, seed=3)
-    view = network_html(g, focus="c5", depth=2)
+    view = network_page(g, focus="c5", depth=2)
     probe = open_view(view, "ego")
     expected = ego_nodes(g, "customer:c5", 2)
-    assert probe.page.evaluate(COUNTS)["nodes"] == len(expected) == view.nodes_shown
-    assert view.pruned_note is not None
+    assert probe.page.evaluate(COUNTS)["nodes"] == len(expected) == view.counts["nodes"].shown
+    assert view.counts["nodes"].total == len(expected)  # the ego network is the scope
+    assert view.note is not None
     assert probe.page.locator("#graphdyn-notes").inner_text() == (
-        "Ego view of Customer 5 (customer), 2 hops\n"
-        + view.pruned_note[0].upper()
-        + view.pruned_note[1:]
-        + "."
+        f"Ego view of Customer 5 (customer), 2 hops\n{header_text(view)}: {view.note}."
     )
     # in the page: select a staff member, show its neighbourhood, then everything again
     staff = min(n for n in expected if n.startswith("staff:"))
@@ -153,7 +155,7 @@ def test_ego_view_in_python_and_in_the_page(open_view: Opener) -> None:
 
 
 def test_tooltip_shows_metrics_and_na(open_view: Opener) -> None:
-    probe = open_view(network_html(hand_graph()), "tooltip")
+    probe = open_view(network_page(hand_graph()), "tooltip")
     hover_node(probe, "customer:c3")
     tooltip = probe.page.locator("#graphdyn-tooltip")
     tooltip.wait_for(state="visible")
@@ -165,30 +167,56 @@ def test_tooltip_shows_metrics_and_na(open_view: Opener) -> None:
     probe.assert_clean()
 
 
-def test_pruned_view_shows_its_note(open_view: Opener) -> None:
-    g = random_graph(900, seed=4)
-    view = network_html(g, max_nodes=400)
+def header_text(view: Page) -> str:
+    """What the page's header and note say the view shows, from the view's counts."""
+    return ", ".join(str(count) for count in view.counts.values())
+
+
+COUNT_TEXT = re.compile(r"([\d,]+) of ([\d,]+) (nodes shown|edges drawn)")
+
+
+def counts_in(text: str) -> dict[str, tuple[int, int]]:
+    """Read ``shown of total what`` counts out of a text on the page."""
+    return {
+        what: (int(shown.replace(",", "")), int(total.replace(",", "")))
+        for shown, total, what in COUNT_TEXT.findall(text)
+    }
+
+
+def test_pruned_view_header_and_note_agree_with_the_counts(open_view: Opener) -> None:
+    g = random_graph(900, seed=4)  # ties and product links
+    view = network_page(g, max_nodes=400)
+    nodes, edges = view.counts["nodes"], view.counts["edges"]
+    assert (nodes.shown, nodes.total, edges.total) == (400, 900, g.number_of_edges())
     probe = open_view(view, "pruned")
     counts = probe.page.evaluate(COUNTS)
-    assert (
-        (counts["nodes"], counts["edges"])
-        == (view.nodes_shown, view.edges_shown)
-        == (
-            400,
-            view.edges_shown,
-        )
-    )
-    assert view.pruned_note is not None
+    assert (counts["visibleNodes"], counts["visibleEdges"]) == (nodes.shown, edges.shown)
+    header = probe.page.locator("#graphdyn-counts").inner_text()
     note = probe.page.locator("#graphdyn-notes").inner_text()
-    assert note == view.pruned_note[0].upper() + view.pruned_note[1:] + "."
-    assert "showing 400 of 900 nodes" in view.pruned_note
+    expected = {
+        "nodes shown": (nodes.shown, nodes.total),
+        "edges drawn": (edges.shown, edges.total),
+    }
+    assert counts_in(header) == counts_in(note) == expected
+    assert header == header_text(view) == "400 of 900 nodes shown, " + str(edges)
+    assert view.note is not None and "other edges among the shown nodes" in view.note
+    assert note == f"{header}: {view.note}."
+    # a filter changes what is visible, never the totals
+    probe.page.locator('fieldset[data-filter="kind"] input[value="product"]').uncheck()
+    filtered = counts_in(probe.page.locator("#graphdyn-counts").inner_text())
+    visible = probe.page.evaluate(COUNTS)
+    assert filtered == {
+        "nodes shown": (visible["visibleNodes"], nodes.total),
+        "edges drawn": (visible["visibleEdges"], edges.total),
+    }
+    assert visible["visibleNodes"] < nodes.shown
     screenshot(probe, "pruned")
     probe.assert_clean()
 
 
 @pytest.mark.parametrize("with_csp", [True, False], ids=["with-csp", "escaping-alone"])
 def test_hostile_names_never_run(browser: Browser, tmp_path: Path, with_csp: bool) -> None:
-    view = network_html(xss_graph(), focus=XSS_ID, depth=2, title=XSS_CUSTOMER_NAMES[0])
+    view = network_page(xss_graph(), focus=XSS_ID, depth=2, title=XSS_CUSTOMER_NAMES[0])
     page_html = view.html
     if not with_csp:
         # prove the escaping alone is enough: the policy would block an injected handler anyway
@@ -226,13 +254,13 @@ def test_hostile_names_never_run(browser: Browser, tmp_path: Path, with_csp: boo
 
 
 def test_empty_graph_page(open_view: Opener) -> None:
-    probe = open_view(network_html(nx.Graph()), "empty")
+    probe = open_view(network_page(nx.Graph()), "empty")
     assert probe.page.evaluate(COUNTS)["nodes"] == 0
     probe.assert_clean()
 
 
 def test_jupyter_iframe_runs_its_scripts(browser: Browser, tmp_path: Path) -> None:
-    view = network_html(hand_graph())
+    view = network_page(hand_graph())
     notebook_like = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>cell output</title></head>"
         f"<body><div class='output_html'>{view._repr_html_()}</div></body></html>"
@@ -255,13 +283,12 @@ def test_jupyter_iframe_runs_its_scripts(browser: Browser, tmp_path: Path) -> No
 @pytest.mark.slow
 def test_3000_node_view_draws_with_layout_from_python(open_view: Opener) -> None:
     g = random_graph(3000, seed=0)
-    view = network_html(g, max_nodes=3000)
+    view = network_page(g, max_nodes=3000)
     probe = open_view(view, "large-3000")
     counts = probe.page.evaluate(COUNTS)
-    assert (counts["nodes"], counts["edges"]) == (3000, view.edges_shown)
-    assert probe.page.locator("#graphdyn-counts").inner_text() == (
-        f"3,000 of 3,000 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges"
-    )
+    assert (counts["nodes"], counts["edges"]) == (3000, view.counts["edges"].shown)
+    assert probe.page.locator("#graphdyn-counts").inner_text() == header_text(view)
+    assert view.counts["edges"].total == g.number_of_edges()
     assert probe.page.evaluate("graphdyn.network.physics.physicsEnabled") is False
     teams = probe.page.locator('fieldset[data-filter="team"] label').all_inner_texts()
     assert teams == [f"team {i}" for i in range(15)]  # natural order: team 2 before team 10
@@ -270,7 +297,9 @@ def test_3000_node_view_draws_with_layout_from_python(open_view: Opener) -> None
     # recorded for the record, not asserted: navigation start to the first drawing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "timing-3000.json").write_text(
-        json.dumps({"nodes": 3000, "edges": view.edges_shown, "ready_ms": probe.ready_ms}),
+        json.dumps(
+            {"nodes": 3000, "edges": view.counts["edges"].shown, "ready_ms": probe.ready_ms}
+        ),
         encoding="utf-8",
     )
 
@@ -290,13 +319,14 @@ def _dom_point(probe: PageProbe, canvas_point: str) -> dict[str, float]:
 
 def test_neighbourhood_view_draws_the_edges_the_overview_holds_back(open_view: Opener) -> None:
     g = random_graph(400, seed=12)
-    view = network_html(g, edges_per_node=1, physics_limit=0)
-    assert view.edges_shown < g.number_of_edges()
+    view = network_page(g, edges_per_node=1, physics_limit=0)
+    assert view.counts["edges"].shown < g.number_of_edges()
     probe = open_view(view, "held-back")
     counts = probe.page.evaluate(COUNTS)
-    assert (counts["visibleNodes"], counts["visibleEdges"]) == (400, view.edges_shown)
+    assert (counts["visibleNodes"], counts["visibleEdges"]) == (400, view.counts["edges"].shown)
     assert probe.page.locator("#graphdyn-counts").inner_text() == (
-        f"400 of 400 nodes, {view.edges_shown:,} of {g.number_of_edges():,} edges"
+        f"400 of 400 nodes shown, {view.counts['edges'].shown:,} of {g.number_of_edges():,} "
+        "edges drawn"
     )
     staff = max((n for n in g if n.startswith("staff:")), key=g.degree)
     probe.page.fill("#graphdyn-search", g.nodes[staff]["name"])
@@ -310,7 +340,7 @@ def test_neighbourhood_view_draws_the_edges_the_overview_holds_back(open_view: O
     assert counts["visibleEdges"] == g.subgraph(one_hop).number_of_edges()
     screenshot(probe, "held-back-neighbourhood")
     probe.page.click("text=Show all")
-    assert probe.page.evaluate(COUNTS)["visibleEdges"] == view.edges_shown
+    assert probe.page.evaluate(COUNTS)["visibleEdges"] == view.counts["edges"].shown
     probe.assert_clean()
 
 
@@ -329,8 +359,10 @@ def test_a_held_back_edge_has_its_own_card(open_view: Opener) -> None:
     ]:
         tie = {"weight": w, "strength": w, "status": status, "trend": "weakening"}
         g.add_edge(f"customer:{c}", f"staff:{s}", kind="tie", **tie)
-    view = network_html(g, edges_per_node=1, physics_limit=0)
-    assert view.edges_shown == 4  # s2–c1 is neither's strongest, and s1–c1–s2 is connected
+    view = network_page(g, edges_per_node=1, physics_limit=0)
+    assert (
+        view.counts["edges"].shown == 4
+    )  # s2–c1 is neither's strongest, and s1–c1–s2 is connected
     probe = open_view(view, "held-back-card")
     probe.page.evaluate(
         "graphdyn.showEgo(graphdyn.nodeIdOfKey('staff:s2'), 1); graphdyn.network.redraw()"

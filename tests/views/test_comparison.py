@@ -38,7 +38,7 @@ from playwright.sync_api import Browser
 from graphdyn.audits.compare import Comparison, compare_audits
 from graphdyn.audits.run import audit
 from graphdyn.data.dataset import Dataset
-from graphdyn.views.comparison import SECTIONS, render_comparison
+from graphdyn.views.comparison import SECTIONS, comparison_page
 
 from .browsing import open_html_file, screenshot
 from .test_report import Page, _events
@@ -90,7 +90,7 @@ def comparison() -> Comparison:
 
 @pytest.fixture(scope="module")
 def page(comparison: Comparison) -> str:
-    return render_comparison(comparison, customer_names=CUSTOMER_NAMES, staff_names=STAFF_NAMES)
+    return comparison_page(comparison, customer_names=CUSTOMER_NAMES, staff_names=STAFF_NAMES).html
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_header_names_both_dates_and_the_interval(page: str) -> None:
 def test_an_as_of_time_is_shown_when_not_midnight() -> None:
     old = _audit_of(OLD_TIES, "2024-03-31T08:30:00Z")
     new = _audit_of(OLD_TIES, "2024-04-01")
-    header = render_comparison(compare_audits(old, new)).split("</header>")[0]
+    header = comparison_page(compare_audits(old, new)).html.split("</header>")[0]
     assert "2024-03-31 08:30 UTC → 2024-04-01" in header
     assert "<dt>Interval</dt><dd>0 days</dd>" in header  # 15.5 hours
 
@@ -214,7 +214,7 @@ def test_missing_values_never_read_nan(page: str, parsed: Page) -> None:
 
 def test_same_comparison_same_page(comparison: Comparison, page: str) -> None:
     assert (
-        render_comparison(comparison, customer_names=CUSTOMER_NAMES, staff_names=STAFF_NAMES)
+        comparison_page(comparison, customer_names=CUSTOMER_NAMES, staff_names=STAFF_NAMES).html
         == page
     )
 
@@ -331,25 +331,37 @@ def test_lost_ties_strongest_first(parsed: Page) -> None:
 
 
 def test_without_names_the_ids_stand_alone(comparison: Comparison) -> None:
-    parsed = Page(render_comparison(comparison))
+    parsed = Page(comparison_page(comparison).html)
     assert parsed.sections["worsened"].tables[0].column("Customer") == ["C5", "C1"]
-    assert 'class="name"' not in render_comparison(comparison)
+    assert 'class="name"' not in comparison_page(comparison).html
 
 
 def test_long_tables_are_cut_with_a_note(comparison: Comparison) -> None:
-    parsed = Page(render_comparison(comparison, max_rows=1))
-    for anchor in ("worsened", "new-ties", "lost-ties"):
+    page = comparison_page(comparison, max_rows=1)
+    assert {key: (count.shown, count.total) for key, count in page.counts.items()} == {
+        "worsened": (1, 2),
+        "customer_drops": (1, 2),
+        "tie_drops": (1, 2),
+        "new_ties": (1, 2),
+        "lost_ties": (1, 2),
+    }
+    parsed = Page(page.html)
+    for anchor, what in (
+        ("worsened", "worsened customers"),
+        ("new-ties", "new ties"),
+        ("lost-ties", "lost ties"),
+    ):
         assert len(parsed.sections[anchor].tables[0].rows) == 1
-        assert "Showing the first 1 of 2; compare.csv holds every row." in (
+        assert f"1 of 2 {what} shown; compare.csv holds every row." in (
             parsed.sections[anchor].prose
         )
     with pytest.raises(ValueError, match="max_rows"):
-        render_comparison(comparison, max_rows=0)
+        comparison_page(comparison, max_rows=0)
 
 
 def test_empty_sections_say_so() -> None:
     same = _audit_of(OLD_TIES, OLD_AS_OF)
-    parsed = Page(render_comparison(compare_audits(same, _audit_of(OLD_TIES, NEW_AS_OF))))
+    parsed = Page(comparison_page(compare_audits(same, _audit_of(OLD_TIES, NEW_AS_OF))).html)
     assert parsed.sections["worsened"].prose == "No customer moved to a worse status."
     assert parsed.sections["drops"].charts == []
     assert parsed.sections["drops"].prose == (
@@ -361,7 +373,7 @@ def test_empty_sections_say_so() -> None:
     assert set(parsed.figures.values()) == {"0", "8"}  # 8 customers in both, nothing changed
     assert parsed.nesting_errors == []
     nobody = _audit_of([], OLD_AS_OF)
-    parsed = Page(render_comparison(compare_audits(nobody, _audit_of([], NEW_AS_OF))))
+    parsed = Page(comparison_page(compare_audits(nobody, _audit_of([], NEW_AS_OF))).html)
     assert parsed.sections["transitions"].prose == "No customer is in both audits."
 
 
@@ -380,7 +392,7 @@ def test_two_real_audits_four_months_apart() -> None:
     data = Dataset.from_frames(_events(), on_error="quarantine")
     old, new = audit(data, as_of="2024-03-01"), audit(data, as_of="2024-06-30")
     comparison = compare_audits(old, new)
-    page = render_comparison(comparison, customer_names={"C4": "Acme & Sons"})
+    page = comparison_page(comparison, customer_names={"C4": "Acme & Sons"}).html
     parsed = Page(page)
     assert parsed.figures == {
         "customers": "4",

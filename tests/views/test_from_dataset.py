@@ -14,7 +14,7 @@ from graphdyn.audits.run import audit
 from graphdyn.data.dataset import Dataset
 from graphdyn.model.graph import graph_from_dataset
 from graphdyn.views.export import write_gexf, write_graphml
-from graphdyn.views.network import network_html
+from graphdyn.views.network import network_page
 
 from .browsing import PageProbe, screenshot
 from .graphs import XSS_CUSTOMER_NAMES, XSS_TEAM
@@ -54,8 +54,11 @@ def dataset_graph() -> nx.Graph[str]:
 
 def test_raw_graph_view_counts_and_na() -> None:
     g = dataset_graph()
-    view = network_html(g)
-    assert (view.nodes_shown, view.edges_shown) == (g.number_of_nodes(), g.number_of_edges())
+    view = network_page(g)
+    assert [(c.shown, c.total) for c in view.counts.values()] == [
+        (g.number_of_nodes(), g.number_of_nodes()),
+        (g.number_of_edges(), g.number_of_edges()),
+    ]
     assert "n/a" in view.html
 
 
@@ -82,7 +85,7 @@ def test_raw_graph_exports(
 @pytest.mark.browser
 def test_raw_graph_in_the_browser(open_view: Callable[..., PageProbe]) -> None:
     g = dataset_graph()
-    probe = open_view(network_html(g, title="raw data"), "raw-dataset")
+    probe = open_view(network_page(g, title="raw data"), "raw-dataset")
     counts = probe.page.evaluate("[graphdyn.nodes.length, graphdyn.edges.length]")
     assert counts == [g.number_of_nodes(), g.number_of_edges()]
     probe.assert_clean()
@@ -121,11 +124,12 @@ def audited_graph() -> nx.Graph[str]:
 
 def test_audited_graph_view_has_the_audit_metrics() -> None:
     g = audited_graph()
-    view = network_html(g, physics_limit=100, edges_per_node=None)
-    assert (view.nodes_shown, view.edges_shown) == (g.number_of_nodes(), g.number_of_edges())
-    pruned = network_html(g, physics_limit=100)
-    assert pruned.nodes_shown == g.number_of_nodes()
-    assert pruned.edges_shown < g.number_of_edges()
+    view = network_page(g, physics_limit=100, edges_per_node=None)
+    assert view.counts["nodes"].shown == g.number_of_nodes()
+    assert view.counts["edges"].shown == g.number_of_edges()
+    pruned = network_page(g, physics_limit=100)
+    assert pruned.counts["nodes"].shown == g.number_of_nodes()
+    assert pruned.counts["edges"].shown < pruned.counts["edges"].total == g.number_of_edges()
     statuses = {d.get("status") for _, d in g.nodes(data=True) if d["kind"] == "customer"}
     assert statuses <= {"new", "active", "cooling", "at_risk", "dormant"} and statuses
 
@@ -133,10 +137,10 @@ def test_audited_graph_view_has_the_audit_metrics() -> None:
 @pytest.mark.browser
 def test_audited_graph_in_the_browser(open_view: Callable[..., PageProbe]) -> None:
     g = audited_graph()
-    view = network_html(g, physics_limit=100, title="audit")
+    view = network_page(g, physics_limit=100, title="audit")
     probe = open_view(view, "audited")
     counts = probe.page.evaluate("[graphdyn.nodes.length, graphdyn.edges.length]")
-    assert counts == [g.number_of_nodes(), view.edges_shown]
+    assert counts == [g.number_of_nodes(), view.counts["edges"].shown]
     probe.page.fill("#graphdyn-search", "c7")
     probe.page.press("#graphdyn-search", "Enter")
     details = probe.page.locator("#graphdyn-details").inner_text()

@@ -13,12 +13,12 @@ from .browsing import open_html_file, screenshot
 
 CELL = """\
 import networkx as nx
-from graphdyn.views.network import network_html
+from graphdyn.views.network import network_page
 
 g = nx.Graph()
 g.add_edge("customer:c1", "staff:s1", kind="tie", strength=0.8, weight=0.8, status="active")
 g.add_edge("customer:c2", "staff:s1", kind="tie", strength=0.3, weight=0.3, status="cooling")
-network_html(g, title="notebook view")
+network_page(g, title="notebook view")
 """
 
 
@@ -31,7 +31,9 @@ def test_kernel_displays_the_view_inline_and_it_renders(browser: Browser, tmp_pa
     assert [o["output_type"] for o in outputs] == ["execute_result"]
     shown = outputs[0]["data"]["text/html"]
     assert '<iframe srcdoc="' in shown and 'sandbox="allow-scripts"' in shown
-    assert outputs[0]["data"]["text/plain"].startswith("NetworkView(nodes 3 of 3, edges 2 of 2")
+    assert outputs[0]["data"]["text/plain"].startswith(
+        "<Page 'notebook view': 3 of 3 nodes shown; 2 of 2 edges drawn; "
+    )
     # the output as a notebook front end inserts it: inside the page, scripts must run
     path = tmp_path / "output.html"
     path.write_text(f"<!DOCTYPE html><html><body>{shown}</body></html>", encoding="utf-8")

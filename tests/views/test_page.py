@@ -1,4 +1,4 @@
-"""The page as text: escaping, self-containment, the Content-Security-Policy, layout mode."""
+"""The page shell and the network page as text: escaping, self-containment, the CSP, layout."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphdyn.views.network import network_html
-from graphdyn.views.page import json_for_script
+from graphdyn.views.network import network_page
+from graphdyn.views.page import Count, document_page, json_for_script, vis_network_page
 
 from .graphs import XSS_CUSTOMER_NAMES, XSS_ID, XSS_TEAM, hand_graph, random_graph, xss_graph
 
@@ -20,6 +20,17 @@ DATA_ELEMENT = re.compile(
     r'<script type="application/json" id="graphdyn-data">(.*?)</script>', re.DOTALL
 )
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def csp_of(page: str) -> dict[str, str]:
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert csp is not None
+    return dict(part.strip().split(" ", 1) for part in csp.group(1).split(";"))
+
+
+def sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 def page_data(page: str) -> dict[str, object]:
@@ -44,7 +55,7 @@ def test_script_json_escapes_each_character() -> None:
 
 
 def test_hostile_strings_never_appear_as_markup() -> None:
-    page = network_html(xss_graph(), title="<img src=x onerror=alert(1)>").html
+    page = network_page(xss_graph(), title="<img src=x onerror=alert(1)>").html
     for hostile in (*XSS_CUSTOMER_NAMES, XSS_TEAM, XSS_ID, "</script><!--<script>", "<b>seg</b>"):
         assert hostile not in page
     assert page.count("</script>") == 3  # the data element and the two scripts, nothing else
@@ -58,7 +69,7 @@ def test_hostile_strings_never_appear_as_markup() -> None:
 
 
 def test_page_loads_nothing_from_anywhere() -> None:
-    page = network_html(hand_graph()).html
+    page = network_page(hand_graph()).html
     for needle in (
         'src="http',
         "src='http",
@@ -73,27 +84,51 @@ def test_page_loads_nothing_from_anywhere() -> None:
     assert "<script src" not in page
 
 
-def test_csp_allows_exactly_the_two_inline_scripts() -> None:
-    page = network_html(hand_graph()).html
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
-    assert csp is not None
-    policy = dict(
-        part.strip().split(" ", 1) for part in csp.group(1).replace("&#x27;", "'").split(";")
-    )
+def test_csp_allows_exactly_the_two_inline_scripts_and_the_style() -> None:
+    page = network_page(hand_graph()).html
+    policy = csp_of(page)
     assert policy["default-src"] == "'none'"
     scripts = INLINE_SCRIPT.findall(page)
     assert len(scripts) == 2
-    hashes = {
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in scripts
-    }
-    assert set(policy["script-src"].split()) == hashes
-    assert "unsafe-inline" not in policy["script-src"]
+    assert set(policy["script-src"].split()) == {sha256_source(s) for s in scripts}
+    styles = INLINE_STYLE.findall(page)
+    assert len(styles) == 1 and ".vis-network" in styles[0] and ".gd-header" in styles[0]
+    assert policy["style-src"] == sha256_source(styles[0])
+    assert "unsafe-inline" not in page
+
+
+def test_every_page_is_the_same_shell() -> None:
+    pages = [
+        document_page("doc", "<p>body</p>").html,
+        document_page("doc", "<p>body</p>", style_sheets=("document.css", "comparison.css")).html,
+        vis_network_page("net", {"nodes": []}, counts={"nodes": Count("nodes", 0, 0)}).html,
+        network_page(hand_graph()).html,
+    ]
+    heads = {page[: page.index('content="')] for page in pages}
+    assert len(heads) == 1  # same doctype, same CSP meta first
+    for page in pages:
+        policy = csp_of(page)
+        assert set(policy) == {
+            "default-src", "script-src", "style-src", "img-src", "base-uri", "form-action"
+        }  # fmt: skip
+        assert (policy["default-src"], policy["img-src"]) == ("'none'", "data:")
+        assert policy["style-src"] == sha256_source(INLINE_STYLE.findall(page)[0])
+        assert set(policy["script-src"].split()) == {
+            sha256_source(s) for s in INLINE_SCRIPT.findall(page)
+        }
+        assert '<meta name="generator" content="graphdyn ' in page
+        assert page.endswith("</body>\n</html>\n")
+
+
+def test_a_page_title_is_escaped_once_in_the_head_and_in_the_body() -> None:
+    page = vis_network_page("<Q3> & co", {"nodes": []}).html
+    assert page.count("&lt;Q3&gt; &amp; co") == 2  # <title> and the header's <h1>
+    assert "<Q3>" not in page
 
 
 def test_layout_is_computed_above_the_physics_limit() -> None:
     g = random_graph(400, seed=1)
-    data = page_data(network_html(g, physics_limit=300).html)
+    data = page_data(network_page(g, physics_limit=300).html)
     assert data["physics"] is False
     nodes = data["nodes"]
     assert isinstance(nodes, list) and len(nodes) == 400
@@ -102,16 +137,15 @@ def test_layout_is_computed_above_the_physics_limit() -> None:
 
 def test_no_layout_at_or_below_the_physics_limit() -> None:
     g = random_graph(300, seed=1)
-    data = page_data(network_html(g, physics_limit=300).html)
+    data = page_data(network_page(g, physics_limit=300).html)
     assert data["physics"] is True
     assert all("x" not in n and "y" not in n for n in data["nodes"])  # type: ignore[union-attr]
 
 
-def test_page_data_carries_notes_and_focus() -> None:
+def test_page_data_carries_the_focus() -> None:
     g = random_graph(600, seed=2)
-    data = page_data(network_html(g, focus="s1", depth=2, max_nodes=50).html)
-    assert data["note"] == network_html(g, focus="s1", depth=2, max_nodes=50).pruned_note
+    data = page_data(network_page(g, focus="s1", depth=2, max_nodes=50).html)
     focus = data["focus"]
     assert isinstance(focus, dict) and focus["depth"] == 2
     assert data["nodes"][focus["id"]]["key"] == "staff:s1"  # type: ignore[index]
-    assert page_data(network_html(nx.Graph()).html)["nodes"] == []
+    assert page_data(network_page(nx.Graph()).html)["nodes"] == []

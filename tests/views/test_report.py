@@ -31,7 +31,7 @@ from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config
 from graphdyn.data.dataset import Dataset
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart, nice_ticks
-from graphdyn.views.report import SECTIONS, render_report
+from graphdyn.views.report import SECTIONS, report_page
 
 from .browsing import open_html_file
 
@@ -115,7 +115,7 @@ def hand() -> Audit:
 
 @pytest.fixture(scope="module")
 def page(hand: Audit) -> str:
-    return render_report(hand)
+    return report_page(hand).html
 
 
 # A small HTML reader: checks nesting and collects what the tests look at --------------------
@@ -314,9 +314,9 @@ def test_missing_values_read_na_never_nan(page: str, parsed: Page) -> None:
 
 def test_without_values_the_at_risk_list_sorts_by_strength_at_risk(hand: Audit) -> None:
     customers = hand.customers.assign(value_at_risk=np.nan)
-    parsed = Page(render_report(dataclasses.replace(hand, customers=customers)))
+    parsed = Page(report_page(dataclasses.replace(hand, customers=customers)).html)
     at_risk = parsed.sections["at-risk"]
-    assert at_risk.tables[0].headers[2] == "Strength at risk"
+    assert at_risk.tables[0].headers[1] == "Strength at risk"  # right after the names
     # C3 0.63 x (1 - 0.005) = 0.625 before C2 0.58 x (1 - 0.007) = 0.572.
     assert at_risk.tables[0].column("Strength at risk") == ["0.63", "0.57"]
     assert at_risk.tables[0].column("Customer") == ["C3", f"{XSS_SCRIPT} C2"]
@@ -324,12 +324,12 @@ def test_without_values_the_at_risk_list_sorts_by_strength_at_risk(hand: Audit) 
 
 
 def test_same_audit_same_page(hand: Audit, page: str) -> None:
-    assert render_report(hand) == page
+    assert report_page(hand).html == page
 
 
 def test_a_share_under_one_percent_is_escaped(hand: Audit) -> None:
     tiny = dataclasses.replace(hand, summary={**hand.summary, "at_risk_share": 0.003})
-    page = render_report(tiny)
+    page = report_page(tiny).html
     assert 'data-figure="at-risk-share">&lt;1%</span>' in page
     assert Page(page).figures["at-risk-share"] == "<1%"
 
@@ -419,10 +419,10 @@ def test_trajectories_show_only_falling_customers(parsed: Page) -> None:
 
 def test_at_risk_table(parsed: Page) -> None:
     table = parsed.sections["at-risk"].tables[0]
-    assert table.headers == [
+    assert table.headers == [  # the column the list is sorted by right after the names
         "Customer",
-        "Segment",
         "Value at risk",
+        "Segment",
         "Liveness",
         "Strength",
         "Days since last contact",
@@ -433,8 +433,8 @@ def test_at_risk_table(parsed: Page) -> None:
     assert table.column("Customer") == [f"{XSS_SCRIPT} C2", "C3"]
     assert table.rows[0] == [
         f"{XSS_SCRIPT} C2",
-        "smb",
         "4,290",
+        "smb",
         "0.01",
         "0.58",  # strong while it lasted; liveness says it is over
         "186",
@@ -442,8 +442,8 @@ def test_at_risk_table(parsed: Page) -> None:
         "Ann O'Neil s1",
     ]
     assert table.rows[1] == ["C3", "n/a", "n/a", "0.01", "0.63", "135", "16×", "Cy s3"]
-    assert table.classes[0] == ["", "", "num", "num", "num", "num", "num", ""]
-    assert table.classes[1] == ["", "na", "num na", "num", "num", "num", "num", ""]
+    assert table.classes[0] == ["", "num", "", "num", "num", "num", "num", ""]
+    assert table.classes[1] == ["", "num na", "na", "num", "num", "num", "num", ""]
 
 
 def test_numbers_are_right_aligned_and_sortable(page: str) -> None:
@@ -462,39 +462,41 @@ def test_weakest_important(parsed: Page) -> None:
 
 def test_single_threaded(parsed: Page) -> None:
     table = parsed.sections["single-threaded"].tables[0]
-    assert table.headers == [
+    assert table.headers == [  # sorted by value, right after the names
         "Customer",
+        "Value (decayed)",
         "Segment",
         "Carried by",
         "Tie strength",
         "Customer strength",
         "Status",
-        "Value (decayed)",
     ]
     assert table.rows == [
-        [f"{XSS_IMG} C1", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active", "3,750"],
-        ["C3", "n/a", "Cy s3", "0.63", "0.63", "at risk", "n/a"],
+        [f"{XSS_IMG} C1", "3,750", "enterprise", "Ann O'Neil s1", "0.89", "0.85", "active"],
+        ["C3", "n/a", "n/a", "Cy s3", "0.63", "0.63", "at risk"],
     ]
 
 
 def test_staff_exposure_without_centrality(hand: Audit) -> None:
     staff = hand.staff.drop(columns=list(EXPOSURE_COLUMNS))
-    section = Page(render_report(dataclasses.replace(hand, staff=staff))).sections["staff"]
+    section = Page(report_page(dataclasses.replace(hand, staff=staff)).html).sections["staff"]
     table = section.tables[0]
-    assert table.headers == [  # role and left_at are blank for everyone: left out
+    assert table.headers == [  # the column it is sorted by right after the names
         "Staff",
-        "Team",
-        "Left",
+        "Sole strong tie",
         "Customers",
         "Portfolio strength",
         "Strong ties",
         "Carries alone",
-        "Sole strong tie",
     ]
-    # Then by portfolio strength: Cy 1.36 (C3 and C4), Ann 1.35, Bob 1.21.
-    assert table.column("Staff") == ["Cy s3", "Ann O'Neil s1", "Bob s2", "Dee s4"]
-    assert table.column("Team")[1] == XSS_TEAM
-    assert table.column("Left") == ["", "", "", "2024-01-31"]
+    # Then by portfolio strength: Cy 1.36 (C3 and C4), Ann 1.35, Bob 1.21. Under each name,
+    # the team and the date the person left (no one has a role).
+    assert table.column("Staff") == [
+        "Cy s3 north",
+        f"Ann O'Neil s1 {XSS_TEAM}",
+        "Bob s2 north",
+        "Dee s4 south · left 2024-01-31",
+    ]
     assert table.column("Carries alone") == ["1", "1", "0", "0"]
     assert table.column("Sole strong tie") == ["1", "1", "0", "0"]
     assert "Sorted by sole strong tie customers" in section.prose
@@ -507,29 +509,59 @@ def test_staff_exposure_with_centrality_sorts_by_value_at_stake(hand: Audit) -> 
         departure_at_risk=[1, 0, 2, 0],
         value_at_stake=[3750.3, np.nan, 12345.6, 0.0],
     )
-    table = Page(render_report(dataclasses.replace(hand, staff=staff))).sections["staff"].tables[0]
-    assert table.headers[-8:] == [
+    table = (
+        Page(report_page(dataclasses.replace(hand, staff=staff)).html).sections["staff"].tables[0]
+    )
+    assert table.headers == [
+        "Staff",
+        "Value at stake",
+        "At risk if they leave",
+        "Customers",
+        "Portfolio strength",
+        "Strong ties",
         "Carries alone",
         "Sole strong tie",
         "Betweenness",
         "PageRank",
         "Constraint",
         "Effective size",
-        "At risk if they leave",
-        "Value at stake",
     ]
-    assert table.column("Staff") == ["Cy s3", "Ann O'Neil s1", "Dee s4", "Bob s2"]
-    assert table.column("Value at stake") == ["12,300", "3,750", "0", "n/a"]
+    assert [name.split(" s")[0] for name in table.column("Staff")] == [
+        "Cy",
+        "Ann O'Neil",
+        "Dee",
+        "Bob",
+    ]
+    assert table.column("Value at stake") == ["12.3k", "3,750", "0", "n/a"]
 
 
 def test_long_tables_are_cut_with_a_note(hand: Audit) -> None:
-    parsed = Page(render_report(hand, max_rows=1))
+    parsed = Page(report_page(hand, max_rows=1).html)
     assert len(parsed.sections["at-risk"].tables[0].rows) == 1
-    assert "Showing the first 1 of 2" in parsed.sections["at-risk"].prose
+    assert (
+        "1 of 2 at-risk customers shown; customers.csv in the audit folder holds every customer."
+    ) in parsed.sections["at-risk"].prose
     assert len(parsed.sections["staff"].tables[0].rows) == 1
-    assert "Showing the first 1 of 4" in parsed.sections["staff"].prose
+    assert (
+        "1 of 4 staff shown; staff.csv in the audit folder holds every staff member."
+    ) in parsed.sections["staff"].prose
     with pytest.raises(ValueError, match="max_rows"):
-        render_report(hand, max_rows=0)
+        report_page(hand, max_rows=0)
+
+
+def test_counts_are_the_rows_each_long_table_shows(hand: Audit) -> None:
+    page = report_page(hand, max_rows=1)
+    assert {key: str(count) for key, count in page.counts.items()} == {
+        "at_risk": "1 of 2 at-risk customers shown",
+        "weakest_important": "2 of 2 important customers shown",
+        "single_threaded": "1 of 2 single-threaded accounts shown",
+        "staff": "1 of 4 staff shown",
+    }
+    parsed = Page(page.html)
+    for key, anchor in (("at_risk", "at-risk"), ("single_threaded", "single-threaded")):
+        assert len(parsed.sections[anchor].tables[0].rows) == page.counts[key].shown
+        assert str(page.counts[key]) in parsed.sections[anchor].prose
+    assert page.title == "Relationship audit as of 2024-06-30" and page.note is None
 
 
 def test_parameters_and_method(parsed: Page) -> None:
@@ -571,14 +603,14 @@ def test_empty_sections_say_so() -> None:
         for k, day in enumerate(days)
         for sid in ("s1", "s2")
     ]  # fmt: skip
-    parsed = Page(render_report(audit(pd.DataFrame(rows), as_of=days[-1])))
+    parsed = Page(report_page(audit(pd.DataFrame(rows), as_of=days[-1])).html)
     assert parsed.sections["at-risk"].prose == "No at-risk customers."
     assert parsed.sections["single-threaded"].prose == "No single-threaded accounts."
     assert (
         parsed.sections["trajectories"].prose == "No customer's strength fell over the snapshots."
     )
     self_service = [{**row, "staff_id": None, "channel": "order"} for row in rows[::2]]
-    parsed = Page(render_report(audit(pd.DataFrame(self_service), as_of=days[-1])))
+    parsed = Page(report_page(audit(pd.DataFrame(self_service), as_of=days[-1])).html)
     assert "No customer–staff ties" in parsed.sections["distribution"].prose
     assert parsed.sections["staff"].prose == "No staff."
     assert parsed.nesting_errors == []
@@ -587,7 +619,7 @@ def test_empty_sections_say_so() -> None:
 def test_one_snapshot_has_no_trajectory() -> None:
     one = Config(snapshots=1)
     data = Dataset.from_frames(_events(), on_error="quarantine", config=one)
-    page = render_report(audit(data, as_of=AS_OF, config=one))
+    page = report_page(audit(data, as_of=AS_OF, config=one)).html
     assert Page(page).sections["trajectories"].prose == (
         "Only one snapshot was computed, so there is no trajectory to show."
     )

@@ -76,27 +76,22 @@ def _pairs(weights: list[float]) -> nx.Graph:
 
 def test_pruning_keeps_the_strongest_ties() -> None:
     weights = [0.15, 0.9, 0.3, 0.05, 0.7, 0.5, 0.95, 0.2, 0.6, 0.1]
-    nodes, note = strongest_ties(_pairs(weights), 6)
+    nodes = strongest_ties(_pairs(weights), 6)
     # the three strongest pairs: 0.95 (pair 6), 0.9 (pair 1), 0.7 (pair 4)
     assert nodes == {
         f"{k}:{p}{i}" for i in (6, 1, 4) for k, p in (("customer", "c"), ("staff", "s"))
     }
-    assert note == "showing 6 of 20 nodes, 3 of 10 edges; weakest ties left out"
 
 
 def test_pruning_with_an_odd_budget_leaves_the_slot_to_a_node_without_ties() -> None:
     g = _pairs([0.9, 0.8])
     g.add_node("customer:lonely", kind="customer", id="lonely")
-    nodes, note = strongest_ties(g, 3)
-    assert nodes == {"customer:c0", "staff:s0", "customer:c1"}
-    assert note == "showing 3 of 5 nodes, 1 of 2 edges; weakest ties left out"
+    assert strongest_ties(g, 3) == {"customer:c0", "staff:s0", "customer:c1"}
 
 
 def test_no_pruning_within_the_budget() -> None:
     g = hand_graph()
-    nodes, note = strongest_ties(g, g.number_of_nodes())
-    assert nodes == set(g.nodes)
-    assert note is None
+    assert strongest_ties(g, g.number_of_nodes()) == set(g.nodes)
 
 
 def test_pruning_shows_every_edge_among_the_chosen_nodes() -> None:
@@ -109,28 +104,24 @@ def test_pruning_shows_every_edge_among_the_chosen_nodes() -> None:
     scope, _ = select_scope(g, focus=None, depth=1, max_nodes=4)
     assert set(scope.graph) == {"staff:s1", "customer:c1", "staff:s2", "customer:c2"}
     assert scope.graph.number_of_edges() == 3
-    assert scope.pruned_note == "showing 4 of 5 nodes, 3 of 3 edges; weakest ties left out"
+    assert (scope.nodes_in_scope, scope.edges_in_scope) == (5, 3)
 
 
 def test_product_edges_rank_by_quantile_within_their_kind() -> None:
     g = hand_graph()  # ties 0.9, 0.5, 0.3, 0.1; one product edge of volume 0.7
-    nodes, note = strongest_ties(g, 3)
     # c1–s1 (the strongest tie) and c1–p1 (the strongest product edge) both rank first
-    assert nodes == {"customer:c1", "staff:s1", "product:p1"}
-    assert note == "showing 3 of 7 nodes, 2 of 5 edges; weakest ties left out"
+    assert strongest_ties(g, 3) == {"customer:c1", "staff:s1", "product:p1"}
 
 
 def test_raw_graphs_rank_by_number_of_interactions() -> None:
     g = nx.Graph()
     for i, n in enumerate([3, 40, 7]):
         g.add_edge(f"customer:c{i}", f"staff:s{i}", kind="tie", n_interactions=n)
-    nodes, _ = strongest_ties(g, 2)
-    assert nodes == {"customer:c1", "staff:s1"}
+    assert strongest_ties(g, 2) == {"customer:c1", "staff:s1"}
 
 
 def test_nan_weights_rank_last() -> None:
-    nodes, _ = strongest_ties(_pairs([float("nan"), 0.01]), 2)
-    assert nodes == {"customer:c1", "staff:s1"}
+    assert strongest_ties(_pairs([float("nan"), 0.01]), 2) == {"customer:c1", "staff:s1"}
 
 
 def test_budget_below_one_is_a_usage_error() -> None:
@@ -144,10 +135,8 @@ def test_pruned_random_graphs_fit_the_budget_and_count_right(seed: int) -> None:
     scope, _ = select_scope(g, focus=None, depth=1, max_nodes=250)
     shown = scope.graph
     assert shown.number_of_nodes() == 250
-    assert scope.pruned_note == (
-        f"showing 250 of 600 nodes, {shown.number_of_edges():,} of "
-        f"{g.number_of_edges():,} edges; weakest ties left out"
-    )
+    assert (scope.nodes_in_scope, scope.edges_in_scope) == (600, g.number_of_edges())
+    assert shown.number_of_edges() < g.number_of_edges()
     # the 50 strongest of ~910 ties touch at most 100 nodes, and the ~26 product edges ranked
     # above them (same top quantile of ~470) at most 52 more, within 250: all 50 are shown
     ties = sorted(
@@ -217,7 +206,7 @@ def test_drawn_edges_need_at_least_one_per_node() -> None:
         drawn_edges(hand_graph(), 0)
 
 
-def test_scope_holds_back_edges_and_says_so() -> None:
+def test_scope_holds_back_edges() -> None:
     g = random_graph(600, seed=5)
     whole, _ = select_scope(g, focus=None, depth=1, max_nodes=250)
     scope, _ = select_scope(g, focus=None, depth=1, max_nodes=250, edges_per_node=2)
@@ -227,16 +216,13 @@ def test_scope_holds_back_edges_and_says_so() -> None:
     assert drawn | hidden == {frozenset(edge) for edge in whole.graph.edges()}
     assert drawn.isdisjoint(hidden) and hidden
     assert all(data is g.edges[u, v] for u, v, data in scope.hidden_edges)
-    assert scope.pruned_note == (
-        f"showing 250 of 600 nodes, {len(drawn):,} of {g.number_of_edges():,} edges (each "
-        f"node's 2 strongest and a spanning forest; {len(hidden):,} more among these nodes in "
-        "the neighbourhood view); weakest ties left out"
-    )
+    assert (scope.nodes_in_scope, scope.edges_in_scope) == (600, g.number_of_edges())
 
 
-def test_scope_without_anything_to_hold_back_has_no_note() -> None:
-    scope, _ = select_scope(hand_graph(), focus=None, depth=1, max_nodes=100, edges_per_node=3)
-    assert (scope.hidden_edges, scope.pruned_note) == ([], None)
+def test_scope_without_anything_to_hold_back_is_the_graph() -> None:
+    g = hand_graph()
+    scope, _ = select_scope(g, focus=None, depth=1, max_nodes=100, edges_per_node=3)
+    assert scope.hidden_edges == [] and scope.graph is g
     assert scope.graph is not None and scope.graph.number_of_edges() == 5
 
 

@@ -142,14 +142,20 @@
   const nodesView = new vis.DataView(nodes, { filter: (n) => nodeVisible(n.id) });
   const edgesView = new vis.DataView(edges, { filter: (e) => edgeVisible(e.id) });
 
+  // Every count on the page is one of data.counts, as the page's Python side made it: "shown
+  // of total what". The header counts what the filters and the ego view leave visible of the
+  // same totals, so before any filter it reads exactly as the note.
+  function countText(count, shown) {
+    return `${shown.toLocaleString("en")} of ${count.total.toLocaleString("en")} ${count.what}`;
+  }
   const counts = document.getElementById("graphdyn-counts");
   function refresh() {
     nodesView.refresh();
     edgesView.refresh();
-    const number = (n) => n.toLocaleString("en");
     counts.textContent =
-      `${number(nodesView.length)} of ${number(data.nodes.length)} nodes, ` +
-      `${number(edgesView.length)} of ${number(data.edges.length + hiddenData.from.length)} edges`;
+      countText(data.counts.nodes, nodesView.length) +
+      ", " +
+      countText(data.counts.edges, edgesView.length);
   }
 
   function setFilter(dimension, value, shown) {
@@ -494,7 +500,8 @@
     );
   }
   if (data.note !== null) {
-    const note = data.note.charAt(0).toUpperCase() + data.note.slice(1) + ".";
+    const shown = Object.values(data.counts).map((c) => countText(c, c.shown));
+    const note = shown.join(", ") + ": " + data.note + ".";
     notes.appendChild(el("div", "gd-note", note));
   }
 
