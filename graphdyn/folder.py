@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from graphdyn.atomic import staged_folder, write_text
+from graphdyn.data.names import display_names
 from graphdyn.errors import DataError, DataProblem, UsageError
 from graphdyn.views.comparison import comparison_page
 from graphdyn.views.network import network_view
@@ -207,19 +208,14 @@ def write_comparison(
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
-    page = comparison_page(
-        comparison,
-        customer_names=None if names_from is None else _names(names_from.customers, "customer_id"),
-        staff_names=None if names_from is None else _names(names_from.staff, "staff_id"),
-    )
+    if names_from is None:
+        page = comparison_page(comparison)
+    else:
+        page = comparison_page(
+            comparison,
+            customer_names=display_names(names_from.customers, "customer_id"),
+            staff_names=display_names(names_from.staff, "staff_id"),
+        )
     write_text(path / "compare.csv", comparison.changes.to_csv(index=False))
     page.write(path / "compare.html")
     return path.resolve()
-
-
-def _names(table: pd.DataFrame, key: str) -> dict[str, str]:
-    """Return the names that a table's optional ``name`` column gives its ids."""
-    if "name" not in table.columns:
-        return {}
-    named = table.dropna(subset=["name"])
-    return dict(zip(named[key].astype(str), named["name"].astype(str), strict=True))

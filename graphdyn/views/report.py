@@ -24,6 +24,7 @@ import pandas as pd
 
 from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
+from graphdyn.data.names import display_names
 from graphdyn.model.priority import needs_attention, priority_column
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart
 from graphdyn.views.document import (
@@ -100,7 +101,7 @@ def report_page(result: Audit, *, max_rows: int = 50) -> Page:
     """
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1 ({max_rows})")
-    names = _staff_names(result.staff)
+    names = display_names(result.staff, "staff_id")
     counts: dict[str, Count] = {}
     sections = (
         _headline(result),
@@ -651,13 +652,6 @@ def _strength_marker(config: Config) -> Marker:
 
 def _liveness_marker(config: Config) -> Marker:
     return Marker(config.liveness_at_risk, f"cold < {config.liveness_at_risk:g}")
-
-
-def _staff_names(staff: pd.DataFrame) -> dict[str, str]:
-    if "name" not in staff.columns:
-        return {}
-    known = staff.loc[staff["name"].map(lambda v: not is_missing(v)), ["staff_id", "name"]]
-    return dict(zip(known["staff_id"].astype(str), known["name"].astype(str), strict=True))
 
 
 def _staff_details(staff: pd.DataFrame) -> list[str]:
