@@ -15,6 +15,7 @@ from graphdyn.atomic import staged_folder, write_text
 from graphdyn.errors import DataError, DataProblem, UsageError
 from graphdyn.views.comparison import render_comparison
 from graphdyn.views.network import network_view
+from graphdyn.views.overview import overview_html
 from graphdyn.views.report import render_report
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
     """Write the audit folder: whole or not at all.
 
     Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json,
-    report.html and network.html (and rejects.csv when rows were quarantined) into a
-    temporary sibling folder, then renames it into place (:func:`graphdyn.atomic.staged_folder`).
+    report.html, network.html and overview.html (and rejects.csv when rows were quarantined)
+    into a temporary sibling folder, then renames it into place
+    (:func:`graphdyn.atomic.staged_folder`).
 
     Parameters
     ----------
@@ -73,6 +75,7 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
         )
         (staging / "report.html").write_text(render_report(result), encoding="utf-8")
         network_view(result).save(staging / "network.html")
+        overview_html(result).save(staging / "overview.html")
     return Path(folder).resolve()
 
 

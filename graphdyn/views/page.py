@@ -109,12 +109,12 @@ def vis_network_assets() -> tuple[str, str]:
 
 
 @functools.cache
-def _view_assets() -> tuple[str, str, str]:
-    """Return graphdyn's page template, script and style."""
+def _view_assets(script: str, styles: tuple[str, ...]) -> tuple[str, str, str]:
+    """Return graphdyn's page template, the page's script and its style sheets, joined."""
     return (
         _read_asset("graphdyn.views", "assets", "network.html"),
-        _read_asset("graphdyn.views", "assets", "network.js"),
-        _read_asset("graphdyn.views", "assets", "network.css"),
+        _read_asset("graphdyn.views", "assets", script),
+        "\n".join(_read_asset("graphdyn.views", "assets", style) for style in styles),
     )
 
 
@@ -124,7 +124,13 @@ def _script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def render_page(title: str, data: Any) -> str:
+def render_page(
+    title: str,
+    data: Any,
+    *,
+    script: str = "network.js",
+    styles: tuple[str, ...] = ("network.css",),
+) -> str:
     """Return the complete network page for ``data`` (the JSON the page's script reads).
 
     Parameters
@@ -133,6 +139,10 @@ def render_page(title: str, data: Any) -> str:
         The page title (escaped here).
     data : Any
         JSON-serialisable page data: style, nodes, edges and notes.
+    script : str
+        The file in ``views/assets/`` that draws the page from ``data``.
+    styles : tuple of str
+        The files in ``views/assets/`` whose text, joined in order, styles the page.
 
     Returns
     -------
@@ -145,7 +155,7 @@ def render_page(title: str, data: Any) -> str:
     >>> "<title>&lt;Q3&gt; &amp; co</title>" in page
     True
     """
-    template, view_js, view_css = _view_assets()
+    template, view_js, view_css = _view_assets(script, styles)
     vis_js, vis_css = vis_network_assets()
     csp = "; ".join(
         (
