@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from graphdyn.atomic import staged_folder, write_text
 from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.comparison import render_comparison
 from graphdyn.views.network import network_view
 from graphdyn.views.overview import overview_html
@@ -126,7 +129,7 @@ def _iso_text(values: pd.Series) -> pd.Series:
 
 @dataclass(frozen=True)
 class AuditFolder:
-    """An audit folder read back from disk (for ``graphdyn compare``)."""
+    """An audit folder read back from disk: its tables, its summary, and its graph."""
 
     path: Path
     summary: dict[str, Any]
@@ -139,6 +142,39 @@ class AuditFolder:
     def as_of(self) -> pd.Timestamp:
         """The audit's as-of date."""
         return pd.Timestamp(self.summary["as_of"])
+
+    @cached_property
+    def graph(self) -> nx.Graph[str]:
+        """The customer–staff graph of the saved audit, with its figures on nodes and ties.
+
+        As :attr:`graphdyn.Audit.graph`, without products (an audit folder holds no
+        customer–product links): tie edges carry the tie's columns and ``weight`` = strength.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from graphdyn import audit
+        >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
+        ...     "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     saved = read_audit_folder(
+        ...         write_audit_folder(audit(events, as_of="2024-02-01"), f"{folder}/audit"))
+        >>> sorted(saved.graph.nodes), saved.graph.edges["customer:c1", "staff:s1"]["status"]
+        (['customer:c1', 'staff:s1'], 'new')
+        """
+        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
+        no_links = pd.DataFrame(
+            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
+        )
+        return build_graph(
+            GraphFrames(
+                customers=self.customers,
+                staff=self.staff,
+                products=no_products,
+                ties=self.ties.assign(weight=self.ties["strength"]),
+                product_links=no_links,
+            )
+        )
 
 
 def read_audit_folder(folder: str | Path) -> AuditFolder:

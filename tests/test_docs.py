@@ -550,6 +550,18 @@ CASES = [
         "no customer 'C000042' in the audit as of",
     ),
     Case(
+        "an option of the network view with --overview",
+        _OK,
+        ("view", "data", "--overview", "--max-nodes", "9", "--out", "o.html"),
+        "--max-nodes applies to the network view, not to --overview",
+    ),
+    Case(
+        "an option of the overview without it",
+        _OK,
+        ("view", "data", "--top", "9", "--out", "o.html"),
+        "--top applies to the staff overview: add --overview",
+    ),
+    Case(
         "not an audit folder",
         {**_OK, "old/x.txt": b"x"},
         ("compare", "old", "data"),
