@@ -4,8 +4,8 @@
 self-contained page (the network page's shell, ``views/assets/overview.js``):
 
 - one node per staff member, in one disc per team, sized by the value they carry (customers,
-  in data without values) and coloured by the share of it at risk; a thick border when they
-  carry single-threaded accounts, a dashed one when they have left;
+  in data without values) and coloured by the share of it at risk; a purple border when they
+  carry single-threaded accounts (the thicker, the more), a dashed one when they have left;
 - the accounts to look at first (the ``top`` at risk and single-threaded) beside the person
   who carries them, and listed in the side panel with the teams' totals;
 - between staff members, each one's ``links_per_staff`` strongest shared portfolios;
@@ -13,7 +13,9 @@ self-contained page (the network page's shell, ``views/assets/overview.js``):
   draws that node's neighbourhood: a staff member's customers, or a customer's staff, and with
   two hops who else is tied to those. Every customer and tie is in the page for this, in
   compact columns, so nothing is fetched: at 1M interactions (10,000 customers, 500 staff,
-  104,940 ties) the page is about 3 MB.
+  104,940 ties) the page is 3.1 MB and draws 539 nodes and 1,507 edges; the busiest staff
+  member's neighbourhood, 611 nodes, in a tenth of a second, and a key person's two hops,
+  779 nodes and 4,165 ties, in about one.
 
 Names and ids go into the page as JSON (:func:`~graphdyn.views.page.json_for_script`) and into
 the DOM as text; the canvas draws them as text. The page's CSP allows its two scripts by hash.
@@ -57,6 +59,7 @@ RISK_STEPS: tuple[float, ...] = (0.05, 0.15, 0.30)
 RISK_COLOURS: tuple[str, ...] = ("#fde8c8", "#f9b26b", "#e8590c", "#a61e14", "#d0d7de")
 
 _NOTEBOOK_HEIGHT_PX = 640
+_STYLES = ("network.css", "overview.css")  # the network page's layout, and the lists
 _SPACING = 60.0  # room between team discs
 _STAFF_SIZE = (8.0, 28.0)  # a staff node's radius: the base, and what the largest portfolio adds
 _STAFF_GAP = 30.0  # room between staff nodes in a disc, beyond their sizes
@@ -72,7 +75,8 @@ class OverviewView:
     html : str
         The self-contained HTML document.
     staff, accounts : int
-        Staff nodes and picked-out accounts drawn.
+        Staff nodes, and accounts picked out (listed in the side panel, and drawn beside the
+        person carrying them).
     links_shown, links_total : int
         Staff–staff links drawn, and pairs of staff sharing customers in all.
     customers, ties : int
@@ -121,6 +125,18 @@ and 2 ties; 0.7 MB)
         ------
         UsageError
             When the file cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from graphdyn import audit
+        >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
+        ...     "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
+        >>> view = overview_html(audit(events, as_of="2024-02-01"))
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = view.save(Path(folder) / "overview.html")
+        ...     path.read_text(encoding="utf-8") == view.html
+        True
         """
         target = write_text(path, self.html)
         logger.info("wrote staff overview to %s (%s)", target, self)
@@ -172,6 +188,17 @@ def overview_html(
     UsageError
         When ``focus`` is no staff member's or customer's id, ``depth`` is not 1 or 2, or
         ``top`` or ``links_per_staff`` is negative.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graphdyn import audit
+    >>> events = pd.DataFrame({"interaction_id": ["i1", "i2", "i3"],
+    ...     "timestamp": ["2024-01-01"] * 3, "customer_id": ["c1", "c1", "c2"],
+    ...     "staff_id": ["s1", "s2", "s2"], "channel": ["phone"] * 3})
+    >>> view = overview_html(audit(events, as_of="2024-02-01"), focus="s2")
+    >>> view.staff, view.links_shown, view.customers, view.ties
+    (2, 1, 2, 3)
     """
     if links_per_staff < 0:
         raise UsageError(f"links_per_staff must be 0 or more, not {links_per_staff}")
@@ -197,9 +224,6 @@ def overview_html(
     )
     logger.debug("rendered %r", view)
     return view
-
-
-_STYLES = ("network.css", "overview.css")
 
 
 def _compact(value: object, digits: int = 4) -> float | int | None:

@@ -549,7 +549,11 @@
       el("h3", "", "Staff"),
       el("p", "", `Size: ${basisText}. Fill: the share of it at risk.`),
       staffList,
-      el("p", "", "Thick border: carries single-threaded accounts. Dashed: has left."),
+      el(
+        "p",
+        "",
+        "Purple border: carries single-threaded accounts (thicker: more). Dashed: has left.",
+      ),
     );
     const customerList = el("ul");
     for (const status of STATUSES) {
@@ -560,7 +564,7 @@
     legend.append(
       el("h3", "", "Customers and ties"),
       customerList,
-      el("p", "", "Thick border: single-threaded. A tie's width is its strength."),
+      el("p", "", "Purple border: single-threaded. A tie's width is its strength."),
       el("h3", "", "Staff links"),
       el(
         "p",
