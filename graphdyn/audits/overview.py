@@ -308,7 +308,7 @@ def _pairs_within_customers(
     order = np.lexsort((staff, customer))
     customer, staff = customer[order], staff[order]
     n = len(customer)
-    starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]]) if n else np.array([])
+    starts = np.flatnonzero(np.r_[n > 0, customer[1:] != customer[:-1]][:n])
     sizes = np.diff(np.r_[starts, n]).astype(np.int64)
     later = np.repeat(starts + sizes, sizes) - np.arange(n) - 1
     first = np.repeat(np.arange(n), later)

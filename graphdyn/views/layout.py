@@ -150,6 +150,8 @@ def grouped_layout(
     >>> [(round(x, 1), round(y, 1)) for x, y in positions]
     [(4.0, -20.6), (-5.1, -16.0), (4.0, 23.0)]
     """
+    if not groups:
+        return [], []
     room = [spacing] * len(groups) if rooms is None else [float(r) for r in rooms]
     members: dict[Hashable, list[int]] = {}
     for item, group in enumerate(groups):

@@ -216,3 +216,18 @@ def test_a_saved_audit_folder_gives_the_same_overview(generated: tuple[Audit, Pa
             check_dtype=False,
             rtol=1e-8,
         )
+
+
+def test_an_audit_without_staff_has_no_portfolios_and_no_links() -> None:
+    events = pd.DataFrame(
+        {
+            "interaction_id": ["i1", "i2"],
+            "timestamp": ["2024-01-01", "2024-01-05"],
+            "customer_id": ["c1", "c2"],
+            "channel": ["order", "order"],
+            "value": [5.0, 3.0],
+        }
+    )
+    overview = portfolio_overview(audit(events, as_of="2024-02-01"))
+    assert overview.staff.empty and overview.links.empty and overview.teams.empty
+    assert list(overview.links.columns) == list(LINK_COLUMNS)

@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser
 
-from graphdyn import Audit
+from graphdyn import Audit, audit
 from graphdyn.audits.overview import portfolio_overview
+from graphdyn.data.generate import generate
 from graphdyn.views.overview import OverviewView, overview_html
 
 from .audits import XSS_STAFF_NAME, generated_audit, hostile_audit
@@ -203,8 +205,6 @@ def test_hostile_names_never_run(
 @pytest.mark.slow
 def test_overview_of_a_1m_interaction_audit(tmp_path: Path, open_overview: Opener) -> None:
     """The benchmark's 1M rung: 10,000 customers, 500 staff, 300 products."""
-    from graphdyn import audit
-    from graphdyn.data.generate import generate
 
     generate(tmp_path / "data", customers=10_000, staff=500, products=300,
              interactions=1_000_000, fmt="parquet")  # fmt: skip
@@ -225,4 +225,22 @@ def test_overview_of_a_1m_interaction_audit(tmp_path: Path, open_overview: Opene
     click_node(probe, staff_node(probe, busiest.index[0]))
     assert probe.evaluate(COUNTS) == [1 + busiest.iloc[0], busiest.iloc[0]]
     screenshot(probe, "overview-1m-staff")
+    probe.assert_clean()
+
+
+def test_an_audit_without_staff_draws_an_empty_overview(open_overview: Opener) -> None:
+    events = pd.DataFrame(
+        {
+            "interaction_id": ["i1", "i2"],
+            "timestamp": ["2024-01-01", "2024-01-05"],
+            "customer_id": ["c1", "c2"],
+            "channel": ["order", "order"],
+        }
+    )
+    view = overview_html(audit(events, as_of="2024-02-01"), focus="c2")
+    probe = open_overview(view, "overview-no-staff")
+    assert probe.evaluate(COUNTS) == [1, 0]  # the customer, on its own
+    probe.page.get_by_role("button", name="Back to overview").click()
+    assert probe.evaluate(COUNTS) == [0, 0]
+    assert probe.page.locator('[data-list="at-risk"]').inner_text() == "None."
     probe.assert_clean()
