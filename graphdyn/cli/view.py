@@ -89,7 +89,7 @@ def view(
     as_of: str | None,
     config: Config,
 ) -> None:
-    """Write the interactive network view of DATA_OR_AUDIT to an HTML file.
+    """Write the network view, or the staff overview, of DATA_OR_AUDIT to an HTML file.
 
     DATA_OR_AUDIT is a data folder (audited first, as of --as-of) or an audit folder written
     by `graphdyn audit` (its metrics are used as they are). With --overview, the page is the
