@@ -2,7 +2,8 @@
 
 The public API: read a data folder with :func:`read_data`, audit it as of a date with
 :func:`audit`, explore the :class:`Audit`'s frames and graph, and hand it to an output: the
-audit folder (:func:`write_audit_folder`), the network view (:func:`network_view`), Neo4j
+audit folder (:func:`write_audit_folder`), the network view (:func:`network_view`), the staff
+overview (:func:`portfolio_overview`'s figures, :func:`overview_page`'s page), Neo4j
 (:mod:`graphdyn.neo4j`).
 
 The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
@@ -18,6 +19,7 @@ The package is layered, each layer importing only those below it (``tests/test_l
 
 from graphdyn._version import __version__
 from graphdyn.audits.compare import Comparison, compare_audits
+from graphdyn.audits.overview import PortfolioOverview, portfolio_overview
 from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config, load_config
 from graphdyn.data import Dataset, read_data
@@ -33,6 +35,7 @@ from graphdyn.errors import (
 )
 from graphdyn.folder import read_audit_folder, write_audit_folder, write_comparison
 from graphdyn.views.network import network_view
+from graphdyn.views.overview import overview_page
 
 __all__ = [
     "Audit",
@@ -46,12 +49,15 @@ __all__ = [
     "Neo4jConnectionError",
     "Neo4jError",
     "Neo4jQueryError",
+    "PortfolioOverview",
     "UsageError",
     "__version__",
     "audit",
     "compare_audits",
     "load_config",
     "network_view",
+    "overview_page",
+    "portfolio_overview",
     "read_audit_folder",
     "read_data",
     "write_audit_folder",

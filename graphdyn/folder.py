@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -14,8 +16,10 @@ import pandas as pd
 from graphdyn.atomic import staged_folder, write_text
 from graphdyn.data.names import display_names
 from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.comparison import comparison_page
 from graphdyn.views.network import network_view
+from graphdyn.views.overview import overview_page
 from graphdyn.views.report import report_page
 
 if TYPE_CHECKING:
@@ -40,8 +44,9 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
     """Write the audit folder: whole or not at all.
 
     Writes ties.csv, customers.csv, staff.csv, channels.csv, trajectories.csv, summary.json,
-    report.html and network.html (and rejects.csv when rows were quarantined) into a
-    temporary sibling folder, then renames it into place (:func:`graphdyn.atomic.staged_folder`).
+    report.html, network.html and overview.html (and rejects.csv when rows were quarantined)
+    into a temporary sibling folder, then renames it into place
+    (:func:`graphdyn.atomic.staged_folder`).
 
     Parameters
     ----------
@@ -74,6 +79,7 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
         )
         report_page(result).write(staging / "report.html")
         network_view(result).write(staging / "network.html")
+        overview_page(result).write(staging / "overview.html")
     return Path(folder).resolve()
 
 
@@ -124,7 +130,7 @@ def _iso_text(values: pd.Series) -> pd.Series:
 
 @dataclass(frozen=True)
 class AuditFolder:
-    """An audit folder read back from disk (for ``graphdyn compare``)."""
+    """An audit folder read back from disk: its tables, its summary, and its graph."""
 
     path: Path
     summary: dict[str, Any]
@@ -137,6 +143,39 @@ class AuditFolder:
     def as_of(self) -> pd.Timestamp:
         """The audit's as-of date."""
         return pd.Timestamp(self.summary["as_of"])
+
+    @cached_property
+    def graph(self) -> nx.Graph[str]:
+        """The customer–staff graph of the saved audit, with its figures on nodes and ties.
+
+        As :attr:`graphdyn.Audit.graph`, without products (an audit folder holds no
+        customer–product links): tie edges carry the tie's columns and ``weight`` = strength.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from graphdyn import audit
+        >>> events = pd.DataFrame({"interaction_id": ["i1"], "timestamp": ["2024-01-01"],
+        ...     "customer_id": ["c1"], "staff_id": ["s1"], "channel": ["phone"]})
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     saved = read_audit_folder(
+        ...         write_audit_folder(audit(events, as_of="2024-02-01"), f"{folder}/audit"))
+        >>> sorted(saved.graph.nodes), saved.graph.edges["customer:c1", "staff:s1"]["status"]
+        (['customer:c1', 'staff:s1'], 'new')
+        """
+        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
+        no_links = pd.DataFrame(
+            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
+        )
+        return build_graph(
+            GraphFrames(
+                customers=self.customers,
+                staff=self.staff,
+                products=no_products,
+                ties=self.ties.assign(weight=self.ties["strength"]),
+                product_links=no_links,
+            )
+        )
 
 
 def read_audit_folder(folder: str | Path) -> AuditFolder:

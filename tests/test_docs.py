@@ -20,6 +20,7 @@ import graphdyn.errors
 from graphdyn import Audit, audit
 from graphdyn.audits.compare import CHANGE_COLUMNS
 from graphdyn.audits.conditions import FIGURES
+from graphdyn.audits.overview import LINK_COLUMNS, TEAM_COLUMNS, portfolio_overview
 from graphdyn.cli import cli
 from graphdyn.cli.main import command_tree
 from graphdyn.config import Config, load_config
@@ -340,6 +341,26 @@ def test_rejects_and_compare_columns_are_documented() -> None:
     assert documented_columns("compare.csv", "Output: a comparison") == set(CHANGE_COLUMNS)
 
 
+def test_every_column_of_the_staff_overview_is_documented(
+    real_audit: tuple[Audit, Path],
+) -> None:
+    overview = portfolio_overview(real_audit[0])
+    within = "Output: the staff overview"
+    assert documented_columns("staff and teams", within) == set(TEAM_COLUMNS)
+    assert documented_columns("links", within) == set(LINK_COLUMNS)
+    for title, frame in (
+        ("staff and teams", overview.staff),
+        ("staff and teams", overview.teams),
+        ("links", overview.links),
+        ("accounts", overview.accounts),
+    ):
+        named = set(_CODE_SPAN.findall(section(CONTRACT, title, within).body))
+        missing = set(frame.columns) - named
+        assert not missing, (
+            f"overview {title} columns missing from docs/data-contract.md: {missing}"
+        )
+
+
 def test_statuses_and_trends_are_documented() -> None:
     for label in (*STATUSES, *TRENDS):
         assert f"`{label}`" in CONTRACT, label
@@ -527,6 +548,18 @@ CASES = [
         _OK,
         ("explain", "data", "--customer", "C000042"),
         "no customer 'C000042' in the audit as of",
+    ),
+    Case(
+        "an option of the network view with --overview",
+        _OK,
+        ("view", "data", "--overview", "--max-nodes", "9", "--out", "o.html"),
+        "--max-nodes applies to the network view, not to --overview",
+    ),
+    Case(
+        "an option of the overview without it",
+        _OK,
+        ("view", "data", "--top", "9", "--out", "o.html"),
+        "--top applies to the staff overview: add --overview",
     ),
     Case(
         "not an audit folder",

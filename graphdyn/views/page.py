@@ -260,7 +260,9 @@ def vis_network_page(
     *,
     counts: Mapping[str, Count] | None = None,
     note: str | None = None,
-    assets: str = "network",
+    body: str = "network.html",
+    script: str = "network.js",
+    style_sheets: Sequence[str] = ("network.css",),
 ) -> Page:
     """Return a vis-network page: a body template and its script over the JSON ``data``.
 
@@ -279,9 +281,13 @@ def vis_network_page(
         What the page shows of what there is.
     note : str, optional
         What the page leaves out.
-    assets : str
-        The stem of the page's files in ``views/assets/``: ``<assets>.html`` (the body, with
-        ``@@TITLE@@`` and ``@@DATA@@`` markers), ``<assets>.js`` and ``<assets>.css``.
+    body : str
+        The body template in ``views/assets/``, with ``@@TITLE@@`` and ``@@DATA@@`` markers.
+    script : str
+        The file in ``views/assets/`` that draws the page from its data.
+    style_sheets : sequence of str
+        Files in ``views/assets/`` whose text, joined in order, styles the page (after
+        vis-network's own style).
 
     Returns
     -------
@@ -305,12 +311,14 @@ def vis_network_page(
         "note": note,
     }
     vis_js, vis_css = vis_network_assets()
-    template = _read_asset("graphdyn.views", "assets", f"{assets}.html")
+    template = _read_asset("graphdyn.views", "assets", body)
     fields = {"TITLE": html.escape(title, quote=True), "DATA": json_for_script(payload)}
-    body = _MARKER.sub(lambda match: fields[match.group(1)], template)
-    style = vis_css + "\n" + _read_asset("graphdyn.views", "assets", f"{assets}.css")
-    scripts = (vis_js, _read_asset("graphdyn.views", "assets", f"{assets}.js"))
-    return Page(title, _shell(title, body, style, scripts), counts, note)
+    markup = _MARKER.sub(lambda match: fields[match.group(1)], template)
+    style = "\n".join(
+        [vis_css, *(_read_asset("graphdyn.views", "assets", name) for name in style_sheets)]
+    )
+    scripts = (vis_js, _read_asset("graphdyn.views", "assets", script))
+    return Page(title, _shell(title, markup, style, scripts), counts, note)
 
 
 @functools.cache

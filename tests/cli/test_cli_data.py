@@ -94,6 +94,7 @@ def test_audit_writes_the_whole_folder(tmp_path: Path) -> None:
         "channels.csv",
         "customers.csv",
         "network.html",
+        "overview.html",
         "report.html",
         "staff.csv",
         "summary.json",

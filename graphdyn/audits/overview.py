@@ -1,0 +1,355 @@
+"""An audit seen from its staff: each person's portfolio, who shares customers, what is at risk.
+
+:func:`portfolio_overview` aggregates an audit's customers, staff and ties tables (of an
+:class:`~graphdyn.Audit`, or of an audit folder read back with
+:func:`graphdyn.read_audit_folder`) into what a person can take in at a glance, however many
+interactions are behind it:
+
+- per staff member, the customers they carry: the customers whose strongest tie is with them
+  (``top_staff_id``), so that every customer is carried by one person at most and the totals of
+  a team add up; their number, decayed value, value at risk, how many are at risk and how many
+  are single-threaded on them;
+- per team (when staff.csv has a ``team`` column), the same summed over its members;
+- per pair of staff members who share customers (both have a tie with them), how many and
+  their decayed value;
+- the accounts to look at first: the ``top`` at-risk customers by priority (value at risk, or
+  strength at risk in data without values) and the ``top`` single-threaded ones by value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from graphdyn.errors import UsageError
+from graphdyn.model.priority import needs_attention, priority_column
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "LINK_COLUMNS",
+    "PORTFOLIO_COLUMNS",
+    "TEAM_COLUMNS",
+    "OverviewTables",
+    "PortfolioOverview",
+    "portfolio_overview",
+]
+
+#: The figures of a portfolio: a staff member's (``staff``) or a team's (``teams``).
+PORTFOLIO_COLUMNS: tuple[str, ...] = (
+    "customers",
+    "carried",
+    "carried_value",
+    "carried_value_at_risk",
+    "carried_at_risk",
+    "carried_single_threaded",
+)
+
+#: Columns of ``teams``, one row per team.
+TEAM_COLUMNS: tuple[str, ...] = ("team", "staff", *PORTFOLIO_COLUMNS)
+
+#: Columns of ``links``, one row per pair of staff members sharing customers.
+LINK_COLUMNS: tuple[str, ...] = ("staff_a", "staff_b", "shared_customers", "shared_value")
+
+#: Columns of ``accounts``, one row per account picked out (attributes present are added).
+ACCOUNT_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "top_staff_id",
+    "status",
+    "strength",
+    "value_raw",
+    "value_at_risk",
+    "strength_at_risk",
+    "single_threaded",
+    "staff_contacts",
+    "top_at_risk",
+    "top_single_threaded",
+)
+
+_STAFF_ATTRIBUTES = ("name", "role", "team", "left_at")
+_CUSTOMER_ATTRIBUTES = ("name", "segment")
+_COUNTS = ("customers", "carried", "carried_at_risk", "carried_single_threaded")
+
+IntArray = npt.NDArray[np.int64]
+
+
+class OverviewTables(Protocol):
+    """What an overview needs of an audit: an :class:`~graphdyn.Audit` or a folder read back."""
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        """The customers table."""
+
+    @property
+    def staff(self) -> pd.DataFrame:
+        """The staff table."""
+
+    @property
+    def ties(self) -> pd.DataFrame:
+        """The ties table."""
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The audit date."""
+
+
+@dataclass(frozen=True, repr=False)
+class PortfolioOverview:
+    """An audit aggregated per staff member and team, and the accounts to look at first.
+
+    Parameters
+    ----------
+    staff : pandas.DataFrame
+        One row per staff member: ``staff_id``, the attributes staff.csv has (``name``,
+        ``role``, ``team``, ``left_at``), and :data:`PORTFOLIO_COLUMNS`: ``customers`` (with a
+        tie to them), ``carried`` (whose strongest tie is them), and of those carried
+        ``carried_value`` (summed ``value_raw``), ``carried_value_at_risk``, ``carried_at_risk``
+        (status at risk) and ``carried_single_threaded``. Most value at risk first.
+    teams : pandas.DataFrame
+        One row per team (:data:`TEAM_COLUMNS`; a missing team is a row of its own), its
+        ``staff`` and its members' figures summed; empty when the staff have no ``team``.
+    links : pandas.DataFrame
+        One row per pair of staff members with a customer in common (:data:`LINK_COLUMNS`,
+        ``staff_a`` < ``staff_b``): ``shared_customers`` and their summed ``value_raw``
+        (``shared_value``). Most shared value (or, without values, customers) first.
+    accounts : pandas.DataFrame
+        The picked-out customers (:data:`ACCOUNT_COLUMNS`, with ``name`` and ``segment`` when
+        present): ``top_at_risk`` marks the ``top`` at-risk ones by ``priority``,
+        ``top_single_threaded`` the ``top`` single-threaded ones by value (an account can be
+        both). Most at stake first.
+    priority : str
+        The column the at-risk accounts are ranked by: ``value_at_risk``, or
+        ``strength_at_risk`` when no customer has a value.
+    top : int
+        How many accounts of each kind were picked.
+    candidates : int
+        The accounts they were picked from: the customers that need attention or are
+        single-threaded.
+    """
+
+    staff: pd.DataFrame
+    teams: pd.DataFrame
+    links: pd.DataFrame
+    accounts: pd.DataFrame
+    priority: str
+    top: int
+    candidates: int
+
+    def __repr__(self) -> str:
+        teams = f" in {len(self.teams):,} teams" if len(self.teams) else ""
+        return (
+            f"<PortfolioOverview: {len(self.staff):,} staff{teams}, "
+            f"{int(self.staff['carried'].sum()):,} customers carried, "
+            f"{len(self.links):,} pairs sharing customers; "
+            f"{int(self.accounts['top_at_risk'].sum())} at-risk and "
+            f"{int(self.accounts['top_single_threaded'].sum())} single-threaded accounts picked>"
+        )
+
+
+def portfolio_overview(tables: OverviewTables, *, top: int = 20) -> PortfolioOverview:
+    """Aggregate an audit per staff member and team, and pick out the accounts at risk.
+
+    Parameters
+    ----------
+    tables : Audit or AuditFolder
+        Anything with the audit's ``customers``, ``staff`` and ``ties`` tables (columns as in
+        ``docs/data-contract.md``).
+    top : int
+        How many at-risk and how many single-threaded accounts to pick out (each).
+
+    Returns
+    -------
+    PortfolioOverview
+
+    Raises
+    ------
+    UsageError
+        When ``top`` is negative.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> customers = pd.DataFrame({
+    ...     "customer_id": ["c1", "c2", "c3"], "top_staff_id": ["s1", "s1", "s2"],
+    ...     "status": ["at_risk", "active", "at_risk"], "strength": [0.3, 0.8, 0.4],
+    ...     "value_raw": [100.0, 50.0, 10.0], "value_at_risk": [60.0, 5.0, 8.0],
+    ...     "strength_at_risk": [0.2, 0.1, 0.3], "single_threaded": [True, False, False],
+    ...     "staff_contacts": [1, 2, 1]})
+    >>> ties = pd.DataFrame({"customer_id": ["c1", "c2", "c2", "c3"],
+    ...                      "staff_id": ["s1", "s1", "s2", "s2"]})
+    >>> class Tables:
+    ...     staff = pd.DataFrame({"staff_id": ["s1", "s2"], "team": ["North", "South"]})
+    >>> Tables.customers, Tables.ties = customers, ties
+    >>> overview = portfolio_overview(Tables, top=1)
+    >>> overview
+    <PortfolioOverview: 2 staff in 2 teams, 3 customers carried, 1 pairs sharing customers; \
+1 at-risk and 1 single-threaded accounts picked>
+    >>> overview.staff[["staff_id", "carried", "carried_value", "carried_at_risk"]]
+      staff_id  carried  carried_value  carried_at_risk
+    0       s1        2          150.0                1
+    1       s2        1           10.0                1
+    >>> overview.links.values.tolist()
+    [['s1', 's2', 1, 50.0]]
+    >>> overview.accounts["customer_id"].tolist()
+    ['c1']
+    """
+    if top < 0:
+        raise UsageError(f"top must be 0 or more, not {top}")
+    customers, staff, ties = tables.customers, tables.staff, tables.ties
+    has_values = bool(customers["value_raw"].notna().any())
+    portfolios = _staff_portfolios(customers, staff, ties, has_values)
+    return PortfolioOverview(
+        staff=portfolios,
+        teams=_team_portfolios(portfolios, has_values),
+        links=_staff_links(customers, ties, has_values),
+        accounts=_picked_accounts(customers, top),
+        priority=priority_column(customers),
+        top=top,
+        candidates=_candidates(customers),
+    )
+
+
+def _most_at_stake(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sort by value at risk, then at-risk count, then ``key``; renumber the rows."""
+    return table.sort_values(
+        ["carried_value_at_risk", "carried_at_risk", key],
+        ascending=[False, False, True],
+        na_position="last",
+    ).reset_index(drop=True)
+
+
+def _staff_portfolios(
+    customers: pd.DataFrame, staff: pd.DataFrame, ties: pd.DataFrame, has_values: bool
+) -> pd.DataFrame:
+    """Return one row per staff member: attributes, then :data:`PORTFOLIO_COLUMNS`."""
+    carried = customers.loc[customers["top_staff_id"].notna()]
+    figures = (
+        pd.DataFrame(
+            {
+                "staff_id": carried["top_staff_id"].astype(str),
+                "value_raw": carried["value_raw"],
+                "value_at_risk": carried["value_at_risk"],
+                "at_risk": carried["status"] == "at_risk",
+                "single_threaded": carried["single_threaded"].astype(bool),
+            }
+        )
+        .groupby("staff_id")
+        .agg(
+            carried=("at_risk", "size"),
+            carried_value=("value_raw", "sum"),
+            carried_value_at_risk=("value_at_risk", "sum"),
+            carried_at_risk=("at_risk", "sum"),
+            carried_single_threaded=("single_threaded", "sum"),
+        )
+    )
+    tied = ties.groupby(ties["staff_id"].astype(str))["customer_id"].nunique()
+    figures = pd.concat([tied.rename("customers"), figures], axis=1)
+    ids = staff["staff_id"].astype(str)
+    figures = figures.reindex(ids)
+    for column in _COUNTS:
+        figures[column] = figures[column].fillna(0).astype(np.int64)
+    for column in ("carried_value", "carried_value_at_risk"):
+        figures[column] = figures[column].fillna(0.0) if has_values else np.nan
+    attributes = [c for c in _STAFF_ATTRIBUTES if c in staff.columns]
+    frame = pd.concat(
+        [staff[attributes].set_axis(ids).rename_axis("staff_id"), figures], axis=1
+    ).reset_index(names="staff_id")
+    return _most_at_stake(frame, "staff_id")
+
+
+def _team_portfolios(portfolios: pd.DataFrame, has_values: bool) -> pd.DataFrame:
+    """Return one row per team (:data:`TEAM_COLUMNS`), empty when staff have no team."""
+    if "team" not in portfolios.columns or portfolios["team"].isna().all():
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in TEAM_COLUMNS})
+    by_team = portfolios.groupby("team", dropna=False, sort=False)
+    teams = by_team[list(PORTFOLIO_COLUMNS)].sum(min_count=1)
+    teams.insert(0, "staff", by_team.size())
+    for column in ("carried_value", "carried_value_at_risk"):
+        if not has_values:
+            teams[column] = np.nan
+    return _most_at_stake(teams.reset_index(), "team")[list(TEAM_COLUMNS)]
+
+
+def _staff_links(customers: pd.DataFrame, ties: pd.DataFrame, has_values: bool) -> pd.DataFrame:
+    """Return one row per pair of staff members with a customer in common."""
+    staff_codes, staff_ids = pd.factorize(ties["staff_id"].astype(str), sort=True)
+    customer_codes, customer_ids = pd.factorize(ties["customer_id"].astype(str))
+    value = (
+        customers.set_index(customers["customer_id"].astype(str))["value_raw"]
+        .reindex(customer_ids)
+        .fillna(0.0)
+        .to_numpy(dtype=float)
+    )
+    customer, first, second = _pairs_within_customers(
+        customer_codes.astype(np.int64), staff_codes.astype(np.int64)
+    )
+    keys, inverse = np.unique(first * len(staff_ids) + second, return_inverse=True)
+    links = pd.DataFrame(
+        {
+            "staff_a": staff_ids.to_numpy()[keys // max(len(staff_ids), 1)],
+            "staff_b": staff_ids.to_numpy()[keys % max(len(staff_ids), 1)],
+            "shared_customers": np.bincount(inverse, minlength=len(keys)).astype(np.int64),
+            "shared_value": np.bincount(inverse, weights=value[customer], minlength=len(keys))
+            if has_values
+            else np.full(len(keys), np.nan),
+        },
+        columns=list(LINK_COLUMNS),
+    )
+    order = ["shared_value", "shared_customers"] if has_values else ["shared_customers"]
+    return links.sort_values(
+        [*order, "staff_a", "staff_b"], ascending=[*(False for _ in order), True, True]
+    ).reset_index(drop=True)
+
+
+def _pairs_within_customers(
+    customer: IntArray, staff: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Return every pair of ties of one customer as (customer, lower staff, higher staff).
+
+    The ties are sorted by customer and staff; a tie at position p of a customer's run ending
+    at e pairs with the e - p - 1 ties after it. Done with ``np.repeat`` instead of a merge of
+    the ties with themselves, whose rows (the squared run lengths, 2.9M at 1M interactions)
+    would all be built before the half below the diagonal was thrown away.
+    """
+    order = np.lexsort((staff, customer))
+    customer, staff = customer[order], staff[order]
+    n = len(customer)
+    starts = np.flatnonzero(np.r_[n > 0, customer[1:] != customer[:-1]][:n])
+    sizes = np.diff(np.r_[starts, n]).astype(np.int64)
+    later = np.repeat(starts + sizes, sizes) - np.arange(n) - 1
+    first = np.repeat(np.arange(n), later)
+    run_start = np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + np.arange(len(first)) - run_start
+    return customer[first], staff[first], staff[second]
+
+
+def _candidates(customers: pd.DataFrame) -> int:
+    """Count the customers that need attention or are single-threaded."""
+    attention = customers["customer_id"].isin(needs_attention(customers)["customer_id"])
+    return int((attention | customers["single_threaded"].astype(bool)).sum())
+
+
+def _picked_accounts(customers: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Return the ``top`` at-risk and ``top`` single-threaded customers, most at stake first."""
+    at_risk = needs_attention(customers).head(top)
+    single = customers.loc[customers["single_threaded"].astype(bool)]
+    single = single.sort_values(
+        ["value_raw", "strength", "customer_id"], ascending=[False, True, True], na_position="last"
+    ).head(top)
+    picked_ids = list(dict.fromkeys([*at_risk["customer_id"], *single["customer_id"]]))
+    attributes = [c for c in _CUSTOMER_ATTRIBUTES if c in customers.columns]
+    picked = (
+        customers.set_index("customer_id")
+        .loc[picked_ids, [*attributes, *ACCOUNT_COLUMNS[1:9]]]
+        .reset_index()
+    )
+    picked["single_threaded"] = picked["single_threaded"].astype(bool)
+    picked["top_at_risk"] = picked["customer_id"].isin(at_risk["customer_id"])
+    picked["top_single_threaded"] = picked["customer_id"].isin(single["customer_id"])
+    column = priority_column(customers)
+    return picked.sort_values(
+        [column, "customer_id"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)[["customer_id", *attributes, *ACCOUNT_COLUMNS[1:]]]
