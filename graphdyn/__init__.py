@@ -3,7 +3,8 @@
 The public API: read a data folder with :func:`read_data`, audit it as of a date with
 :func:`audit`, explore the :class:`Audit`'s frames and graph, and hand it to an output: the
 audit folder (:func:`write_audit_folder`), the network view (:func:`network_view`), Neo4j
-(:mod:`graphdyn.neo4j`).
+(:mod:`graphdyn.neo4j`). :func:`explain` explains one relationship from an audit folder or
+from data without auditing every other.
 
 The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
 
@@ -18,6 +19,7 @@ The package is layered, each layer importing only those below it (``tests/test_l
 
 from graphdyn._version import __version__
 from graphdyn.audits.compare import Comparison, compare_audits
+from graphdyn.audits.explain import explain
 from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config, load_config
 from graphdyn.data import Dataset, read_data
@@ -50,6 +52,7 @@ __all__ = [
     "__version__",
     "audit",
     "compare_audits",
+    "explain",
     "load_config",
     "network_view",
     "read_audit_folder",
