@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from graphdyn.config import Config
 from graphdyn.data.contract import ATTRIBUTE_TABLES, INTERACTIONS, Table
@@ -193,4 +194,11 @@ def _checked(parsed: ParsedTable, positions: np.ndarray | None, on_error: OnErro
 
 
 def _rows(raw: RawTable, rows: np.ndarray) -> RawTable:
-    return RawTable(raw.file, raw.table.take(rows), raw.lines[rows])
+    """Return the raw table's rows at some ascending positions.
+
+    A mask, not ``take``: Arrow filters each chunk where it is, where ``take`` over a chunked
+    table concatenates the chunks of every column first (a quarter of a second at 1M rows).
+    """
+    keep = np.zeros(raw.table.num_rows, dtype=bool)
+    keep[rows] = True
+    return RawTable(raw.file, raw.table.filter(pa.array(keep)), raw.lines[rows])
