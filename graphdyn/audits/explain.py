@@ -1,28 +1,25 @@
 """Explaining one relationship without auditing every other: from an audit folder, or from data.
 
 :func:`explain` answers for one customer (or one customer–staff tie) what
-:meth:`graphdyn.Audit.explain` answers after a full audit, to within the precision of the files
-(an audit folder's numbers have 10 significant digits), and in a small part of the time:
+:meth:`graphdyn.Audit.explain` answers after a full audit, in a small part of the time:
 
 - **from an audit folder** (``summary.json`` and ``ties.csv``): the row comes from ``ties.csv``
-  or ``customers.csv``, the parameters and the as-of date from ``summary.json``; the
-  interactions listed are read from the data folder the audit was made from
-  (``summary.json``'s ``source_folder``, else its ``source``), only that customer's rows, if
-  it is still there; if it is not, :attr:`~graphdyn.model.explain.Explanation.notes` says so;
-- **from a data folder** (or a :class:`~graphdyn.Dataset`): only that customer's interactions
-  are put through the model. A customer's numbers depend on no other customer's but for one
-  population figure, V_ref, the median decayed order value over customers at the as-of date
-  and at the trend date (:func:`~graphdyn.model.tie_strength.value_reference`); it is computed
-  from the interactions that carry a value. Every other input of a tie's or a customer's row
-  (intensity scale, tenure scale, rhythm prior, thresholds) is a parameter, not a population
-  figure. So the rows equal the full audit's up to floating-point rounding.
-
-Reading a data folder, the interactions file is loaded whole and checked as a whole file
-(encoding, delimiter, field counts, required columns); the attribute tables are checked whole;
-``interaction_id``, ``timestamp``, ``customer_id`` and ``value`` are checked in every row, and
-every column of the customer's rows and of the rows with a value. A bad value elsewhere (a
-mistyped channel in another customer's row) stops a full audit but not this explanation:
-``graphdyn validate`` finds it.
+  or ``customers.csv``, the parameters and the as-of date from ``summary.json``, so the numbers
+  are the audit's to the 10 significant digits the folder keeps. The interactions listed are
+  the customer's rows of the data folder the audit was made from (``summary.json``'s
+  ``source_folder``, else its ``source``), read alone (:class:`~graphdyn.data.partial.DataFolder`)
+  if that folder is still there; :attr:`~graphdyn.model.explain.Explanation.notes` says when it
+  is not, or has changed since;
+- **from a data folder** (or a :class:`~graphdyn.Dataset`): the data are read and checked as
+  the audit reads them (the same errors), then only that customer's interactions go through
+  the model. A customer's numbers depend on no other customer's but for one population figure:
+  V_ref, the median decayed order value over customers at the as-of date and at the trend date
+  (:func:`~graphdyn.model.tie_strength.value_reference`), which scales the value component; it
+  is computed from the interactions that carry a value, as the audit computes it. Every other
+  input of a row (the intensity and tenure scales, the rhythm prior, the thresholds) is a
+  parameter, not a population figure. So the rows equal the full audit's up to floating-point
+  rounding (about 1e-14 relative: one customer's contact days are weighted relative to its own
+  last day, not the population's).
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ import pyarrow.csv as pacsv
 from graphdyn.audits.run import Audit, _with_attributes
 from graphdyn.config import Config
 from graphdyn.data.contract import INTERACTIONS
-from graphdyn.data.dataset import Dataset, as_dataset, to_timestamp
+from graphdyn.data.dataset import Dataset, as_dataset, read_data, to_timestamp
 from graphdyn.data.partial import DataFolder
 from graphdyn.data.validate import empty_table
 from graphdyn.errors import DataError, UsageError
@@ -57,10 +54,6 @@ log = logging.getLogger(__name__)
 
 #: What :func:`explain` explains from.
 ExplainSource = Audit | Dataset | pd.DataFrame | str | Path
-
-#: The interactions columns a customer's numbers need of every other interaction: the key,
-#: the time (the as-of date and what is after it) and what V_ref is computed from.
-_POPULATION_COLUMNS = ("interaction_id", "timestamp", "customer_id", "value")
 
 #: Text columns of the audit tables (ids read as text, never as numbers).
 _ID_COLUMNS = ("customer_id", "staff_id", "top_staff_id")
@@ -139,7 +132,8 @@ def explain(
             f"{path} is neither a data folder (interactions.csv or interactions.parquet) nor "
             "an audit folder (summary.json and ties.csv)"
         )
-    return _from_data_folder(path, customer_id, staff_id, as_of, config, top)
+    data = read_data(path, config=config)
+    return _from_dataset(data, customer_id, staff_id, as_of, config, top)
 
 
 def is_audit_folder(path: str | Path) -> bool:
@@ -331,37 +325,6 @@ def _saved_interactions(
 
 
 # -- from data -----------------------------------------------------------------------------
-
-
-def _from_data_folder(
-    path: Path,
-    customer_id: str,
-    staff_id: str | None,
-    as_of: object,
-    config: Config | None,
-    top: int,
-) -> Explanation:
-    settings = config or Config()
-    data = DataFolder.open(path, config=settings)
-    population = data.interaction_columns(_POPULATION_COLUMNS)
-    stamp = _as_of(population["timestamp"], as_of)
-    known = (population["timestamp"] <= stamp).to_numpy()
-    own = known & (population["customer_id"] == customer_id).to_numpy()
-    valued = known & population["value"].notna().to_numpy()
-    if not own.any():
-        raise not_in_audit(customer_id, staff_id, stamp)
-    rows = data.interactions(np.flatnonzero(own | valued))
-    positions = rows.index.to_numpy()
-    return _explain_rows(
-        rows.loc[own[positions]],
-        rows.loc[valued[positions]],
-        data.customers,
-        customer_id,
-        staff_id,
-        stamp,
-        settings,
-        top,
-    )
 
 
 def _from_dataset(

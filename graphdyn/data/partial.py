@@ -1,11 +1,11 @@
 """Reading part of a data folder: some columns of every interaction, every column of some rows.
 
-A question about one customer (``graphdyn explain``) needs the customer's own interactions whole
-and only a few columns of everyone else's; parsing and checking every value of a large file is
-then most of the work. :class:`DataFolder` loads the files once (every whole-file check of
-:func:`~graphdyn.data.read_data` applies: encoding, delimiter, field counts, required columns),
-reads and checks the attribute tables whole, and parses the interactions on demand: some
-columns of every row (:meth:`DataFolder.interaction_columns`) or every column of some rows
+Listing one customer's interactions (``graphdyn explain`` from an audit folder) needs that
+customer's rows whole and one column of everyone else's; parsing and checking every value of a
+large file is then most of the work. :class:`DataFolder` loads the files once (every whole-file
+check of :func:`~graphdyn.data.read_data` applies: encoding, delimiter, field counts, required
+columns), reads and checks the attribute tables whole, and parses the interactions on demand:
+some columns of every row (:meth:`DataFolder.interaction_columns`) or every column of some rows
 (:meth:`DataFolder.interactions`), each checked exactly as :func:`~graphdyn.data.read_data`
 checks it. A bad value in a column of a row that is never asked for is not looked at; a
 repeated ``interaction_id`` is found when that column is asked for.
