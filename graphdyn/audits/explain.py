@@ -44,7 +44,7 @@ from graphdyn.data.contract import INTERACTIONS
 from graphdyn.data.dataset import Dataset, as_dataset, read_data, to_timestamp
 from graphdyn.data.partial import DataFolder
 from graphdyn.data.validate import empty_table
-from graphdyn.errors import DataError, UsageError
+from graphdyn.errors import DataError, DataProblem, UsageError
 from graphdyn.model.explain import Explanation, explain_from_tables, not_in_audit
 from graphdyn.model.relationships import population_medians, relationships
 
@@ -256,6 +256,8 @@ def _saved_rows(file: Path, customer_id: str, staff_id: str | None) -> pd.DataFr
     Arrow reads the whole file as text and picks the rows (fast, on all cores); pandas then
     reads only those, with the column types a full read gives (numbers, True/False, times).
     """
+    if not file.is_file():
+        raise DataError([DataProblem(str(file), None, None, "file not found")])
     with file.open(encoding="utf-8", newline="") as stream:
         names = next(csv.reader(stream), [])
     text = pa.string()

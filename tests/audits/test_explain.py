@@ -300,3 +300,13 @@ def test_from_data_the_data_are_checked_as_the_audit_checks_them(
         graphdyn.explain(data, "C000001", as_of=AS_OF)
     assert str(explained_error.value) == str(audited_error.value)
     assert "channel: unknown channel" in str(explained_error.value)
+
+
+def test_an_audit_folder_without_its_customers_table_says_so(
+    audited: Audited, tmp_path: Path
+) -> None:
+    folder = shutil.copytree(audited.folder, tmp_path / "audit")
+    (folder / "customers.csv").unlink()
+    with pytest.raises(graphdyn.DataError, match="customers.csv: file not found"):
+        graphdyn.explain(folder, "C000001")
+    assert graphdyn.explain(folder, *audited.cases()[1]).staff_id == audited.cases()[1][1]
