@@ -7,6 +7,8 @@ is per step:
 - ``baseline``: one hand-written DuckDB SQL aggregate over the interactions Parquet;
 - ``ties``: graphdyn's read and tie-level computation (``read_data`` + ``relationships``);
 - ``audit``: the full ``graphdyn.audit(folder)`` and writing the audit folder;
+- ``explain``: ``graphdyn.explain`` of one tie from the data (Parquet, and a CSV copy of the
+  same data) and from an audit folder, against ``read_data`` of the same folder;
 - ``centrality``: ``node_centrality`` on the audit graph, against python-igraph computing the
   same measures and against plain NetworkX (stopped after ``--networkx-timeout``);
 - ``neo4j``: the Bolt load against ``neo4j-admin database import`` (when available);
@@ -71,7 +73,7 @@ RUNGS: dict[str, Rung] = {
 }
 
 #: Steps run per rung, in order; ``view`` runs once, on the 1M rung's audit graph.
-STEPS: tuple[str, ...] = ("baseline", "ties", "audit", "centrality", "neo4j", "view")
+STEPS: tuple[str, ...] = ("baseline", "ties", "audit", "explain", "centrality", "neo4j", "view")
 VIEW_NODES = (300, 3_000, 10_000)
 VIEW_RUNG = "1M"
 
@@ -221,12 +223,17 @@ def phase_lines(rows: Sequence[Row]) -> list[str]:
 # -- steps per rung -------------------------------------------------------------------------
 
 
-def prepare(rung: Rung) -> tuple[Path, str]:
-    """Return the rung's data folder, generating it first if it is not cached."""
+def prepare(rung: Rung, fmt: str = "parquet") -> tuple[Path, str]:
+    """Return the rung's data folder, generating it first if it is not cached.
+
+    ``fmt="csv"``: the same data as CSV files, in a folder of its own (the explain step).
+    """
     from graphdyn.data.generate import GENERATOR_VERSION
 
     folder = rung.folder(GENERATOR_VERSION)
-    if (folder / "interactions.parquet").is_file():
+    if fmt == "csv":
+        folder = folder.with_name(f"{folder.name}-csv")
+    if (folder / f"interactions.{fmt}").is_file():
         return folder, "cached"
     DATA.mkdir(parents=True, exist_ok=True)
     params = {
@@ -235,6 +242,7 @@ def prepare(rung: Rung) -> tuple[Path, str]:
         "staff": rung.staff,
         "products": rung.products,
         "interactions": rung.interactions,
+        "fmt": fmt,
     }
     outcome = run_child("generate", params)
     if not outcome.ok:
@@ -277,6 +285,8 @@ def run_rung(rung: Rung, only: set[str], options: argparse.Namespace) -> list[Ro
                 _audit_check if rung.name == "10M" else None,
             )
         )
+    if "explain" in only:
+        rows.extend(explain_rows(rung, folder, options))
     if "centrality" in only:
         rows.extend(centrality_rows(rung, params, options))
     if "neo4j" in only:
@@ -298,6 +308,66 @@ def _tie_count_note(ties: Outcome, base: Outcome | None) -> str:
     if ours == theirs:
         return f"{ours:,} ties, as DuckDB's"
     return f"**{ours:,} ties, DuckDB {theirs:,}**"
+
+
+def explain_rows(rung: Rung, folder: Path, options: argparse.Namespace) -> list[Row]:
+    """``graphdyn.explain`` from the data (Parquet and CSV) and from an audit folder.
+
+    The baseline is ``read_data`` of the same folder: reading and checking it, which a full
+    audit does before anything else (a full audit, and the explanation it gives, takes the
+    audit step's time).
+    """
+    csv_folder, how = prepare(rung, "csv")
+    log(f"{rung.name}: CSV copy {how} ({csv_folder.name})")
+    target = "< 1 s" if rung.name == "1M" else "(1M: < 1 s)"
+
+    def under_a_second(row: Row) -> bool | None:
+        return None if row.seconds is None or rung.name != "1M" else row.seconds < 1
+
+    rows: list[Row] = []
+    reads: dict[str, Outcome] = {}
+    for fmt, where in (("Parquet", folder), ("CSV", csv_folder)):
+        params = {"folder": str(where)}
+        reads[fmt] = timed(rung, "read", params, options.repeat)
+        data = timed(rung, "explain", {**params, "source": "data"}, options.repeat)
+        rows.append(Row(rung.name, f"read_data, {fmt} (explain baseline)", reads[fmt]))
+        rows.append(
+            Row(
+                rung.name,
+                f"explain from data, {fmt}",
+                data,
+                "read_data",
+                reads[fmt],
+                target,
+                under_a_second,
+                _explain_note(data),
+            )
+        )
+    saved = timed(rung, "explain", {"folder": str(folder), "source": "audit"}, options.repeat)
+    rows.append(
+        Row(
+            rung.name,
+            "explain from the audit folder",
+            saved,
+            "read_data",
+            reads["Parquet"],
+            target,
+            under_a_second,
+            _explain_note(saved),
+        )
+    )
+    return rows
+
+
+def _explain_note(outcome: Outcome) -> str:
+    if not outcome.ok:
+        return ""
+    result = outcome.result
+    return (
+        f"{result['customer']}–{result['staff']} ({result['customer_interactions']:,} "
+        f"interactions of the customer); second call {result['second_call_seconds']:.2f} s; "
+        f"`graphdyn explain` {result['cli_seconds']:.2f} s"
+    )
 
 
 def centrality_rows(rung: Rung, params: dict[str, Any], options: argparse.Namespace) -> list[Row]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["GRAPH_CACHE", "STEPS", "main", "peak_rss_bytes"]
+__all__ = ["AUDIT_CACHE", "GRAPH_CACHE", "STEPS", "main", "peak_rss_bytes"]
 
 #: The audit graph of a rung, pickled next to its data by the audit step (our own cache file).
 GRAPH_CACHE = "graph.pickle"
@@ -88,7 +88,14 @@ def phase(clock: Clock, name: str) -> Iterator[None]:
 # -- data -----------------------------------------------------------------------------------
 
 
-def generate(folder: str, customers: int, staff: int, products: int, interactions: int) -> Result:
+def generate(
+    folder: str,
+    customers: int,
+    staff: int,
+    products: int,
+    interactions: int,
+    fmt: str = "parquet",
+) -> Result:
     from graphdyn.data.generate import generate as write_data
 
     with measured() as clock:
@@ -98,7 +105,7 @@ def generate(folder: str, customers: int, staff: int, products: int, interaction
             staff=staff,
             products=products,
             interactions=interactions,
-            fmt="parquet",
+            fmt="csv" if fmt == "csv" else "parquet",
         )
     return clock.result()
 
@@ -187,6 +194,86 @@ def full_audit(folder: str) -> Result:
         pickle.dump(graph, stream, protocol=pickle.HIGHEST_PROTOCOL)
     return clock.result(
         ties=len(result.ties), nodes=graph.number_of_nodes(), edges=graph.number_of_edges()
+    )
+
+
+# -- explain --------------------------------------------------------------------------------
+
+#: Where the explain step keeps an audit folder of the rung (inside the rung's data folder).
+AUDIT_CACHE = "audit"
+
+
+def read_only(folder: str) -> Result:
+    """``read_data`` alone: reading and checking the folder, the floor of any full audit."""
+    from graphdyn.data import read_data
+
+    with measured() as clock:
+        data = read_data(folder)
+    return clock.result(interactions=len(data.interactions))
+
+
+def busiest_tie(folder: str) -> tuple[str, str, int]:
+    """The customer with the most interactions, its busiest staff member, and its count."""
+    import pyarrow.compute as pc
+
+    from graphdyn.data.contract import INTERACTIONS
+    from graphdyn.data.files import find_table_file, load_raw_table
+
+    file = find_table_file(Path(folder), INTERACTIONS)
+    if file is None:
+        raise FileNotFoundError(f"no interactions table in {folder}")
+    table = load_raw_table(file).table.select(["customer_id", "staff_id"])
+    counts = pc.value_counts(table.column("customer_id")).to_pylist()
+    top = max(counts, key=lambda item: (item["counts"], item["values"]))
+    mine = table.filter(pc.equal(table.column("customer_id"), top["values"]))
+    staff = [
+        item
+        for item in pc.value_counts(mine.column("staff_id")).to_pylist()
+        if item["values"] not in (None, "")
+    ]
+    busiest = max(staff, key=lambda item: (item["counts"], item["values"]))
+    return str(top["values"]), str(busiest["values"]), int(top["counts"])
+
+
+def explain(folder: str, source: str) -> Result:
+    """``graphdyn.explain`` of the busiest customer's busiest tie, in a fresh process.
+
+    ``source`` is ``data`` (the rung's folder itself) or ``audit`` (an audit folder of it,
+    written before the clock if not cached). The measured call is the first of the process,
+    as the command line's is; a second call and the ``graphdyn explain`` command (a process of
+    its own, Python start-up and imports included) are timed after it.
+    """
+    import subprocess
+
+    import graphdyn
+
+    customer, staff, count = busiest_tie(folder)
+    target = Path(folder)
+    if source == "audit":
+        target = target / AUDIT_CACHE
+        if not (target / "summary.json").is_file():
+            graphdyn.write_audit_folder(graphdyn.audit(folder), target, force=True)
+    with measured() as clock:
+        explanation = graphdyn.explain(target, customer, staff)
+    started = time.perf_counter()
+    graphdyn.explain(target, customer, staff)
+    second = time.perf_counter() - started
+    command = [str(Path(sys.executable).parent / "graphdyn"), "explain", str(target)]
+    started = time.perf_counter()
+    subprocess.run(
+        [*command, "--customer", customer, "--staff", staff],
+        check=True,
+        capture_output=True,
+    )
+    cli = time.perf_counter() - started
+    return clock.result(
+        customer=customer,
+        staff=staff,
+        customer_interactions=count,
+        events=len(explanation.events),
+        notes=list(explanation.notes),
+        second_call_seconds=second,
+        cli_seconds=cli,
     )
 
 
@@ -534,6 +621,8 @@ STEPS: dict[str, Callable[..., Result]] = {
     "baseline": baseline,
     "ties": ties,
     "audit": full_audit,
+    "read": read_only,
+    "explain": explain,
     "centrality": centrality,
     "centrality-igraph": centrality_igraph,
     "centrality-networkx": centrality_networkx,

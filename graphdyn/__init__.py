@@ -4,7 +4,8 @@ The public API: read a data folder with :func:`read_data`, audit it as of a date
 :func:`audit`, explore the :class:`Audit`'s frames and graph, and hand it to an output: the
 audit folder (:func:`write_audit_folder`), the network view (:func:`network_view`), the staff
 overview (:func:`portfolio_overview`'s figures, :func:`overview_page`'s page), Neo4j
-(:mod:`graphdyn.neo4j`).
+(:mod:`graphdyn.neo4j`). :func:`explain` explains one relationship from an audit folder or
+from data without auditing every other.
 
 The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
 
@@ -19,6 +20,7 @@ The package is layered, each layer importing only those below it (``tests/test_l
 
 from graphdyn._version import __version__
 from graphdyn.audits.compare import Comparison, compare_audits
+from graphdyn.audits.explain import explain
 from graphdyn.audits.overview import PortfolioOverview, portfolio_overview
 from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config, load_config
@@ -54,6 +56,7 @@ __all__ = [
     "__version__",
     "audit",
     "compare_audits",
+    "explain",
     "load_config",
     "network_view",
     "overview_page",

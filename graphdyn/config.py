@@ -233,6 +233,35 @@ class Config:
         return out
 
     @classmethod
+    def from_dict(cls, values: Mapping[str, Any], *, source: str = "parameters") -> Config:
+        """Rebuild the config :meth:`to_dict` wrote (an audit's ``summary.json`` parameters).
+
+        The inverse of :meth:`to_dict`: every setting is taken as written (the channel and
+        weight tables whole, not merged over the defaults as :meth:`from_mapping` merges a
+        ``graphdyn.toml``); the derived ``intensity_reference`` is left out. A setting
+        missing from ``values`` takes its default.
+
+        Raises
+        ------
+        ConfigError
+            If a setting is unknown or its value invalid.
+
+        Examples
+        --------
+        >>> config = Config(half_life_days=60.0, channel_richness={"phone": 0.7})
+        >>> Config.from_dict(config.to_dict()) == config
+        True
+        """
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known - {"intensity_reference"})
+        if unknown:
+            raise ConfigError(f"{source}: unknown setting {unknown[0]!r}")
+        try:
+            return cls(**{key: value for key, value in values.items() if key in known})
+        except (ConfigError, TypeError) as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+
+    @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, source: str = "config") -> Config:
         """Build a config from a mapping such as a parsed ``graphdyn.toml``.
 

@@ -567,6 +567,23 @@ CASES = [
         ("compare", "old", "data"),
         "not an audit folder (no summary.json)",
     ),
+    Case(
+        "neither data nor audit",
+        {**_OK, "old/x.txt": b"x"},
+        ("explain", "old", "--customer", "c1"),
+        "is neither a data folder (interactions.csv or interactions.parquet) nor an audit "
+        "folder (summary.json and ties.csv)",
+    ),
+    Case(
+        "an audit explains itself only",
+        {
+            **_OK,
+            "audit/ties.csv": b"customer_id,staff_id\n",
+            "audit/summary.json": b'{"as_of": "2024-02-01T00:00:00Z", "parameters": {}}',
+        },
+        ("explain", "audit", "--customer", "c1", "--half-life", "30"),
+        "was made with other parameters:",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -22,7 +23,7 @@ from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
 from graphdyn.model.events import DAY_SECONDS, decay_weight
-from graphdyn.model.explain import Explanation, component_table, contributions, liveness_table
+from graphdyn.model.explain import Explanation, explain_from_tables
 from graphdyn.model.graph import GraphFrames, build_graph, interaction_counts, node_key
 from graphdyn.model.priority import priority_column
 from graphdyn.model.relationships import Relationships, relationships
@@ -250,27 +251,15 @@ class Audit:
         UsageError
             If there is no such customer or tie in the audit.
         """
-        events = self.data.interactions
-        mine = events["customer_id"] == customer_id
-        if staff_id is None:
-            rows = self.customers.loc[self.customers["customer_id"] == customer_id]
-            what = f"customer {customer_id!r}"
-        else:
-            rows = self.ties.loc[
-                (self.ties["customer_id"] == customer_id) & (self.ties["staff_id"] == staff_id)
-            ]
-            mine &= events["staff_id"] == staff_id
-            what = f"tie between customer {customer_id!r} and staff {staff_id!r}"
-        if rows.empty:
-            raise UsageError(f"no {what} in the audit as of {self.as_of.date().isoformat()}")
-        row = rows.iloc[0]
-        return Explanation(
-            customer_id=customer_id,
-            staff_id=staff_id,
-            row=row,
-            components=component_table(row, self.config),
-            liveness=liveness_table(row, self.config),
-            events=contributions(events.loc[mine], self.as_of, self.config, top),
+        return explain_from_tables(
+            self.ties,
+            self.customers,
+            self.data.interactions,
+            customer_id,
+            staff_id,
+            as_of=self.as_of,
+            config=self.config,
+            top=top,
         )
 
 
@@ -332,6 +321,12 @@ def _with_attributes(table: pd.DataFrame, attributes: pd.DataFrame, key: str) ->
     return merged[[key, *extra, *[c for c in table.columns if c != key]]]
 
 
+def _folder_path(source: str) -> str | None:
+    """Return the absolute path of the data folder read (None for frames or Neo4j)."""
+    path = Path(source)
+    return str(path.resolve()) if path.is_dir() else None
+
+
 def _summary(
     data: Dataset,
     as_of: pd.Timestamp,
@@ -355,6 +350,7 @@ def _summary(
         "graphdyn_version": __version__,
         "parameters": config.to_dict(),
         "source": data.source,
+        "source_folder": _folder_path(data.source),
         "counts": {
             "interactions": len(data.interactions),
             "customers": len(customers),

@@ -9,18 +9,26 @@ import pandas as pd
 from rich.table import Table
 
 from graphdyn.audits.conditions import audit_figures, parse_condition
+from graphdyn.audits.explain import explain, is_audit_folder
 from graphdyn.audits.run import Audit, audit
 from graphdyn.cli.console import progress_bar, stderr, stdout
 from graphdyn.cli.neo4j import dataset_from_neo4j, write_back_to_neo4j
-from graphdyn.cli.options import CONFIG_FILE_KEY, as_of_option, model_options, on_error_option
+from graphdyn.cli.options import (
+    CONFIG_FILE_KEY,
+    MODEL_OPTIONS_GIVEN_KEY,
+    as_of_option,
+    model_options,
+    on_error_option,
+)
 from graphdyn.config import Config
 from graphdyn.data import Dataset, read_data
 from graphdyn.errors import UsageError
 from graphdyn.folder import write_audit_folder
 from graphdyn.model.decay import STATUSES
+from graphdyn.model.explain import Explanation
 from graphdyn.neo4j.settings import load_settings
 
-__all__ = ["audit_command", "explain", "run_audit"]
+__all__ = ["audit_command", "explain_command", "print_explanation", "run_audit"]
 
 
 def run_audit(
@@ -140,8 +148,8 @@ def print_headline(result: Audit) -> None:
     stdout.print(table)
 
 
-@click.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.command("explain")
+@click.argument("data_or_audit", type=click.Path(path_type=Path))
 @click.option("--customer", "customer_id", required=True, help="The customer's id.")
 @click.option("--staff", "staff_id", help="A staff member's id: explain that tie.")
 @as_of_option
@@ -153,8 +161,8 @@ def print_headline(result: Audit) -> None:
     help="How many of the interactions behind it to list.",
 )
 @model_options
-def explain(
-    data: Path,
+def explain_command(
+    data_or_audit: Path,
     customer_id: str,
     staff_id: str | None,
     as_of: str | None,
@@ -163,20 +171,43 @@ def explain(
 ) -> None:
     """Explain one relationship: its components and the interactions behind it.
 
+    DATA_OR_AUDIT is an audit folder (from graphdyn audit) or a data folder. From an audit
+    folder the numbers are the audit's, as of its date with its parameters, and the
+    interactions are read from its data folder if that is still there. From a data folder,
+    only that customer's interactions are audited, as a full audit would audit them.
+
     With --staff, the customer–staff tie; without, the customer's whole relationship with the
     vendor (self-service included).
 
     \b
     Examples:
-      graphdyn explain data/ --customer C000042
-      graphdyn explain data/ --customer C000042 --staff S0007 --as-of 2026-03-31 --top 5
+      graphdyn explain audits/2026-03 --customer C000042 --staff S0036
+      graphdyn explain audits/2026-03 --customer C000042 --top 5
+      graphdyn explain data/ --customer C000042 --staff S0007 --as-of 2026-03-31
     """
-    result = run_audit(data, as_of, config)
-    explanation = result.explain(customer_id, staff_id, top=top)
+    given = click.get_current_context().meta[MODEL_OPTIONS_GIVEN_KEY]
+    explanation = explain(
+        data_or_audit,
+        customer_id,
+        staff_id,
+        as_of=as_of,
+        # An audit folder has its own parameters: ./graphdyn.toml does not apply to it.
+        config=config if given or not is_audit_folder(data_or_audit) else None,
+        top=top,
+    )
+    print_explanation(explanation)
+
+
+def print_explanation(explanation: Explanation) -> None:
+    """Print an explanation: the headline, the components, liveness and the interactions."""
     row = explanation.row
-    who = customer_id if staff_id is None else f"{customer_id} – {staff_id}"
+    who = (
+        explanation.customer_id
+        if explanation.staff_id is None
+        else f"{explanation.customer_id} – {explanation.staff_id}"
+    )
     stdout.print(
-        f"[bold]{who}[/] as of {result.as_of.date().isoformat()}: strength "
+        f"[bold]{who}[/] as of {explanation.as_of.date().isoformat()}: strength "
         f"[bold]{row['strength']:.3f}[/], liveness [bold]{row['liveness']:.3f}[/], "
         f"status {row['status']}, trend {row['trend']}",
         highlight=False,
@@ -209,6 +240,10 @@ def explain(
             str(item["meaning"]),
         )
     stdout.print(alive)
+    for note in explanation.notes:
+        stdout.print(f"Note: {note}", markup=False, highlight=False)
+    if explanation.events.empty:
+        return
     events = Table(
         title=f"Top {len(explanation.events)} interactions by intensity", title_justify="left"
     )

@@ -10,7 +10,7 @@ import click
 from rich.logging import RichHandler
 
 from graphdyn._version import __version__
-from graphdyn.cli.audit import audit_command, explain
+from graphdyn.cli.audit import audit_command, explain_command
 from graphdyn.cli.compare import compare
 from graphdyn.cli.console import stderr
 from graphdyn.cli.data import demo, generate, validate
@@ -74,7 +74,7 @@ for _command in (
     generate,
     demo,
     audit_command,
-    explain,
+    explain_command,
     compare,
     view,
     whatif,

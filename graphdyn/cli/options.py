@@ -14,11 +14,21 @@ from graphdyn.config import load_config
 from graphdyn.data import to_timestamp
 from graphdyn.errors import UsageError
 
-__all__ = ["CONFIG_FILE_KEY", "as_of_option", "model_options", "on_error_option"]
+__all__ = [
+    "CONFIG_FILE_KEY",
+    "MODEL_OPTIONS_GIVEN_KEY",
+    "as_of_option",
+    "model_options",
+    "on_error_option",
+]
 
 #: Where :func:`model_options` leaves the ``--config`` path in ``click.Context.meta``, for
 #: commands that read other tables of the same file (``[neo4j]``).
 CONFIG_FILE_KEY = "graphdyn.config_file"
+
+#: Where :func:`model_options` records whether ``--config`` or a parameter flag was given (the
+#: ``config`` is then not only the defaults or ``./graphdyn.toml``).
+MODEL_OPTIONS_GIVEN_KEY = "graphdyn.model_options_given"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +89,12 @@ def model_options(command: F) -> F:
         liveness_at_risk: float | None,
         **kwargs: Any,
     ) -> Any:
-        click.get_current_context().meta[CONFIG_FILE_KEY] = config_file
+        meta = click.get_current_context().meta
+        meta[CONFIG_FILE_KEY] = config_file
+        meta[MODEL_OPTIONS_GIVEN_KEY] = config_file is not None or any(
+            value not in (None, ())
+            for value in (half_life, weights, richness, strong_threshold, liveness_at_risk)
+        )
         config = load_config(config_file)
         changes: dict[str, Any] = {}
         if half_life is not None:

@@ -24,7 +24,15 @@ from graphdyn.data.validate import (
 )
 from graphdyn.errors import DataError, DataProblem, UsageError
 
-__all__ = ["DataLike", "Dataset", "OnError", "as_dataset", "read_data", "to_timestamp"]
+__all__ = [
+    "DataLike",
+    "Dataset",
+    "OnError",
+    "as_dataset",
+    "load_raw_tables",
+    "read_data",
+    "to_timestamp",
+]
 
 log = logging.getLogger(__name__)
 
@@ -205,33 +213,7 @@ def read_data(
     if on_error not in ("raise", "quarantine"):
         raise UsageError(f"on_error must be 'raise' or 'quarantine' ({on_error!r})")
     folder = Path(path)
-    if not folder.is_dir():
-        raise DataError([DataProblem(str(folder), None, None, "data folder not found")])
-    raws: dict[str, RawTable] = {}
-    for table in (INTERACTIONS, *ATTRIBUTE_TABLES):
-        file = find_table_file(folder, table)
-        if file is None:
-            if table.required:
-                raise DataError(
-                    [
-                        DataProblem(
-                            f"{table.name}.csv",
-                            None,
-                            None,
-                            f"file not found (looked for {table.name}.csv or "
-                            f"{table.name}.parquet in {folder})",
-                        )
-                    ]
-                )
-            continue
-        # Few distinct values in many rows: checked once per distinct value.
-        repetitive = [
-            c.name
-            for c in table.columns
-            if c.kind in ("channel", "direction") or (c.kind == "id" and c.name != table.key)
-        ]
-        raws[table.name] = load_raw_table(file, repetitive)
-    return _build(raws, config or Config(), on_error, str(folder))
+    return _build(load_raw_tables(folder), config or Config(), on_error, str(folder))
 
 
 #: What :func:`as_dataset` accepts: a read data set, a data folder, or an interactions frame.
@@ -283,6 +265,43 @@ def to_timestamp(value: object) -> pd.Timestamp:
     if pd.isna(stamp):
         raise UsageError(f"not an ISO-8601 date or datetime ({value})")
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def load_raw_tables(folder: Path) -> dict[str, RawTable]:
+    """Find and load the tables of a data folder, not yet parsed (see :func:`load_raw_table`).
+
+    Raises
+    ------
+    DataError
+        If the folder or its interactions file is missing, or a file is unreadable.
+    """
+    if not folder.is_dir():
+        raise DataError([DataProblem(str(folder), None, None, "data folder not found")])
+    raws: dict[str, RawTable] = {}
+    for table in (INTERACTIONS, *ATTRIBUTE_TABLES):
+        file = find_table_file(folder, table)
+        if file is None:
+            if table.required:
+                raise DataError(
+                    [
+                        DataProblem(
+                            f"{table.name}.csv",
+                            None,
+                            None,
+                            f"file not found (looked for {table.name}.csv or "
+                            f"{table.name}.parquet in {folder})",
+                        )
+                    ]
+                )
+            continue
+        # Few distinct values in many rows: checked once per distinct value.
+        repetitive = [
+            c.name
+            for c in table.columns
+            if c.kind in ("channel", "direction") or (c.kind == "id" and c.name != table.key)
+        ]
+        raws[table.name] = load_raw_table(file, repetitive)
+    return raws
 
 
 def _build(

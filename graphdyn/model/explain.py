@@ -7,6 +7,7 @@ is still going, and why (its silence against its rhythm).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +15,17 @@ import pandas as pd
 
 from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
+from graphdyn.errors import UsageError
 from graphdyn.model.events import DAY_SECONDS, decay_weight
 
-__all__ = ["Explanation", "component_table", "contributions", "liveness_table"]
+__all__ = [
+    "Explanation",
+    "component_table",
+    "contributions",
+    "explain_from_tables",
+    "liveness_table",
+    "not_in_audit",
+]
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,13 @@ class Explanation:
         Liveness, P(alive) and the silence and rhythm they come from (see
         :func:`liveness_table`).
     events : pandas.DataFrame
-        The interactions that contribute most to intensity, largest first.
+        The interactions that contribute most to intensity, largest first (see
+        :func:`contributions`); empty when they could not be read (``notes`` says why).
+    as_of : pandas.Timestamp
+        The audit date.
+    notes : tuple of str
+        What the reader should know about where the explanation comes from: the
+        interactions not shown, or read from a data folder that changed since the audit.
     """
 
     customer_id: str
@@ -47,6 +62,8 @@ class Explanation:
     components: pd.DataFrame
     liveness: pd.DataFrame
     events: pd.DataFrame
+    as_of: pd.Timestamp
+    notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         who = self.customer_id if self.staff_id is None else f"{self.customer_id}–{self.staff_id}"
@@ -191,3 +208,93 @@ def contributions(
         .head(top)
         .reset_index(drop=True)
     )
+
+
+def explain_from_tables(
+    ties: pd.DataFrame,
+    customers: pd.DataFrame,
+    interactions: pd.DataFrame,
+    customer_id: str,
+    staff_id: str | None = None,
+    *,
+    as_of: pd.Timestamp,
+    config: Config,
+    top: int = 10,
+    notes: Sequence[str] = (),
+) -> Explanation:
+    """Explain a tie or a customer's relationship from audit tables and interactions.
+
+    Parameters
+    ----------
+    ties, customers : pandas.DataFrame
+        Audit tables holding at least the row explained (``ties.csv`` and ``customers.csv``
+        columns).
+    interactions : pandas.DataFrame
+        Interactions holding at least the customer's up to ``as_of`` (none after it); those of
+        the tie, or of the customer, are ranked.
+    customer_id : str
+        The customer.
+    staff_id : str, optional
+        The staff member: explain that tie; without, the customer's whole relationship.
+    as_of : pandas.Timestamp
+        The audit date.
+    config : Config
+        The audit's parameters.
+    top : int
+        How many interactions to list.
+    notes : sequence of str
+        Passed on to :attr:`Explanation.notes`.
+
+    Returns
+    -------
+    Explanation
+
+    Raises
+    ------
+    UsageError
+        If the tables have no such customer or tie.
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"customer_id": ["c1"], "staff_id": ["s1"]})
+    >>> explain_from_tables(ties, ties, ties, "c1", "s2", as_of=pd.Timestamp("2024-03-31"),
+    ...                     config=Config())
+    Traceback (most recent call last):
+    ...
+    graphdyn.errors.UsageError: no tie between customer 'c1' and staff 's2' in the audit ...
+    """
+    mine = (interactions["customer_id"] == customer_id).to_numpy()
+    if staff_id is None:
+        rows = customers.loc[customers["customer_id"] == customer_id]
+    else:
+        rows = ties.loc[(ties["customer_id"] == customer_id) & (ties["staff_id"] == staff_id)]
+        mine = mine & (interactions["staff_id"] == staff_id).to_numpy()
+    if rows.empty:
+        raise not_in_audit(customer_id, staff_id, as_of)
+    row = rows.iloc[0]
+    return Explanation(
+        customer_id=customer_id,
+        staff_id=staff_id,
+        row=row,
+        components=component_table(row, config),
+        liveness=liveness_table(row, config),
+        events=contributions(interactions.loc[mine], as_of, config, top),
+        as_of=as_of,
+        notes=tuple(notes),
+    )
+
+
+def not_in_audit(customer_id: str, staff_id: str | None, as_of: pd.Timestamp) -> UsageError:
+    """Return the error for a customer or tie the audit does not have.
+
+    Examples
+    --------
+    >>> str(not_in_audit("c1", None, pd.Timestamp("2024-03-31")))
+    "no customer 'c1' in the audit as of 2024-03-31"
+    """
+    what = (
+        f"customer {customer_id!r}"
+        if staff_id is None
+        else f"tie between customer {customer_id!r} and staff {staff_id!r}"
+    )
+    return UsageError(f"no {what} in the audit as of {as_of.date().isoformat()}")
