@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphdyn._version import __version__
 from graphdyn.config import Config
-from graphdyn.data.dataset import DataLike, Dataset, as_dataset, to_timestamp
+from graphdyn.data.dataset import DataLike, Dataset, OnError, as_dataset, to_timestamp
 from graphdyn.errors import UsageError
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
@@ -40,6 +40,7 @@ def audit(
     as_of: object = None,
     config: Config | None = None,
     *,
+    on_error: OnError = "raise",
     on_progress: Progress | None = None,
 ) -> Audit:
     """Audit every relationship in ``data`` as of a date.
@@ -53,6 +54,10 @@ def audit(
         Events after T are excluded (counted in the summary).
     config : Config, optional
         Model parameters (defaults documented in ``docs/model.md``).
+    on_error : {"raise", "quarantine"}
+        When ``data`` is read or validated here: stop at bad interaction rows (a
+        :class:`~graphdyn.DataError` listing them), or set them aside (``Audit.data.rejects``,
+        rejects.csv in the audit folder) and go on.
     on_progress : callable, optional
         Called as ``on_progress(step, k, n)`` as the k-th of n steps starts
         (:mod:`graphdyn.progress`).
@@ -83,7 +88,7 @@ def audit(
         timings[name] = round(time.perf_counter() - started, 4)
 
     with step("reading data"):
-        dataset = as_dataset(data, config)
+        dataset = as_dataset(data, config, on_error=on_error)
     latest = dataset.interactions["timestamp"].max()
     stamp = latest if as_of is None else to_timestamp(as_of)
     with step("excluding events after as-of"):

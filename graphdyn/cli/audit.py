@@ -21,26 +21,22 @@ from graphdyn.cli.options import (
     on_error_option,
 )
 from graphdyn.config import Config
-from graphdyn.data import Dataset, read_data
+from graphdyn.data import Dataset, OnError
 from graphdyn.errors import UsageError
 from graphdyn.folder import write_audit_folder
 from graphdyn.model.decay import STATUSES
 from graphdyn.model.explain import Explanation
-from graphdyn.neo4j.settings import load_settings
+from graphdyn.neo4j.settings import Neo4jSettings, load_settings
 
 __all__ = ["audit_command", "explain_command", "print_explanation", "run_audit"]
 
 
 def run_audit(
-    data: Path | Dataset, as_of: str | None, config: Config, on_error: str = "raise"
+    data: Path | Dataset, as_of: str | None, config: Config, on_error: OnError = "raise"
 ) -> Audit:
-    """Read and validate a data folder (or take a read data set) and audit it, with progress."""
+    """Audit a data folder (or a read data set), with a progress bar."""
     with progress_bar("reading data") as report:
-        if isinstance(data, Dataset):
-            dataset = data
-        else:
-            dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
-        return audit(dataset, as_of=as_of, config=config, on_progress=report)
+        return audit(data, as_of=as_of, config=config, on_error=on_error, on_progress=report)
 
 
 @click.command("audit")
@@ -85,7 +81,7 @@ def audit_command(
     fail_on: tuple[str, ...],
     source: str,
     write_neo4j: bool,
-    on_error: str,
+    on_error: OnError,
     config: Config,
 ) -> None:
     """Audit tie strength and decay in DATA as of a date and write an audit folder.
@@ -110,11 +106,16 @@ def audit_command(
             if data is None
             else "--source neo4j reads the graph; do not give a DATA folder as well"
         )
-    settings = None
-    if source == "neo4j" or write_neo4j:
-        # Settings first, so a missing password is reported before any slow work.
-        settings = load_settings(click.get_current_context().meta.get(CONFIG_FILE_KEY))
-    inputs = dataset_from_neo4j(settings, config, on_error=on_error) if data is None else data  # type: ignore[arg-type]
+    # Settings first, so a missing password is reported before any slow work.
+    config_file = click.get_current_context().meta.get(CONFIG_FILE_KEY)
+    settings: Neo4jSettings | None
+    inputs: Path | Dataset
+    if data is None:
+        settings = load_settings(config_file)
+        inputs = dataset_from_neo4j(settings, config, on_error=on_error)
+    else:
+        settings = load_settings(config_file) if write_neo4j else None
+        inputs = data
     result = run_audit(inputs, as_of, config, on_error)
     folder = write_audit_folder(result, out, force=force)
     print_headline(result)

@@ -15,7 +15,7 @@ from graphdyn.cli.audit import print_headline, run_audit
 from graphdyn.cli.console import progress_bar, stderr, stdout
 from graphdyn.cli.options import model_options, on_error_option
 from graphdyn.config import Config, load_config
-from graphdyn.data import read_data
+from graphdyn.data import OnError, read_data
 from graphdyn.data.generate import generate as generate_data
 from graphdyn.errors import UsageError
 from graphdyn.folder import write_audit_folder
@@ -28,7 +28,7 @@ __all__ = ["demo", "generate", "validate"]
 @on_error_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @model_options
-def validate(data: Path, on_error: str, as_json: bool, config: Config) -> None:
+def validate(data: Path, on_error: OnError, as_json: bool, config: Config) -> None:
     """Check a data folder against the data contract and summarise it.
 
     Prints counts per table, the channel mix, the date range and the problems found. Exits 2,
@@ -40,7 +40,7 @@ def validate(data: Path, on_error: str, as_json: bool, config: Config) -> None:
       graphdyn validate data/ --json
       graphdyn validate data/ --on-error quarantine --config graphdyn.toml
     """
-    dataset = read_data(data, config=config, on_error=on_error)  # type: ignore[arg-type]
+    dataset = read_data(data, config=config, on_error=on_error)
     summary = dataset.summary()
     if as_json:
         stdout.print_json(json.dumps(summary))

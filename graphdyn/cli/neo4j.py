@@ -69,7 +69,7 @@ _config_option = click.option(
     help="Rows per transaction.",
 )
 @on_error_option
-def load_command(data: Path, config_file: Path | None, batch_size: int, on_error: str) -> None:
+def load_command(data: Path, config_file: Path | None, batch_size: int, on_error: OnError) -> None:
     """Validate DATA and load it into Neo4j.
 
     Nothing is sent if the data is rejected. The load is idempotent and resumable: loading the
@@ -82,7 +82,7 @@ def load_command(data: Path, config_file: Path | None, batch_size: int, on_error
     """
     settings = load_settings(config_file)
     config = load_config(config_file)
-    dataset = read_data(data, config=config, on_error=_on_error(on_error))
+    dataset = read_data(data, config=config, on_error=on_error)
     check_property_names(dataset)
     with open_runner(settings) as runner, progress_bars() as report:
         summary = load_data(runner, dataset, batch_size=batch_size, on_progress=report)
@@ -213,10 +213,6 @@ def write_back_to_neo4j(
         highlight=False,
     )
     return summary
-
-
-def _on_error(value: str) -> OnError:
-    return "quarantine" if value == "quarantine" else "raise"
 
 
 def _print_table(result: QueryResult, title: str) -> None:

@@ -220,7 +220,9 @@ def read_data(
 DataLike = Dataset | str | Path | pd.DataFrame
 
 
-def as_dataset(data: DataLike, config: Config | None = None) -> Dataset:
+def as_dataset(
+    data: DataLike, config: Config | None = None, *, on_error: OnError = "raise"
+) -> Dataset:
     """Return ``data`` as a validated :class:`Dataset`.
 
     Parameters
@@ -230,6 +232,9 @@ def as_dataset(data: DataLike, config: Config | None = None) -> Dataset:
         interactions frame (validated with :meth:`Dataset.from_frames`).
     config : Config, optional
         Supplies the allowed channels.
+    on_error : {"raise", "quarantine"}
+        What bad interaction rows do when the data is read or validated here (see
+        :func:`read_data`); a data set given as it is was read already.
 
     Examples
     --------
@@ -241,8 +246,8 @@ def as_dataset(data: DataLike, config: Config | None = None) -> Dataset:
     if isinstance(data, Dataset):
         return data
     if isinstance(data, pd.DataFrame):
-        return Dataset.from_frames(data, config=config)
-    return read_data(data, config=config)
+        return Dataset.from_frames(data, config=config, on_error=on_error)
+    return read_data(data, config=config, on_error=on_error)
 
 
 def to_timestamp(value: object) -> pd.Timestamp:
