@@ -25,6 +25,10 @@ segments, never over customers or interactions):
   ``exp(-(t - decay_start) / tau)``, with ``tau`` halved for staff streams (staff-initiated contact
   drops first); sentiment falls; most go quiet entirely some time later.
 - Staff who leave hand their customers to a colleague of the same role on ``left_at``.
+
+Large data is drawn in blocks of consecutive customers, never whole in memory: the population
+(staff, products, customers, streams, planted decay) is drawn once, then each block's
+interactions are drawn, written and freed before the next (:data:`INTERACTIONS_PER_BLOCK`).
 """
 
 from __future__ import annotations
@@ -42,26 +46,44 @@ from typing import Any, Literal
 import numpy as np
 
 from graphdyn.atomic import staged_folder
-from graphdyn.data.synthetic.activity import make_events, make_streams, plant_decay
+from graphdyn.data.synthetic.activity import (
+    make_events,
+    make_streams,
+    plant_decay,
+    split_into_blocks,
+)
 from graphdyn.data.synthetic.parameters import DAY, GENERATOR_VERSION
 from graphdyn.data.synthetic.population import make_customers, make_products, make_staff
 from graphdyn.data.synthetic.tables import (
+    InteractionsWriter,
     customers_table,
     interactions_table,
+    no_contacts,
     planted_truth,
     products_table,
+    record_last_contacts,
     staff_table,
     write_table,
 )
 from graphdyn.errors import UsageError
 from graphdyn.progress import Progress, progress_or_silence
 
-__all__ = ["DEFAULT_END", "GENERATOR_VERSION", "GeneratedData", "generate"]
+__all__ = [
+    "DEFAULT_END",
+    "GENERATOR_VERSION",
+    "INTERACTIONS_PER_BLOCK",
+    "GeneratedData",
+    "generate",
+]
 
 logger = logging.getLogger(__name__)
 
 #: The default end of generated data: fixed, so a seed gives the same bytes on any day.
 DEFAULT_END = datetime(2026, 6, 30, tzinfo=UTC)
+
+#: Interactions drawn at a time, at most: more are drawn in blocks of consecutive customers.
+#: A block of 10M interactions peaks at about 4 GB of memory (see ``benchmarks/README.md``).
+INTERACTIONS_PER_BLOCK = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,8 @@ def generate(
     end: datetime | date | str | None = None,
     years: float = 3.0,
     fmt: Literal["csv", "parquet"] = "csv",
+    partitioned: bool = False,
+    interactions_per_block: int = INTERACTIONS_PER_BLOCK,
     on_progress: Progress | None = None,
 ) -> GeneratedData:
     """Write a realistic synthetic data folder with planted ground truth.
@@ -144,6 +168,18 @@ def generate(
     fmt : {"csv", "parquet"}
         File format of the tables. In Parquet, ``timestamp`` is a UTC timestamp in
         milliseconds and dates are dates; in CSV they are ISO-8601 text (``...Z``).
+    partitioned : bool
+        Write the interactions as a folder ``interactions/`` of Parquet parts
+        (``part-00000.parquet``, ...), one per block, even when they fit one block. Parquet
+        only: more than one block of Parquet is always partitioned; CSV is always one file.
+    interactions_per_block : int
+        At most about this many interactions are drawn (and held in memory) at a time. Up to
+        it, everything is drawn in one block with the generator seeded by ``seed``; beyond it,
+        the customers are cut into ``ceil(interactions / interactions_per_block)`` blocks of
+        consecutive customers with about equal expected interactions, each drawn by its own
+        generator (spawned from ``seed``) and written before the next is drawn. Interaction
+        ids run on over the blocks; within each block (each Parquet part) the interactions
+        are in time order.
     on_progress : callable, optional
         Called as ``on_progress(stage, percent_done, 100)`` between steps
         (:mod:`graphdyn.progress`).
@@ -156,8 +192,8 @@ def generate(
     Raises
     ------
     UsageError
-        For impossible arguments (fewer interactions than customers, fewer than 3 staff, ...)
-        or if ``out`` exists and is not an empty folder.
+        For impossible arguments (fewer interactions than customers, fewer than 3 staff,
+        partitioned CSV, ...) or if ``out`` exists and is not an empty folder.
 
     Examples
     --------
@@ -168,10 +204,20 @@ def generate(
     (2000, 'customers.csv')
     >>> data.truth["counts"] == dict(data.counts)
     True
+
+    In blocks, as a folder of Parquet parts:
+
+    >>> parts = Path(tempfile.mkdtemp()) / "parts"
+    >>> data = generate(parts, customers=50, staff=10, products=8, interactions=2_000,
+    ...                 fmt="parquet", interactions_per_block=800)
+    >>> sorted(p.name for p in (parts / "interactions").iterdir())
+    ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']
     """
     began = time.perf_counter()
     report = progress_or_silence(on_progress)
     sizes = _check_arguments(customers, staff, products, interactions, seed, years, fmt)
+    blocks = _count_blocks(sizes, interactions_per_block)
+    partitioned = _check_partitioned(partitioned, fmt, blocks)
     end_at = _parse_end(end)
     target = _check_out(Path(out))
     end_sec = int(end_at.timestamp())
@@ -186,18 +232,39 @@ def generate(
     accounts = make_customers(rng, customers, people, goods, span_sec / DAY, start_sec)
     streams = make_streams(accounts, span_sec / DAY)
     plant_decay(rng, accounts, streams, interactions, span_sec / DAY)
-    report("interaction times", 15, 100)
-    events = make_events(rng, accounts, people, goods, streams, interactions, start_sec, end_sec)
-    report("truth", 60, 100)
-    truth = planted_truth(seed, sizes, start_sec, end_sec, accounts, people, events)
+    last = no_contacts(customers)
 
     # An existing target is an empty folder (_check_out): replacing it loses nothing.
-    with staged_folder(target, force=True) as staging:
-        report("writing interactions", 65, 100)
-        table = interactions_table(events, people, accounts, goods, fmt)
-        write_table(table, staging, "interactions", fmt, quote=False)
-        del table
+    with (
+        staged_folder(target, force=True) as staging,
+        InteractionsWriter(staging, fmt, partitioned=partitioned) as writer,
+    ):
+        plan = split_into_blocks(streams, interactions, blocks)
+        block_rngs = _block_generators(rng, seed, blocks)
+        written = 0
+        for number, (block, block_rng) in enumerate(zip(plan, block_rngs, strict=True)):
+            stage = "interactions" if blocks == 1 else f"interactions {number + 1}/{blocks}"
+            report(stage, 15 + 75 * number // blocks, 100)
+            events = make_events(
+                block_rng,
+                accounts,
+                people,
+                goods,
+                streams.of_customers(block.first, block.stop),
+                block.interactions,
+                start_sec,
+                end_sec,
+            )
+            record_last_contacts(last, events)
+            table = interactions_table(
+                events, people, accounts, goods, fmt, first=written, total=interactions
+            )
+            del events
+            writer.write(table)
+            written += table.num_rows
+            del table
         report("writing attribute tables", 90, 100)
+        truth = planted_truth(seed, sizes, start_sec, end_sec, accounts, people, last)
         write_table(customers_table(accounts), staging, "customers", fmt)
         write_table(staff_table(people), staging, "staff", fmt)
         write_table(products_table(goods), staging, "products", fmt)
@@ -252,6 +319,42 @@ def _check_arguments(
     if fmt not in ("csv", "parquet"):
         raise UsageError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
     return {name: int(value) for name, value in sizes.items()}
+
+
+def _block_generators(
+    rng: np.random.Generator, seed: int, blocks: int
+) -> list[np.random.Generator]:
+    """Return the seed's own generator for one block; for several, one child of it per block.
+
+    Children are spawned from ``SeedSequence(seed)`` (numpy's independent streams), so a
+    block's draws depend on the seed and its number only.
+    """
+    if blocks == 1:
+        return [rng]
+    return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(blocks)]
+
+
+def _count_blocks(sizes: Mapping[str, int], interactions_per_block: int) -> int:
+    """Count the blocks to draw: enough to stay under the size, with one customer each at least."""
+    if isinstance(interactions_per_block, bool) or not isinstance(
+        interactions_per_block, int | np.integer
+    ):
+        raise UsageError(
+            f"interactions_per_block must be an integer, not {interactions_per_block!r}"
+        )
+    if interactions_per_block < 1:
+        raise UsageError(f"interactions_per_block must be at least 1, not {interactions_per_block}")
+    wanted = -(-sizes["interactions"] // int(interactions_per_block))
+    return min(wanted, sizes["customers"])
+
+
+def _check_partitioned(partitioned: bool, fmt: str, blocks: int) -> bool:
+    """Decide whether the interactions are Parquet parts (always, for several blocks)."""
+    if not isinstance(partitioned, bool):
+        raise UsageError(f"partitioned must be True or False, not {partitioned!r}")
+    if partitioned and fmt != "parquet":
+        raise UsageError("partitioned interactions are Parquet parts: use fmt='parquet'")
+    return partitioned or (blocks > 1 and fmt == "parquet")
 
 
 def _parse_end(end: datetime | date | str | None) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -71,6 +72,17 @@ def csv_folder(tmp_path_factory: pytest.TempPathFactory) -> Folder:
 @pytest.fixture(scope="module")
 def parquet_folder(tmp_path_factory: pytest.TempPathFactory) -> GeneratedData:
     return generate(tmp_path_factory.mktemp("parquet") / "data", fmt="parquet", **SIZES)
+
+
+@pytest.fixture(scope="module", params=[None, 5_000], ids=["one block", "four blocks"])
+def world(
+    request: pytest.FixtureRequest, csv_folder: Folder, tmp_path_factory: pytest.TempPathFactory
+) -> Folder:
+    """The data the realism and truth tests look at: drawn in one block, and in four."""
+    if request.param is None:
+        return csv_folder
+    folder = tmp_path_factory.mktemp("blocks") / "data"
+    return _load(generate(folder, interactions_per_block=request.param, **SIZES))
 
 
 # --- format ------------------------------------------------------------------------------------
@@ -340,6 +352,205 @@ def test_progress_is_reported_in_order(tmp_path: Path) -> None:
     assert seen[-1] == ("done", 100, 100)
 
 
+# --- one block, unchanged -----------------------------------------------------------------------
+
+# What the generator wrote before it drew large data in blocks, for data that fits one block:
+# it must not change (tests and the model's validation on generated data rest on it). CSV and
+# truth.json by their bytes; Parquet by its schema and values (its bytes also carry the version
+# of the pyarrow that wrote them).
+PINNED = [
+    (
+        {"customers": 50, "staff": 10, "products": 8, "interactions": 2_000, "seed": 0},
+        {
+            "customers.csv": "3a489d6cdcb46033b5c6c0e35615bbdd0d13027b782d72027a09d881ae4867d5",
+            "interactions.csv": "7dfe456797457dbcf41e0a632f642c7a4b3289be46fa6973eb322ae66faa86ea",
+            "products.csv": "6f8d952c0cb8cec85b0a04ca788725f694e463cc66b10bc6d7de95f20492b47a",
+            "staff.csv": "52fcd99c9c5a6078653ef5143ca3315a157f4715439c2d6dd370b485772c10c1",
+            "truth.json": "0ec9f647f0ded06fe19625facceb5afaf4ac88676e90fb41d9b99101ed7f6aa7",
+        },
+    ),
+    (
+        {"customers": 300, "staff": 25, "products": 30, "interactions": 30_000, "seed": 3,
+         "fmt": "parquet"},
+        {
+            "customers.parquet": "bd5dd13421896a9370d1eb693b0199cb57f5343afde0a9a955459409d58417ac",
+            "interactions.parquet":
+                "48e4c3e61bb77392675553a9ed6af673082bb91f565ebd9957e3187111790c5d",
+            "products.parquet": "60b78a21a06fd71d231c42051223789cf7c3d5daef04dc4026dfa7f040783343",
+            "staff.parquet": "abdc44108af184400c60f103f55bcde81934939ac1240a42916b6e0ca67cf12e",
+            "truth.json": "1561ebe42c3fcb98a7fef68a00ba9b23e171438823ec3647e9190bd45face1b1",
+        },
+    ),
+    (
+        {"customers": 120, "staff": 12, "products": 10, "interactions": 8_000, "seed": 11,
+         "years": 1.5, "end": "2025-03-01"},
+        {
+            "customers.csv": "3464277c407c8d65c7bae4abdb46e0a7a60c677673ac5153e40a1398dad02d30",
+            "interactions.csv": "60be4c140fd8ad54e8b888a4e5320d4b3064ee9d076b47e5e511f82ea3e82289",
+            "products.csv": "5c47678eb8f1b123e237d24acf9d45e04eaeb93fd5262c873b22d2f839891187",
+            "staff.csv": "4e670a58d31b66c9071c1fdc1fa84bf4c0544a67e131bbac3d3fdb2e3c8387b4",
+            "truth.json": "f56b2b6f3bd41229db98115d366a68e2f7cde53fb9718c7822b9e0e9c6bd715c",
+        },
+    ),
+]  # fmt: skip
+
+
+def _digest(path: Path) -> str:
+    if path.suffix != ".parquet":
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    table = pq.read_table(path)
+    values = [(f.name, str(f.type), table.column(f.name).to_pylist()) for f in table.schema]
+    return hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+@pytest.mark.parametrize(("arguments", "digests"), PINNED, ids=["csv", "parquet", "window"])
+def test_data_that_fits_one_block_is_unchanged(
+    tmp_path: Path, arguments: dict[str, Any], digests: dict[str, str]
+) -> None:
+    folder = generate(tmp_path / "data", **arguments).path
+    assert {p.name: _digest(p) for p in sorted(folder.iterdir())} == digests
+    # Exactly one block's worth is still one block.
+    exact = generate(
+        tmp_path / "exact", interactions_per_block=arguments["interactions"], **arguments
+    )
+    assert {p.name: _digest(p) for p in sorted(exact.path.iterdir())} == digests
+
+
+# --- blocks and parts ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parts_folder(tmp_path_factory: pytest.TempPathFactory) -> GeneratedData:
+    folder = tmp_path_factory.mktemp("parts") / "data"
+    return generate(folder, fmt="parquet", interactions_per_block=5_000, **SIZES)
+
+
+def _parts(folder: Path) -> list[pa.Table]:
+    return [pq.read_table(p) for p in sorted((folder / "interactions").iterdir())]
+
+
+def test_blocks_are_parts_of_consecutive_customers(parts_folder: GeneratedData) -> None:
+    folder = parts_folder.path
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "customers.parquet",
+        "interactions",
+        "products.parquet",
+        "staff.parquet",
+        "truth.json",
+    ]
+    names = sorted(p.name for p in (folder / "interactions").iterdir())
+    assert names == [f"part-0000{i}.parquet" for i in range(4)]
+    parts = _parts(folder)
+    assert all(part.schema == parts[0].schema for part in parts)
+    assert pq.read_schema(folder / "interactions" / names[0]) == pq.read_schema(
+        folder / "interactions" / names[-1]
+    )
+    sizes = [part.num_rows for part in parts]
+    assert sum(sizes) == SIZES["interactions"] == parts_folder.counts["interactions"]
+    assert all(3_500 <= size <= 6_500 for size in sizes)  # about a quarter each
+    ids = [i for part in parts for i in part.column("interaction_id").to_pylist()]
+    assert ids == [f"I{i:08d}" for i in range(1, SIZES["interactions"] + 1)]
+    customers = []
+    for part in parts:
+        stamps = part.column("timestamp").to_numpy()
+        assert (np.diff(stamps) >= np.timedelta64(0)).all()  # time order within a part
+        customers.append(sorted(set(part.column("customer_id").to_pylist())))
+    # Each block is a run of consecutive customers, and every customer is in one.
+    assert all(a[-1] < b[0] for a, b in zip(customers, customers[1:], strict=False))
+    assert [c for run in customers for c in run] == [f"C{i:06d}" for i in range(1, 301)]
+
+
+def test_blocks_in_csv_are_one_file(parts_folder: GeneratedData, tmp_path: Path) -> None:
+    result = generate(tmp_path / "csv", interactions_per_block=5_000, **SIZES)
+    assert not (result.path / "interactions").exists()
+    from_csv = _read_csv(result.path / "interactions.csv")
+    from_parts = pa.concat_tables(_parts(parts_folder.path)).to_pandas()
+    assert from_csv["interaction_id"].tolist() == from_parts["interaction_id"].tolist()
+    stamps = pd.to_datetime(from_csv["timestamp"], utc=True, format="ISO8601")
+    assert (stamps.to_numpy() == from_parts["timestamp"].dt.tz_convert("UTC").to_numpy()).all()
+    for column in ("customer_id", "staff_id", "channel", "direction", "product_id"):
+        assert from_csv[column].fillna("").tolist() == from_parts[column].fillna("").tolist()
+    assert result.truth == parts_folder.truth
+
+
+def test_blocks_same_seed_same_bytes(tmp_path: Path) -> None:
+    small = {"customers": 60, "staff": 8, "products": 9, "interactions": 3_000}
+    runs = [
+        generate(tmp_path / name, fmt="parquet", seed=seed, interactions_per_block=1_000, **small)
+        for name, seed in (("a", 7), ("b", 7), ("c", 8))
+    ]
+    first, second, other = (
+        {p.relative_to(run.path): p.read_bytes() for p in sorted(run.path.rglob("*.*"))}
+        for run in runs
+    )
+    assert sorted(map(str, first)) == [
+        "customers.parquet",
+        "interactions/part-00000.parquet",
+        "interactions/part-00001.parquet",
+        "interactions/part-00002.parquet",
+        "products.parquet",
+        "staff.parquet",
+        "truth.json",
+    ]
+    assert first == second
+    assert (
+        first[Path("interactions/part-00000.parquet")]
+        != other[Path("interactions/part-00000.parquet")]
+    )
+
+
+def test_blocks_draw_apart_from_the_one_block_draw(tmp_path: Path) -> None:
+    small = {"customers": 60, "staff": 8, "products": 9, "interactions": 3_000, "fmt": "parquet"}
+    whole = generate(tmp_path / "whole", **small)
+    split = generate(tmp_path / "split", interactions_per_block=1_000, **small)
+    # The population is the same (drawn once, before the blocks); the interactions are not.
+    for name in ("customers.parquet", "staff.parquet", "products.parquet"):
+        assert (whole.path / name).read_bytes() == (split.path / name).read_bytes()
+    for key in ("single_threaded_customers", "key_persons", "departed_staff"):
+        assert whole.truth[key] == split.truth[key]
+    starts = [(r["customer_id"], r["decay_start"]) for r in whole.truth["decaying_customers"]]
+    assert starts == [
+        (r["customer_id"], r["decay_start"]) for r in split.truth["decaying_customers"]
+    ]
+    one = pq.read_table(whole.path / "interactions.parquet")
+    assert one.column("timestamp") != pa.concat_tables(_parts(split.path)).column("timestamp")
+
+
+def test_partitioned_one_block_is_the_same_data_as_one_file(tmp_path: Path) -> None:
+    small = {"customers": 40, "staff": 6, "products": 5, "interactions": 1_500, "fmt": "parquet"}
+    single = generate(tmp_path / "single", **small)
+    parted = generate(tmp_path / "parted", partitioned=True, **small)
+    assert [p.name for p in (parted.path / "interactions").iterdir()] == ["part-00000.parquet"]
+    assert pq.read_table(parted.path / "interactions" / "part-00000.parquet").equals(
+        pq.read_table(single.path / "interactions.parquet")
+    )
+    assert parted.truth == single.truth
+
+
+def test_one_block_per_customer_at_most(tmp_path: Path) -> None:
+    result = generate(
+        tmp_path / "few", customers=5, staff=3, products=2, interactions=60, fmt="parquet",
+        interactions_per_block=1,
+    )  # fmt: skip
+    parts = _parts(result.path)
+    assert len(parts) == 5
+    assert [set(p.column("customer_id").to_pylist()) for p in parts] == [
+        {f"C00000{i}"} for i in range(1, 6)
+    ]
+    assert sum(p.num_rows for p in parts) == 60
+
+
+def test_progress_counts_the_blocks(tmp_path: Path) -> None:
+    seen: list[str] = []
+    generate(tmp_path / "p", customers=10, staff=3, products=2, interactions=200,
+             interactions_per_block=100, fmt="parquet",
+             on_progress=lambda stage, done, total: seen.append(stage))  # fmt: skip
+    assert [stage for stage in seen if stage.startswith("interactions")] == [
+        "interactions 1/2",
+        "interactions 2/2",
+    ]
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 
@@ -357,6 +568,10 @@ def test_progress_is_reported_in_order(tmp_path: Path) -> None:
         ({"end": "last tuesday"}, "end is not an ISO-8601 date"),
         ({"customers": 2.5}, "customers must be an integer"),
         ({"staff": True}, "staff must be an integer"),
+        ({"partitioned": True}, "partitioned interactions are Parquet parts"),
+        ({"partitioned": "yes", "fmt": "parquet"}, "partitioned must be True or False"),
+        ({"interactions_per_block": 0}, "interactions_per_block must be at least 1"),
+        ({"interactions_per_block": 1e6}, "interactions_per_block must be an integer"),
     ],
 )
 def test_impossible_arguments(tmp_path: Path, arguments: dict[str, Any], message: str) -> None:
@@ -399,18 +614,18 @@ def test_a_failed_run_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 # --- realism -----------------------------------------------------------------------------------
 
 
-def test_activity_is_heavy_tailed_and_follows_segment(csv_folder: Folder) -> None:
-    per_customer = csv_folder.interactions["customer_id"].value_counts()
+def test_activity_is_heavy_tailed_and_follows_segment(world: Folder) -> None:
+    per_customer = world.interactions["customer_id"].value_counts()
     top = per_customer.iloc[: len(per_customer) // 10].sum()
     assert top / per_customer.sum() > 0.4
     assert per_customer.max() > 10 * per_customer.median()
-    segment = csv_folder.customers.set_index("customer_id")["segment"]
+    segment = world.customers.set_index("customer_id")["segment"]
     median = per_customer.groupby(segment).median()
     assert median["enterprise"] > 2 * median["mid_market"] > 2 * median["smb"]
 
 
-def test_ties_keep_a_rhythm(csv_folder: Folder) -> None:
-    events = csv_folder.interactions
+def test_ties_keep_a_rhythm(world: Folder) -> None:
+    events = world.interactions
     staffed = events[events["role"].isin(["account_manager", "customer_success"])]
     days = staffed["t"].astype("int64") / 86_400e6
     gaps = days.groupby([staffed["customer_id"], staffed["staff_id"]]).diff().dropna()
@@ -423,11 +638,11 @@ def test_ties_keep_a_rhythm(csv_folder: Folder) -> None:
     assert 0.6 < (regular["std"] / regular["mean"]).median() < 1.0
 
 
-def test_healthy_customers_have_busy_and_quiet_spells(csv_folder: Folder) -> None:
-    events = csv_folder.interactions
-    decaying = {row["customer_id"] for row in csv_folder.truth["decaying_customers"]}
+def test_healthy_customers_have_busy_and_quiet_spells(world: Folder) -> None:
+    events = world.interactions
+    decaying = {row["customer_id"] for row in world.truth["decaying_customers"]}
     steady = events[~events["customer_id"].isin(decaying)]
-    start = pd.Timestamp(csv_folder.truth["start"])
+    start = pd.Timestamp(world.truth["start"])
     month = ((steady["t"] - start) / (30.4375 * DAY)).astype(int)
     counts = pd.crosstab(steady["customer_id"], month)
     first = steady.groupby("customer_id")["t"].min().reindex(counts.index)
@@ -442,20 +657,20 @@ def test_healthy_customers_have_busy_and_quiet_spells(csv_folder: Folder) -> Non
     assert np.median(lag_one) > 0.15
 
 
-def test_staff_work_on_weekdays(csv_folder: Folder) -> None:
-    staffed = csv_folder.interactions.dropna(subset=["staff_id"])
+def test_staff_work_on_weekdays(world: Folder) -> None:
+    staffed = world.interactions.dropna(subset=["staff_id"])
     weekend = staffed["t"].dt.day_of_week >= 5
     assert weekend.mean() < 0.01
 
 
-def test_customers_who_do_not_decay_stay_active(csv_folder: Folder) -> None:
-    events = csv_folder.interactions
-    decaying = {row["customer_id"] for row in csv_folder.truth["decaying_customers"]}
+def test_customers_who_do_not_decay_stay_active(world: Folder) -> None:
+    events = world.interactions
+    decaying = {row["customer_id"] for row in world.truth["decaying_customers"]}
     steady = events[~events["customer_id"].isin(decaying)]
     per_customer = steady.groupby("customer_id")["t"].agg(["min", "max", "size"])
     per_customer = per_customer[per_customer["size"] >= 5]
     mean_gap = (per_customer["max"] - per_customer["min"]) / (per_customer["size"] - 1)
-    since_last = pd.Timestamp(csv_folder.truth["end"]) - per_customer["max"]
+    since_last = pd.Timestamp(world.truth["end"]) - per_customer["max"]
     # Still in contact at their own rhythm at the end of the window (a few in a quiet spell).
     assert (since_last < 3 * mean_gap).mean() > 0.8
     assert (since_last[per_customer["size"] >= 20] < 90 * DAY).mean() > 0.9
@@ -464,8 +679,8 @@ def test_customers_who_do_not_decay_stay_active(csv_folder: Folder) -> None:
 # --- planted truth -----------------------------------------------------------------------------
 
 
-def test_truth_has_exactly_the_documented_keys(csv_folder: Folder) -> None:
-    truth = csv_folder.truth
+def test_truth_has_exactly_the_documented_keys(world: Folder) -> None:
+    truth = world.truth
     assert list(truth) == [
         "seed",
         "generator_version",
@@ -479,19 +694,19 @@ def test_truth_has_exactly_the_documented_keys(csv_folder: Folder) -> None:
     ]
     assert truth["seed"] == 0
     assert truth["generator_version"] == 3
-    assert truth == csv_folder.result.truth
+    assert truth == world.result.truth
     assert set(truth["decaying_customers"][0]) == {"customer_id", "decay_start", "last_contact"}
     assert set(truth["single_threaded_customers"][0]) == {"customer_id", "staff_id"}
     assert set(truth["key_persons"][0]) == {"staff_id", "customers"}
     assert set(truth["departed_staff"][0]) == {"staff_id", "left_at"}
 
 
-def test_single_threaded_customers_see_one_staff_member(csv_folder: Folder) -> None:
-    rows = csv_folder.truth["single_threaded_customers"]
+def test_single_threaded_customers_see_one_staff_member(world: Folder) -> None:
+    rows = world.truth["single_threaded_customers"]
     assert len(rows) == round(0.08 * SIZES["customers"])
-    events = csv_folder.interactions.dropna(subset=["staff_id"])
+    events = world.interactions.dropna(subset=["staff_id"])
     staff_of = events.groupby("customer_id")["staff_id"].agg(set)
-    roles = csv_folder.staff.set_index("staff_id")["role"]
+    roles = world.staff.set_index("staff_id")["role"]
     for row in rows:
         assert staff_of[row["customer_id"]] == {row["staff_id"]}
         assert roles[row["staff_id"]] == "account_manager"
@@ -506,11 +721,11 @@ def _segment(
     return mine[mine["t"] < start], mine[mine["t"] >= start]
 
 
-def test_decaying_customers_thin_out(csv_folder: Folder) -> None:
-    rows = csv_folder.truth["decaying_customers"]
+def test_decaying_customers_thin_out(world: Folder) -> None:
+    rows = world.truth["decaying_customers"]
     assert len(rows) == round(0.10 * SIZES["customers"])
-    events = csv_folder.interactions
-    end = pd.Timestamp(csv_folder.truth["end"])
+    events = world.interactions
+    end = pd.Timestamp(world.truth["end"])
     starts = pd.to_datetime([row["decay_start"] for row in rows], utc=True)
     # Spread over the last ~18 months: an audit a year ago sees some begun, some not yet.
     assert starts.min() >= end - 550 * DAY
@@ -548,14 +763,14 @@ def test_decaying_customers_thin_out(csv_folder: Folder) -> None:
     assert len(quiet) > 0.6 * len(rows)
 
 
-def test_departed_staff_hand_over_and_stop(csv_folder: Folder) -> None:
-    rows = csv_folder.truth["departed_staff"]
+def test_departed_staff_hand_over_and_stop(world: Folder) -> None:
+    rows = world.truth["departed_staff"]
     assert len(rows) == 2
-    events = csv_folder.interactions
-    roles = csv_folder.staff.set_index("staff_id")["role"]
-    left_at = csv_folder.staff.set_index("staff_id")["left_at"]
+    events = world.interactions
+    roles = world.staff.set_index("staff_id")["role"]
+    left_at = world.staff.set_index("staff_id")["left_at"]
     assert set(left_at.dropna().index) == {row["staff_id"] for row in rows}
-    key_persons = {row["staff_id"] for row in csv_folder.truth["key_persons"]}
+    key_persons = {row["staff_id"] for row in world.truth["key_persons"]}
     handed_over = 0
     for row in rows:
         assert left_at[row["staff_id"]] == row["left_at"]
@@ -576,13 +791,13 @@ def test_departed_staff_hand_over_and_stop(csv_folder: Folder) -> None:
     assert handed_over > 0
 
 
-def test_key_persons_hold_many_accounts(csv_folder: Folder) -> None:
-    rows = csv_folder.truth["key_persons"]
+def test_key_persons_hold_many_accounts(world: Folder) -> None:
+    rows = world.truth["key_persons"]
     assert len(rows) == 2
-    events = csv_folder.interactions
+    events = world.interactions
     managers = events[events["role"] == "account_manager"]
     portfolio = managers.groupby("staff_id")["customer_id"].nunique()
-    single = {row["customer_id"] for row in csv_folder.truth["single_threaded_customers"]}
+    single = {row["customer_id"] for row in world.truth["single_threaded_customers"]}
     on_key = 0
     for row in rows:
         held = row["customers"]

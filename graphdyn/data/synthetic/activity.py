@@ -73,6 +73,20 @@ class Streams:
     decay_start: FloatArray
     tau: FloatArray
 
+    def of_customers(self, first: int, stop: int) -> Streams:
+        """Return the streams of customers ``first`` to ``stop - 1``, in the same order.
+
+        Examples
+        --------
+        >>> ones = np.ones(4)
+        >>> streams = Streams(np.array([0, 1, 0, 1]), np.array([0, 0, 6, 6]), np.zeros(4, int),
+        ...                   ones, 0 * ones, ones, ones, ones)
+        >>> streams.of_customers(1, 2).kind.tolist()
+        [0, 6]
+        """
+        keep = (self.customer >= first) & (self.customer < stop)
+        return Streams(**{name: getattr(self, name)[keep] for name in self.__dataclass_fields__})
+
     def mass(self) -> FloatArray:
         """Days of full-rate contact: the integral of the decay factor over [begin, stop).
 
@@ -174,6 +188,54 @@ def plant_decay(
 # --- interactions --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Block:
+    """Customers ``first`` to ``stop - 1`` and how many interactions are drawn for them."""
+
+    first: int
+    stop: int
+    interactions: int
+
+
+def split_into_blocks(streams: Streams, interactions: int, blocks: int) -> list[Block]:
+    """Cut the customers into ``blocks`` runs of consecutive customers, and the interactions too.
+
+    Each customer has one interaction with its account manager and a share of the others by
+    its streams' expected contact (``rate * mass``), as :func:`make_events` shares them among
+    streams. Added up from the first customer, those expected counts cut the runs: the ``k``-th
+    run ends at the last customer before ``k/blocks`` of the total is passed (each run has one
+    customer at least). Each run then gets its customers plus the rest of the total in
+    proportion to its expected contact (largest remainders, so the runs add up exactly). One
+    block is every customer with every interaction.
+
+    Examples
+    --------
+    >>> ones = np.ones(4)
+    >>> streams = Streams(np.array([0, 1, 2, 3]), np.zeros(4, int), np.zeros(4, int),
+    ...                   np.array([1.0, 1.0, 1.0, 3.0]), 0 * ones, ones, ones, ones)
+    >>> [(b.first, b.stop, b.interactions) for b in split_into_blocks(streams, 16, 2)]
+    [(0, 2, 6), (2, 4, 10)]
+    """
+    n = int(np.count_nonzero(streams.kind == AM))
+    expected = np.bincount(streams.customer, streams.rate * streams.mass(), minlength=n)
+    rest = interactions - n
+    cumulative = np.cumsum(1 + rest * expected / expected.sum())
+    index = np.arange(1, blocks)
+    cuts = np.searchsorted(cumulative, interactions * index / blocks, side="right")
+    # Strictly increasing, and room for one customer in each run after a cut.
+    cuts = np.maximum.accumulate(np.maximum(cuts, index) - index) + index
+    bounds = np.concatenate(([0], np.minimum(cuts, n - blocks + index), [n]))
+    mass = np.add.reduceat(expected, bounds[:-1])
+    share = rest * mass / mass.sum()
+    extra = np.floor(share).astype(np.int64)
+    extra[np.argsort(extra - share, kind="stable")[: rest - int(extra.sum())]] += 1
+    sizes = np.diff(bounds) + extra
+    return [
+        Block(int(first), int(stop), int(size))
+        for first, stop, size in zip(bounds[:-1], bounds[1:], sizes, strict=True)
+    ]
+
+
 @dataclass
 class Events:
     """Interactions sorted by time; -1 or NaN where a field is blank."""
@@ -199,16 +261,21 @@ def make_events(
     start_sec: int,
     end_sec: int,
 ) -> Events:
-    """Draw every interaction: when, with whom, over which channel, and what it carried.
+    """Draw the interactions of some streams: when, with whom, over which channel, what it carried.
 
-    Times come first and are sorted once; every other field is drawn in time order, so no
-    column needs reordering afterwards.
+    ``streams`` are every stream of some customers (all of them, or a block of them, see
+    :func:`split_into_blocks`) and ``interactions`` their number of interactions: one with each
+    customer's account manager, the rest shared among the streams by their expected contact
+    (``rate * mass``). Times come first and are sorted once; every other field is drawn in time
+    order, so no column needs reordering afterwards.
     """
-    n_customers = len(accounts.weight)
+    managed = streams.kind == AM
     mass = streams.mass()
     expected = streams.rate * mass
-    counts = rng.multinomial(interactions - n_customers, expected / expected.sum())
-    counts[:n_customers] += 1  # one account-manager contact per customer at least
+    counts = rng.multinomial(
+        interactions - int(np.count_nonzero(managed)), expected / expected.sum()
+    )
+    counts[managed] += 1  # one account-manager contact per customer at least
     stream = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
 
     days = accounts.clock.calendar(
@@ -237,14 +304,14 @@ def make_events(
     channel = _channels(rng, kind, segment)
     del segment
     staff = _assign_staff(rng, accounts, people, streams, stream, kind, seconds)
-    del stream
     # Decaying customers: days since their decay start (0 before it) and their tau.
     days = (seconds - start_sec) / DAY
-    decay_start = accounts.clock.calendar(np.arange(n_customers), accounts.decay_start)
-    fading = np.flatnonzero(days > decay_start[customer])
-    fade = days[fading] - decay_start[customer[fading]]
+    decay_start = accounts.clock.calendar(streams.customer, streams.decay_start)[stream]
+    del stream
+    fading = np.flatnonzero(days > decay_start)
+    fade = days[fading] - decay_start[fading]
     tau = accounts.decay_tau[customer[fading]]
-    del days
+    del days, decay_start
 
     outbound_odds = OUTBOUND.ravel()[kind.astype(np.intp) * len(CHANNELS) + channel]
     staff_led = kind[fading] != SELF

@@ -51,13 +51,14 @@ def planted_truth(
     end_sec: int,
     accounts: Customers,
     people: Staff,
-    events: Events,
+    last: IntArray,
 ) -> dict[str, Any]:
-    """Describe the planted ground truth; last contacts are read from the drawn events."""
+    """Describe the planted ground truth; ``last`` is each customer's last event (epoch second).
+
+    ``last`` is what :func:`record_last_contacts` gathered from every drawn event.
+    """
     c_width, s_width = _width(sizes["customers"], 6), _width(sizes["staff"], 4)
     decaying = np.flatnonzero(accounts.decay_start < NEVER)
-    last = np.full(len(accounts.weight), np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(last, events.customer, events.seconds)
     start_day = (
         start_sec + accounts.clock.calendar(decaying, accounts.decay_start[decaying]) * DAY
     ) // DAY
@@ -102,6 +103,29 @@ def planted_truth(
     }
 
 
+def no_contacts(customers: int) -> IntArray:
+    """Return the last contact of each of ``customers`` before any event: the oldest second."""
+    return np.full(customers, np.iinfo(np.int64).min, dtype=np.int64)
+
+
+def record_last_contacts(last: IntArray, events: Events) -> None:
+    """Move each customer's ``last`` contact (epoch second) to its latest event in ``events``.
+
+    Taking the maximum is exact whatever the order and grouping of the events: a customer's
+    last contact over several blocks is the latest of each block's.
+
+    Examples
+    --------
+    >>> last = no_contacts(2)
+    >>> events = Events(np.array([5, 9, 7]), np.array([1, 0, 1], dtype=np.int32),
+    ...                 *(np.zeros(3),) * 7)
+    >>> record_last_contacts(last, events)
+    >>> last.tolist()
+    [9, 7]
+    """
+    np.maximum.at(last, events.customer, events.seconds)
+
+
 # --- tables and files ----------------------------------------------------------------------
 
 
@@ -120,12 +144,15 @@ def _fixed_width_strings(chars: npt.NDArray[np.uint8]) -> pa.Array:
     return pa.Array.from_buffers(string_type, rows, [None, pa.py_buffer(offsets), data])
 
 
-def _ids(prefix: str, count: int, least: int) -> pa.Array:
-    """Make the ids ``prefix`` + zero-padded 1..count, e.g. ``C000001``."""
-    width = _width(count, least)
+def _ids(prefix: str, count: int, least: int, *, first: int = 0, of: int | None = None) -> pa.Array:
+    """Make the ids ``prefix`` + zero-padded ``first + 1 .. first + count``, e.g. ``C000001``.
+
+    The width fits ``of`` ids (default ``count``): the ids of one block of a larger table.
+    """
+    width = _width(count if of is None else of, least)
     chars = np.empty((count, len(prefix) + width), dtype=np.uint8)
     chars[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    rest = np.arange(1, count + 1, dtype=np.int64)
+    rest = np.arange(first + 1, first + count + 1, dtype=np.int64)
     for column in range(len(prefix) + width - 1, len(prefix) - 1, -1):
         chars[:, column] = 48 + rest % 10
         rest //= 10
@@ -161,15 +188,26 @@ def _lookup(ids: pa.Array, index: Int32Array) -> pa.Array:
 
 
 def interactions_table(
-    events: Events, people: Staff, accounts: Customers, goods: Products, fmt: str
+    events: Events,
+    people: Staff,
+    accounts: Customers,
+    goods: Products,
+    fmt: str,
+    *,
+    first: int = 0,
+    total: int | None = None,
 ) -> pa.Table:
-    """Build the interactions table: ``timestamp`` is ISO text in CSV, a timestamp in Parquet."""
+    """Build the interactions table: ``timestamp`` is ISO text in CSV, a timestamp in Parquet.
+
+    ``events`` may be one block of ``total`` interactions: their ids then run from
+    ``first + 1``, as wide as ``total`` needs.
+    """
     if fmt == "csv":
         timestamp = _iso_timestamps(events.seconds)
     else:
         timestamp = pa.array(events.seconds * 1000, type=pa.timestamp("ms", tz="UTC"))
     columns = {
-        "interaction_id": _ids("I", len(events.seconds), 8),
+        "interaction_id": _ids("I", len(events.seconds), 8, first=first, of=total),
         "timestamp": timestamp,
         "customer_id": _lookup(_ids("C", len(accounts.weight), 6), events.customer),
         "staff_id": _lookup(_ids("S", len(people.role), 4), events.staff),
@@ -235,9 +273,75 @@ def write_table(table: pa.Table, folder: Path, stem: str, fmt: str, *, quote: bo
     text columns but the key (the first, all distinct) are dictionary-encoded.
     """
     if fmt == "parquet":
-        repeated = [f.name for f in list(table.schema)[1:] if pa.types.is_string(f.type)]
-        path = folder / f"{stem}.parquet"
-        pq.write_table(table, path, compression="zstd", use_dictionary=repeated)
+        _write_parquet(table, folder / f"{stem}.parquet")
         return
     options = pa_csv.WriteOptions(quoting_style="needed" if quote else "none")
     pa_csv.write_csv(table, folder / f"{stem}.csv", write_options=options)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    repeated = [f.name for f in list(table.schema)[1:] if pa.types.is_string(f.type)]
+    pq.write_table(table, path, compression="zstd", use_dictionary=repeated)
+
+
+#: The file name of the ``number``-th part of a partitioned table: ``PART_NAME.format(number)``.
+PART_NAME = "part-{:05d}.parquet"
+
+
+class InteractionsWriter:
+    """Write the interactions table one block at a time, each block freed once written.
+
+    CSV is one file (``interactions.csv``, its header written once, text unquoted as
+    :func:`write_table` with ``quote=False``). Parquet is ``interactions.parquet`` for a single
+    block, or with ``partitioned`` a folder ``interactions/`` of one part per block
+    (:data:`PART_NAME`), all of the same schema.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with InteractionsWriter(folder, "parquet", partitioned=True) as writer:
+    ...     writer.write(pa.table({"interaction_id": ["I1", "I2"]}))
+    ...     writer.write(pa.table({"interaction_id": ["I3"]}))
+    >>> sorted(p.name for p in (folder / "interactions").iterdir())
+    ['part-00000.parquet', 'part-00001.parquet']
+    """
+
+    def __init__(self, folder: Path, fmt: str, *, partitioned: bool) -> None:
+        if partitioned and fmt != "parquet":
+            raise ValueError("only Parquet tables are partitioned")
+        self._folder = folder
+        self._fmt = fmt
+        self._partitioned = partitioned
+        self._csv: pa_csv.CSVWriter | None = None
+        self.blocks = 0
+
+    def __enter__(self) -> InteractionsWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write(self, table: pa.Table) -> None:
+        """Write one block of rows: appended to the CSV file, or as the next Parquet part."""
+        if self._fmt == "csv":
+            if self._csv is None:
+                options = pa_csv.WriteOptions(quoting_style="none")
+                path = self._folder / f"{INTERACTIONS.name}.csv"
+                self._csv = pa_csv.CSVWriter(path, table.schema, write_options=options)
+            self._csv.write_table(table)
+        elif self._partitioned:
+            parts = self._folder / INTERACTIONS.name
+            parts.mkdir(exist_ok=True)
+            _write_parquet(table, parts / PART_NAME.format(self.blocks))
+        elif self.blocks:
+            raise ValueError("one Parquet file holds one block; write more as parts")
+        else:
+            _write_parquet(table, self._folder / f"{INTERACTIONS.name}.parquet")
+        self.blocks += 1
+
+    def close(self) -> None:
+        """Finish the CSV file (Parquet files are complete once written)."""
+        if self._csv is not None:
+            self._csv.close()
+            self._csv = None
