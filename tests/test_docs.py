@@ -571,7 +571,8 @@ CASES = [
         "neither data nor audit",
         {**_OK, "old/x.txt": b"x"},
         ("explain", "old", "--customer", "c1"),
-        "is neither a data folder (interactions.csv or interactions.parquet) nor an audit "
+        "is neither a data folder (interactions.csv, interactions.parquet or interactions/) "
+        "nor an audit "
         "folder (summary.json and ties.csv)",
     ),
     Case(

@@ -129,8 +129,8 @@ def explain(
         return _from_audit_folder(path, customer_id, staff_id, as_of, config, top)
     if path.is_dir() and not is_data_folder(path):
         raise UsageError(
-            f"{path} is neither a data folder (interactions.csv or interactions.parquet) nor "
-            "an audit folder (summary.json and ties.csv)"
+            f"{path} is neither a data folder (interactions.csv, interactions.parquet or "
+            "interactions/) nor an audit folder (summary.json and ties.csv)"
         )
     data = read_data(path, config=config)
     return _from_dataset(data, customer_id, staff_id, as_of, config, top)
@@ -154,7 +154,7 @@ def is_audit_folder(path: str | Path) -> bool:
 
 
 def is_data_folder(path: str | Path) -> bool:
-    """Whether a folder is a data folder: it holds an interactions table (CSV or Parquet).
+    """Whether a folder is a data folder: it holds an interactions table (CSV, Parquet, parts).
 
     Examples
     --------
@@ -163,9 +163,13 @@ def is_data_folder(path: str | Path) -> bool:
     >>> _ = (folder / "interactions.parquet").write_bytes(b"")
     >>> is_data_folder(folder)
     True
+    >>> parts = Path(tempfile.mkdtemp())
+    >>> (parts / "interactions").mkdir()
+    >>> is_data_folder(parts)
+    True
     """
     folder = Path(path)
-    return any(
+    return (folder / INTERACTIONS.name).is_dir() or any(
         (folder / f"{INTERACTIONS.name}{suffix}").is_file() for suffix in (".csv", ".parquet")
     )
 

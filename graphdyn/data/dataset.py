@@ -167,7 +167,7 @@ class Dataset:
             "channels": {str(k): int(v) for k, v in channel_counts.items() if v > 0},
             "first_timestamp": _iso(stamps.min()) if len(events) else None,
             "last_timestamp": _iso(stamps.max()) if len(events) else None,
-            "rejected_rows": int(self.rejects["line"].nunique()) if len(self.rejects) else 0,
+            "rejected_rows": len(self.rejects[["file", "line"]].drop_duplicates()),
             "excluded_after_as_of": self.excluded_after_as_of,
         }
 
@@ -180,8 +180,8 @@ def read_data(
     Parameters
     ----------
     path : str or Path
-        A folder holding ``interactions.csv`` (or ``.parquet``) and optionally ``customers``,
-        ``staff`` and ``products`` tables.
+        A folder holding ``interactions.csv`` (or ``.parquet``, or a folder ``interactions/``
+        of Parquet parts) and optionally ``customers``, ``staff`` and ``products`` tables.
     config : Config, optional
         Supplies the allowed channels; defaults to :class:`~graphdyn.config.Config`.
     on_error : {"raise", "quarantine"}
@@ -293,8 +293,8 @@ def load_raw_tables(folder: Path) -> dict[str, RawTable]:
                             f"{table.name}.csv",
                             None,
                             None,
-                            f"file not found (looked for {table.name}.csv or "
-                            f"{table.name}.parquet in {folder})",
+                            f"file not found (looked for {table.name}.csv, "
+                            f"{table.name}.parquet or a folder {table.name}/ in {folder})",
                         )
                     ]
                 )

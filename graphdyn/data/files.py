@@ -1,8 +1,14 @@
 """Finding and loading the raw tables of a data folder (CSV or Parquet), with exact line numbers.
 
+A table is a file (``interactions.csv``, ``interactions.parquet``) or a folder of Parquet parts
+(``interactions/part-00000.parquet``, ...; every ``.parquet`` file under the folder, in name
+order, but those whose name or folder starts with ``.`` or ``_``, as Spark and pyarrow leave
+them). Parts are read with :mod:`pyarrow.dataset`; every part must have the same columns and
+types. Rows of parts are numbered within their part, as a single Parquet file's are.
+
 Values come out as text (CSV) or as stored (Parquet), in Arrow; parsing and checking them against
 the data contract is :mod:`graphdyn.data.validate`'s job. Problems of a whole file (missing,
-empty, not UTF-8, wrong delimiter, ragged rows) are reported here.
+empty, not UTF-8, wrong delimiter, ragged rows, parts of different schemas) are reported here.
 
 Columns named in ``dictionary_columns`` (a few distinct values in many rows: channel, direction)
 are read dictionary-encoded, so that checking them looks at each distinct value once.
@@ -20,12 +26,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from graphdyn.data.contract import Table
 from graphdyn.errors import DataError, DataProblem
 
-__all__ = ["RawTable", "find_table_file", "load_raw_table"]
+__all__ = ["Parts", "RawTable", "find_table_file", "load_raw_table"]
 
 _SUFFIXES = (".csv", ".parquet")
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -35,32 +42,89 @@ ValueTest = Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray]
 
 
 @dataclass(frozen=True)
+class Parts:
+    """The part files of a table read from a folder of Parquet parts.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Each part's name in messages, from the data folder (``interactions/part-00000.parquet``).
+    index : numpy.ndarray
+        The part of each row of the table: a position in ``names``.
+    """
+
+    names: tuple[str, ...]
+    index: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Parts:
+        """Return the parts of the rows at ``rows`` (positions in the table)."""
+        return Parts(self.names, self.index[rows])
+
+    def rows_at(self, lines: np.ndarray, files: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Return the mask of the rows (on ``lines``) at the places ``files[i]:wanted[i]``.
+
+        Examples
+        --------
+        >>> parts = Parts(("t/p0.parquet", "t/p1.parquet"), np.array([0, 0, 1]))
+        >>> parts.rows_at(np.array([2, 3, 2]), np.array(["t/p1.parquet"]), np.array([2]))
+        array([False, False,  True])
+        """
+        # One number per place: the part's position above the line's 32 bits.
+        position = {name: number for number, name in enumerate(self.names)}
+        part = np.array([position[name] for name in files], dtype=np.int64)
+        here = self.index.astype(np.int64) << 32 | lines
+        return np.isin(here, part << 32 | np.asarray(wanted, dtype=np.int64))
+
+
+@dataclass(frozen=True)
 class RawTable:
-    """A table as read from its file, before parsing.
+    """A table as read from its file (or files), before parsing.
 
     Parameters
     ----------
     file : str
-        The file name used in messages (``interactions.csv``).
+        The file name used in messages (``interactions.csv``); for a folder of parts, the
+        folder (``interactions/``), in messages about the whole table.
     table : pyarrow.Table
         The rows; CSV columns are text with blanks as ``""`` (or dictionary-encoded text).
     lines : numpy.ndarray
         The 1-based line of each row in the file (header = line 1). For Parquet, the line the
-        row would have in the equivalent CSV: its row number + 1.
+        row would have in the equivalent CSV: its row number + 1, within its part for parts.
+    parts : Parts or None
+        For a folder of parts, the part each row is in; None for a single file.
     """
 
     file: str
     table: pa.Table
     lines: np.ndarray
+    parts: Parts | None = None
+
+    def files(self, rows: np.ndarray) -> np.ndarray | str:
+        """Return the file each row at ``rows`` is named by in messages (one name for a file).
+
+        Examples
+        --------
+        >>> raw = RawTable("t/", pa.table({"a": [1, 2, 3]}), np.array([2, 3, 2]),
+        ...                Parts(("t/p0.parquet", "t/p1.parquet"), np.array([0, 0, 1])))
+        >>> raw.files(np.array([0, 2])).tolist()
+        ['t/p0.parquet', 't/p1.parquet']
+        """
+        if self.parts is None:
+            return self.file
+        names: np.ndarray = np.asarray(self.parts.names, dtype=object)[self.parts.index[rows]]
+        return names
 
 
 def find_table_file(folder: Path, table: Table) -> Path | None:
-    """Return the CSV or Parquet file of ``table`` in ``folder``, or None if there is none.
+    """Return the CSV or Parquet file of ``table`` in ``folder`` (or its folder of Parquet parts).
+
+    None if there is none.
 
     Raises
     ------
     DataError
-        If both a CSV and a Parquet file exist (which one is meant is not guessed).
+        If more than one exist, e.g. a CSV and a Parquet file (which one is meant is not
+        guessed).
 
     Examples
     --------
@@ -73,18 +137,19 @@ def find_table_file(folder: Path, table: Table) -> Path | None:
     """
     found = [folder / f"{table.name}{suffix}" for suffix in _SUFFIXES]
     present = [p for p in found if p.is_file()]
+    if (folder / table.name).is_dir():
+        present.append(folder / table.name)
     if len(present) > 1:
+        first, second = (_name(p) for p in present[:2])
         raise DataError(
-            [
-                DataProblem(
-                    present[1].name,
-                    None,
-                    None,
-                    f"both {present[0].name} and {present[1].name} exist; keep one",
-                )
-            ]
+            [DataProblem(second, None, None, f"both {first} and {second} exist; keep one")]
         )
     return present[0] if present else None
+
+
+def _name(path: Path) -> str:
+    """Name a table in messages: by its file name, or by its folder's with a slash."""
+    return f"{path.name}/" if path.is_dir() else path.name
 
 
 def load_raw_table(path: Path, dictionary_columns: Collection[str] = ()) -> RawTable:
@@ -93,7 +158,7 @@ def load_raw_table(path: Path, dictionary_columns: Collection[str] = ()) -> RawT
     Parameters
     ----------
     path : Path
-        A ``.csv`` or ``.parquet`` file.
+        A ``.csv`` or ``.parquet`` file, or a folder of Parquet parts.
     dictionary_columns : collection of str
         Text columns to read dictionary-encoded (those absent from the file are ignored).
 
@@ -105,7 +170,8 @@ def load_raw_table(path: Path, dictionary_columns: Collection[str] = ()) -> RawT
     ------
     DataError
         Empty file, not UTF-8, wrong delimiter, rows with the wrong number of fields, duplicate
-        headers or an unreadable Parquet file.
+        headers, an unreadable Parquet file, a folder without parts or parts whose columns
+        differ (each difference names the part and the column).
 
     Examples
     --------
@@ -116,6 +182,8 @@ def load_raw_table(path: Path, dictionary_columns: Collection[str] = ()) -> RawT
     >>> raw.table.column("name").to_pylist(), raw.lines.tolist()
     (['Ann', 'Bob'], [2, 4])
     """
+    if path.is_dir():
+        return _load_parts(path, dictionary_columns)
     if path.suffix == ".parquet":
         return _load_parquet(path, dictionary_columns)
     return _load_csv(path, dictionary_columns)
@@ -139,6 +207,87 @@ def _load_parquet(path: Path, dictionary_columns: Collection[str]) -> RawTable:
     if arrow.num_columns == 0:
         raise _fail(path.name, None, "empty file (no columns)")
     return RawTable(path.name, arrow, np.arange(2, arrow.num_rows + 2, dtype=np.int64))
+
+
+def _load_parts(folder: Path, dictionary_columns: Collection[str]) -> RawTable:
+    label = _name(folder)
+    files = _part_files(folder)
+    if not files:
+        raise _fail(label, None, "no Parquet parts (no .parquet file in the folder)")
+    names = tuple(f"{label}{path.relative_to(folder).as_posix()}" for path in files)
+    schemas: list[pa.Schema] = []
+    rows: list[int] = []
+    for path, name in zip(files, names, strict=True):
+        try:
+            with pq.ParquetFile(path) as part:
+                schemas.append(part.schema_arrow)
+                rows.append(part.metadata.num_rows)
+        except (pa.ArrowException, OSError) as exc:
+            raise _fail(name, None, f"not a readable Parquet file: {exc}") from None
+    problems = [
+        problem
+        for name, schema in zip(names[1:], schemas[1:], strict=True)
+        for problem in _schema_differences(name, schema, names[0], schemas[0])
+    ]
+    if problems:
+        raise DataError(problems)
+    schema = schemas[0]
+    encode = [
+        name
+        for name in dictionary_columns
+        if name in schema.names and _is_text_type(schema.field(name).type)
+    ]
+    options = pads.ParquetReadOptions(dictionary_columns=encode)
+    try:
+        parts = pads.dataset(files, format=pads.ParquetFileFormat(read_options=options))
+        arrow = parts.to_table()
+    except (pa.ArrowException, OSError) as exc:
+        raise _fail(label, None, f"not readable as Parquet parts: {exc}") from None
+    if arrow.num_columns == 0:
+        raise _fail(label, None, "empty parts (no columns)")
+    counts = np.asarray(rows, dtype=np.int64)
+    index = np.repeat(np.arange(len(files), dtype=np.int32), counts)
+    starts = np.cumsum(counts) - counts
+    lines = np.arange(arrow.num_rows, dtype=np.int64) - np.repeat(starts, counts) + 2
+    return RawTable(label, arrow, lines, Parts(names, index))
+
+
+def _part_files(folder: Path) -> list[Path]:
+    """List the Parquet files under ``folder`` in name order, but hidden and ``_`` ones."""
+    return sorted(
+        path
+        for path in folder.rglob("*.parquet")
+        if path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+    )
+
+
+def _schema_differences(
+    name: str, schema: pa.Schema, first_name: str, first: pa.Schema
+) -> list[DataProblem]:
+    """List what makes a part's columns differ from the first part's (order aside)."""
+    why = "every part must have the same columns and types"
+    problems = []
+    for field in first:
+        if field.name not in schema.names:
+            problems.append(
+                DataProblem(name, None, field.name, f"column missing, in {first_name}; {why}")
+            )
+        elif not schema.field(field.name).type.equals(field.type):
+            problems.append(
+                DataProblem(
+                    name,
+                    None,
+                    field.name,
+                    f"type {schema.field(field.name).type}, {field.type} in {first_name}; {why}",
+                )
+            )
+    for field in schema:
+        if field.name not in first.names:
+            problems.append(
+                DataProblem(name, None, field.name, f"column not in {first_name}; {why}")
+            )
+    return problems
 
 
 def _is_text_type(kind: pa.DataType) -> bool:

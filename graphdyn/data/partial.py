@@ -14,7 +14,7 @@ repeated ``interaction_id`` is found when that column is asked for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -147,11 +147,7 @@ class DataFolder:
         """
         wanted = [c for c in INTERACTIONS.columns if c.name in names]
         present = [c.name for c in wanted if c.name in self.raw_interactions.table.column_names]
-        raw = RawTable(
-            self.raw_interactions.file,
-            self.raw_interactions.table.select(present),
-            self.raw_interactions.lines,
-        )
+        raw = replace(self.raw_interactions, table=self.raw_interactions.table.select(present))
         subset = Table(INTERACTIONS.name, INTERACTIONS.key, tuple(wanted))
         return _checked(parse_table(raw, subset, self.channels), None, on_error)
 
@@ -201,4 +197,5 @@ def _rows(raw: RawTable, rows: np.ndarray) -> RawTable:
     """
     keep = np.zeros(raw.table.num_rows, dtype=bool)
     keep[rows] = True
-    return RawTable(raw.file, raw.table.filter(pa.array(keep)), raw.lines[rows])
+    parts = None if raw.parts is None else raw.parts.take(rows)
+    return RawTable(raw.file, raw.table.filter(pa.array(keep)), raw.lines[rows], parts)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphdyn.data.contract import DIRECTIONS, Column, Table
-from graphdyn.data.files import RawTable
+from graphdyn.data.files import Parts, RawTable
 from graphdyn.errors import DataError, DataProblem
 
 __all__ = [
@@ -43,20 +43,32 @@ class ParsedTable:
     frame : pandas.DataFrame
         Contract columns parsed to their types, then any extra columns as text.
     lines : numpy.ndarray
-        1-based line in the source file of each row.
+        1-based line in the source file (or part) of each row.
     problems : pandas.DataFrame
         One row per rejected value, columns :data:`PROBLEM_COLUMNS`.
+    parts : Parts or None
+        The part of each row, for a table read from a folder of parts.
     """
 
-    def __init__(self, frame: pd.DataFrame, lines: np.ndarray, problems: pd.DataFrame) -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        lines: np.ndarray,
+        problems: pd.DataFrame,
+        parts: Parts | None = None,
+    ) -> None:
         self.frame = frame
         self.lines = lines
         self.problems = problems
+        self.parts = parts
 
     @property
     def bad_rows(self) -> np.ndarray:
         """Boolean mask of rows with at least one problem."""
-        return np.isin(self.lines, self.problems["line"].to_numpy())
+        lines = self.problems["line"].to_numpy()
+        if self.parts is None:
+            return np.isin(self.lines, lines)
+        return self.parts.rows_at(self.lines, self.problems["file"].to_numpy(), lines)
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -116,9 +128,10 @@ def parse_table(raw: RawTable, table: Table, channels: Sequence[str]) -> ParsedT
     missing = [c.name for c in table.columns if c.required and c.name not in names]
     if missing:
         found = ", ".join(names) or "none"
+        header = None if raw.parts else 1  # parts have no header line
         raise DataError(
             [
-                DataProblem(raw.file, 1, name, f"required column missing (found: {found})")
+                DataProblem(raw.file, header, name, f"required column missing (found: {found})")
                 for name in missing
             ]
         )
@@ -145,13 +158,14 @@ def parse_table(raw: RawTable, table: Table, channels: Sequence[str]) -> ParsedT
         problems.append(_duplicates(raw, table.key, key))
     joined = pd.concat(problems, ignore_index=True) if problems else _no_problems()
     order = {name: i for i, name in enumerate(frame.columns)}
+    part = {name: i for i, name in enumerate(raw.parts.names if raw.parts else ())}
     joined = (
-        joined.assign(_order=joined["column"].map(order))
-        .sort_values(["line", "_order"], kind="stable")
-        .drop(columns="_order")
+        joined.assign(_part=joined["file"].map(part).fillna(0), _order=joined["column"].map(order))
+        .sort_values(["_part", "line", "_order"], kind="stable")
+        .drop(columns=["_part", "_order"])
         .reset_index(drop=True)
     )
-    return ParsedTable(frame, raw.lines, joined)
+    return ParsedTable(frame, raw.lines, joined, raw.parts)
 
 
 def problems_to_error(problems: pd.DataFrame) -> DataError:
@@ -197,7 +211,7 @@ def _report(
     index = np.flatnonzero(mask)
     return pd.DataFrame(
         {
-            "file": raw.file,
+            "file": raw.files(index),
             "line": raw.lines[index],
             "column": column,
             "problem": problem,
@@ -407,8 +421,15 @@ def _duplicates(raw: RawTable, key: str, keys: pa.ChunkedArray) -> pd.DataFrame:
     first_seen = np.flatnonzero(present & (index > earlier_max))
     duplicated = present.copy()
     duplicated[first_seen] = False
-    first_lines = raw.lines[first_seen[index[duplicated]]]
-    problems = [f"duplicate {key}, first on line {line}" for line in first_lines]
+    first_rows = first_seen[index[duplicated]]
+    problems = [f"duplicate {key}, first on line {line}" for line in raw.lines[first_rows]]
+    if raw.parts is not None:
+        # In another part: name it.
+        here, there = raw.files(np.flatnonzero(duplicated)), raw.files(first_rows)
+        problems = [
+            text if this == that else f"{text} of {that}"
+            for text, this, that in zip(problems, here, there, strict=True)
+        ]
     return _report(raw, key, duplicated, problems, keys)
 
 

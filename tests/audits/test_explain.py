@@ -253,7 +253,8 @@ def test_an_audit_explains_itself_only(
 def test_a_folder_that_is_neither_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(
         UsageError,
-        match=r"is neither a data folder \(interactions.csv or interactions.parquet\) nor an "
+        match=r"is neither a data folder \(interactions.csv, interactions.parquet or "
+        r"interactions/\) nor an "
         r"audit folder \(summary.json and ties.csv\)$",
     ):
         graphdyn.explain(tmp_path, "C000001")

@@ -97,8 +97,8 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 def test_missing_interactions_file(tmp_path: Path) -> None:
     assert rejected(tmp_path) == [
-        "interactions.csv: file not found (looked for interactions.csv or "
-        f"interactions.parquet in {tmp_path})"
+        "interactions.csv: file not found (looked for interactions.csv, "
+        f"interactions.parquet or a folder interactions/ in {tmp_path})"
     ]
 
 
