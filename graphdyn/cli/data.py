@@ -114,20 +114,35 @@ def print_summary(summary: dict[str, Any]) -> None:
     show_default=True,
     help="File format of the tables.",
 )
+@click.option(
+    "--partitioned",
+    is_flag=True,
+    help="Write the interactions as a folder interactions/ of Parquet parts, one per block "
+    "(always for more than 10M interactions; Parquet only).",
+)
 def generate(
-    out: Path, customers: int, staff: int, products: int, interactions: int, seed: int, fmt: str
+    out: Path,
+    customers: int,
+    staff: int,
+    products: int,
+    interactions: int,
+    seed: int,
+    fmt: str,
+    partitioned: bool,
 ) -> None:
     """Write a realistic synthetic data folder, with its planted ground truth in truth.json.
 
     Heavy-tailed customer activity, account managers, sales and support staff, every channel,
     self-service orders, staff who leave; planted decaying relationships, single-threaded
-    accounts and key persons.
+    accounts and key persons. More than 10M interactions are drawn and written in blocks,
+    never whole in memory.
 
     \b
     Examples:
       graphdyn generate data/
       graphdyn generate data/ --customers 2000 --staff 80 --interactions 200000 --seed 1
       graphdyn generate data/ --format parquet --seed 2
+      graphdyn generate big/ --format parquet --interactions 100000000 --customers 1000000
     """
     started = time.perf_counter()
     result = _generate_with_progress(
@@ -138,6 +153,7 @@ def generate(
         interactions=interactions,
         seed=seed,
         fmt=fmt,
+        partitioned=partitioned,
     )
     elapsed = time.perf_counter() - started
     counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())

@@ -353,7 +353,7 @@ def _check_partitioned(partitioned: bool, fmt: str, blocks: int) -> bool:
     if not isinstance(partitioned, bool):
         raise UsageError(f"partitioned must be True or False, not {partitioned!r}")
     if partitioned and fmt != "parquet":
-        raise UsageError("partitioned interactions are Parquet parts: use fmt='parquet'")
+        raise UsageError("partitioned interactions are Parquet parts: choose the parquet format")
     return partitioned or (blocks > 1 and fmt == "parquet")
 
 

@@ -381,3 +381,21 @@ def test_an_error_is_the_first_thing_on_stderr(tmp_path: Path) -> None:
     ]:
         code, out, err = run(*args)
         assert (code, out, err) == (2, "", message)
+
+
+def test_generate_partitioned_writes_parts_that_validate_reads(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, out, err = run(
+        "generate", str(data), "--customers", "40", "--staff", "6", "--interactions", "3000",
+        "--format", "parquet", "--partitioned",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "3,000 interactions" in out
+    assert [p.name for p in (data / "interactions").iterdir()] == ["part-00000.parquet"]
+    code, out, err = run("validate", str(data), "--json")
+    assert code == 0, err
+    assert json.loads(out)["interactions"] == 3000
+    code, _, err = run("generate", str(tmp_path / "csv"), "--partitioned")
+    assert code == 2
+    assert "partitioned interactions are Parquet parts" in err
+    assert not (tmp_path / "csv").exists()
