@@ -95,19 +95,57 @@ def generate(
     products: int,
     interactions: int,
     fmt: str = "parquet",
+    partitioned: bool = False,
 ) -> Result:
+    """Generate a rung's data folder; 100M is drawn in blocks, each written as it is drawn."""
     from graphdyn.data.generate import generate as write_data
 
     with measured() as clock:
-        write_data(
+        written = write_data(
             folder,
             customers=customers,
             staff=staff,
             products=products,
             interactions=interactions,
             fmt="csv" if fmt == "csv" else "parquet",
+            partitioned=partitioned,
         )
-    return clock.result()
+    parts = Path(folder) / "interactions"
+    return clock.result(
+        blocks=written.blocks,
+        parts=len(list(parts.glob("*.parquet"))) if parts.is_dir() else None,
+        bytes=sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file()),
+    )
+
+
+def interactions_source(folder: str) -> str:
+    """The interactions of a rung as DuckDB and pyarrow read them: the file, or a glob of parts."""
+    parts = Path(folder) / "interactions"
+    if parts.is_dir():
+        return str(parts / "*.parquet")
+    return str(Path(folder) / "interactions.parquet")
+
+
+def scan(folder: str) -> Result:
+    """One streaming pass over the interactions with pyarrow.dataset: counts per channel.
+
+    Two columns are read, batch by batch, so memory stays that of a batch whatever the size:
+    the least any reader of the rung pays (no DuckDB, no pandas).
+    """
+    import pyarrow.compute as pc
+    import pyarrow.dataset as pads
+
+    parts = Path(folder) / "interactions"
+    source = parts if parts.is_dir() else Path(folder) / "interactions.parquet"
+    with measured() as clock:
+        dataset = pads.dataset(source, format="parquet")
+        rows = 0
+        channels: dict[str, int] = {}
+        for batch in dataset.to_batches(columns=["channel"]):
+            rows += batch.num_rows
+            for item in pc.value_counts(batch.column("channel")).to_pylist():
+                channels[item["values"]] = channels.get(item["values"], 0) + item["counts"]
+    return clock.result(interactions=rows, channels=channels, files=len(dataset.files))
 
 
 # -- tie table ------------------------------------------------------------------------------
@@ -155,7 +193,7 @@ def baseline(folder: str) -> Result:
         f"('{channel}', {weight!r})" for channel, weight in sorted(config.channel_richness.items())
     )
     sql = BASELINE_SQL.format(richness=richness)
-    path = str(Path(folder) / "interactions.parquet")
+    path = interactions_source(folder)
     connection = duckdb.connect()
     with measured() as clock:
         table = connection.sql(
@@ -619,6 +657,7 @@ def view(folder: str, nodes: list[int], repeat: int, chromium: str) -> Result:
 STEPS: dict[str, Callable[..., Result]] = {
     "generate": generate,
     "baseline": baseline,
+    "scan": scan,
     "ties": ties,
     "audit": full_audit,
     "read": read_only,

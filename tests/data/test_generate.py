@@ -98,6 +98,7 @@ def test_counts_and_files(csv_folder: Folder) -> None:
         "truth.json",
     ]
     assert dict(csv_folder.result.counts) == SIZES
+    assert csv_folder.result.blocks == 1
     assert csv_folder.truth["counts"] == SIZES
     assert len(csv_folder.interactions) == SIZES["interactions"]
     assert len(csv_folder.customers) == SIZES["customers"]
@@ -440,6 +441,7 @@ def test_blocks_are_parts_of_consecutive_customers(parts_folder: GeneratedData) 
     ]
     names = sorted(p.name for p in (folder / "interactions").iterdir())
     assert names == [f"part-0000{i}.parquet" for i in range(4)]
+    assert parts_folder.blocks == 4
     parts = _parts(folder)
     assert all(part.schema == parts[0].schema for part in parts)
     assert pq.read_schema(folder / "interactions" / names[0]) == pq.read_schema(
