@@ -176,6 +176,9 @@ def generate(
         Write the interactions as a folder ``interactions/`` of Parquet parts
         (``part-00000.parquet``, ...), one per block, even when they fit one block. Parquet
         only: more than one block of Parquet is always partitioned; CSV is always one file.
+        The parts are plain files, not hive-style ``key=value/`` folders: a hive key helps a
+        reader that filters on it (a date, a region), and no query filters on a block of
+        customers; DuckDB, Spark and pyarrow read the folder whole all the same.
     interactions_per_block : int
         At most about this many interactions are drawn (and held in memory) at a time. Up to
         it, everything is drawn in one block with the generator seeded by ``seed``; beyond it,
