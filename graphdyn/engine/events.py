@@ -8,7 +8,8 @@ reads only the :data:`INTERACTION_COLUMNS` of an Ibis table.
 :func:`event_table` adds what the sums need, as in an audit as of T with half-life H:
 
 - ``age``: ``(T - t)`` in days, from the microseconds between the two instants (the same
-  number as ``(T - t) / 1 day`` in pandas);
+  number as ``(T - t) / 1 day`` in pandas; :func:`~graphdyn.engine.backend.epoch_microseconds`
+  is the one function here that is not the same in every engine);
 - ``day``: the UTC calendar day of the event, as days since 1970-01-01;
 - ``richness``, ``inbound``, ``outbound``: the channel's richness and the direction;
 - ``sentiment``, ``value``: null where the event has none (a NaN counts as none).
@@ -22,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from graphdyn.config import Config
+from graphdyn.engine.backend import epoch_microseconds
 
 __all__ = [
     "DAY_MICROSECONDS",
@@ -138,7 +140,7 @@ def event_table(interactions: ir.Table, as_of: pd.Timestamp, config: Config) -> 
     ...                                      "sentiment")).to_pylist()[0]
     {'age': 89.5, 'day': 19723, 'richness': 1.0, 'inbound': True, 'sentiment': None}
     """
-    micros = interactions.timestamp.delta(ibis.literal(_EPOCH), unit="microsecond")
+    micros = epoch_microseconds(interactions.timestamp)
     as_of_micros = (as_of.tz_convert("UTC") - _EPOCH) // pd.Timedelta(microseconds=1)
     channel = interactions.channel.cast("string")
     richness = channel.cases(

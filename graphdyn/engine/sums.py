@@ -1,27 +1,35 @@
-"""Group sums: every additive quantity of the model per (group, evaluation time), as queries.
+"""Group sums: every additive quantity of the model per (group, evaluation time).
 
 A group is a tie (customer_id, staff_id) or a customer; an evaluation time is T - offset for
-each offset the model reads (T, the trend date, the monthly snapshots). The sums are three
-queries over the events of :func:`~graphdyn.engine.events.event_table`:
+each offset the model reads (T, the trend date, the monthly snapshots). The event-level work is
+two Ibis queries over the events of :func:`~graphdyn.engine.events.event_table`, the only
+passes over the events:
 
-1. **Per (group, bucket).** Each event falls in the bucket of the oldest evaluation time it
-   counts at (the first offset, oldest first, at most its age) and is weighed at that time,
-   ``w = 2 ** (-(age - offset) / H)``. The group's counts, decayed sums, youngest and oldest
-   ages and calendar days per bucket are one aggregate; each distinct (group, day) counts from
-   the smallest bucket of its events, and its days per bucket are summed decayed toward the
-   latest of them, ``2 ** (-(top - day) / H)``.
-2. **The groups**, numbered in the order of their keys: their codes place every result.
-3. **Per (group, time)**, a slice of codes at a time: the buckets at or before each time,
-   each moved to it by one factor ``2 ** (-(offset_b - offset_t) / H)`` (the contact days by
-   ``2 ** (-(last - top) / H)`` toward the last contact day by then).
+1. :func:`bucket_sums`: each event falls in the bucket of the oldest evaluation time it counts
+   at (the first offset, oldest first, at most its age) and is weighed at that time,
+   ``w = 2 ** (-(age - offset) / H)``; per (group, bucket), the counts, the decayed sums, the
+   youngest and oldest ages and the first and last calendar days. A customer's are its ties'
+   and its events without a staff member, added up (:func:`rollup`).
+2. :func:`day_sums`: each distinct (group, day) counts from the smallest bucket of its events;
+   per (group, bucket), the number of such days and their sum decayed toward the latest of
+   them, ``top``: ``sum 2 ** (-(top - day) / H)``.
+
+Both come back as Arrow, per (group, bucket), at most one row per group and evaluation time,
+and :class:`LevelSums` carries them to every later time, a slice of groups at a time: a bucket's
+sum, weighed at its own time, is one factor ``2 ** (-(offset_b - offset_t) / H)`` from its value
+at a later time t (:meth:`EvaluationTimes.carry`), its contact days one factor
+``2 ** (-(last - top) / H)`` from their value toward the last contact day by then. That is a
+few multiplications per group and time, no longer a pass over events: a matrix product, done in
+NumPy (in the engine it would be a join of every bucket to every later time and a hash
+aggregate over groups x times, a quarter of the tie table's time at 10M interactions).
 
 Every weight and factor is ``2 ** -x`` with ``x >= 0`` and every sum is of terms >= 0, so no
 factor overflows and nothing cancels: a sum is as exact as its terms (a few units in the last
 place, about 1e-16 relative, times the number of terms) wherever it is above 1e-290 (a weight
 below that is an event some thousand half-lives older than every evaluation time). Decay being
-exponential, a sum at T - offset is ``2 ** (offset / H)`` times the sum over the events at
-least that old of their weights at T; multiplying up like that would overflow and lose the
-smallest sums, which the per-bucket weights never do.
+exponential, a sum at T - offset is also ``2 ** (offset / H)`` times the sum over the events at
+least that old of their weights at T; multiplying up like that could overflow, and would lose
+the smallest sums, which the per-bucket weights never do.
 
 The engine adds in an order of its own (in parallel, by thread), so sums agree with any other
 order to those few units in the last place, not always bit for bit.
@@ -36,7 +44,6 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from graphdyn.engine.backend import hold
@@ -49,8 +56,7 @@ __all__ = [
     "bucket_sums",
     "day_sums",
     "group_sums",
-    "timed_day_sums",
-    "timed_sums",
+    "rollup",
 ]
 
 
@@ -201,40 +207,35 @@ class EvaluationTimes:
         """``2 ** (-delay / H)``: the weight after ``delay_days`` (>= 0)."""
         return ibis.literal(2.0) ** (-delay_days / self.half_life_days)
 
-    def pairs(self) -> ir.Table:
-        """Every (bucket, time) with the bucket at or before the time, and its decay factor."""
-        time, bucket = np.tril_indices(len(self))
-        factor = np.exp2(-(self.distinct[bucket] - self.distinct[time]) / self.half_life_days)
-        return ibis.memtable(
-            pa.table(
-                {
-                    "bucket": bucket.astype(np.int64),
-                    "time": time.astype(np.int64),
-                    "factor": factor,
-                }
-            )
-        )
+    def counts(self) -> np.ndarray:
+        """``C[b, t]``: 1 where bucket b counts at time t (``b <= t``), else 0."""
+        return np.triu(np.ones((len(self), len(self))))
+
+    def carry(self) -> np.ndarray:
+        """``F[b, t]``: what a sum in bucket b weighs at time t (0 before it, else <= 1).
+
+        ``F[b, t] = 2 ** (-(offset_b - offset_t) / H)`` for ``b <= t``: a bucket's sum, weighed
+        at its own time, decayed to a later one.
+        """
+        older = self.distinct[:, None] - self.distinct[None, :]
+        with np.errstate(over="ignore"):
+            return np.where(older >= 0, np.exp2(-older / self.half_life_days), 0.0)
 
 
 class LevelSums:
-    """The sums of one level's groups: per bucket at once, then per time a slice at a time.
-
-    See :func:`group_sums` for the sums of every group at once.
+    """The sums of one level's groups: held per bucket, carried to every time a slice at a time.
 
     Parameters
     ----------
     backend : ibis.backends.BaseBackend
         The engine (:func:`graphdyn.engine.backend.connect`).
-    events : ibis.expr.types.Table
-        :func:`~graphdyn.engine.events.event_table`'s columns, or those of them the keys and
-        sums read (the keys, age, day, richness, inbound, outbound, sentiment, value).
+    buckets, days : ibis.expr.types.Table
+        The level's :func:`bucket_sums` and :func:`day_sums` (rows with a null key are no
+        group's).
     keys : sequence of str
-        The columns that name a group, e.g. ``["customer_id", "staff_id"]``; rows with a null
-        key are no group's.
-    offsets : sequence of float
-        Evaluation times, in days before T (>= 0).
-    half_life_days : float
-        H.
+        The columns that name a group, e.g. ``["customer_id", "staff_id"]``.
+    times : EvaluationTimes
+        The buckets those were summed in.
 
     Raises
     ------
@@ -245,67 +246,91 @@ class LevelSums:
     ----------
     groups : pandas.DataFrame
         The keys of each group, in the order of the sums' rows (sorted by the keys).
+
+    See Also
+    --------
+    group_sums : The sums of every group of some events at once.
     """
 
     def __init__(
         self,
         backend: BaseBackend,
-        events: ir.Table,
+        buckets: ir.Table,
+        days: ir.Table,
         keys: Sequence[str],
-        offsets: Sequence[float] | np.ndarray,
-        half_life_days: float,
+        times: EvaluationTimes,
     ) -> None:
-        self._backend = backend
-        self._times = EvaluationTimes.of(offsets, half_life_days)
         keys = list(keys)
-        events = events.filter(*(events[key].notnull() for key in keys))
-        self._build(events, keys)
-
-    def _build(self, events: ir.Table, keys: list[str]) -> None:
-        self._partial = hold(self._backend, bucket_sums(events, keys, self._times))
-        self._day_query = day_sums(events, keys, self._times)
-        self._held_days: ir.Table | None = None
-        groups = self._partial.group_by(["code", *keys]).aggregate(
+        self._times = times
+        known = [buckets[key].notnull() for key in keys]
+        # Both tables hold every group with events, so ranking the keys numbers them alike.
+        buckets = buckets.filter(*known)
+        self._buckets = hold(backend, buckets.mutate(code=_code(buckets, keys)))
+        days = days.filter(*(days[key].notnull() for key in keys))
+        self._days = hold(backend, days.mutate(code=_code(days, keys)).drop(*keys))
+        groups = self._buckets.group_by(["code", *keys]).aggregate(
             first_age=ibis._.oldest.max(),
             first_day=ibis._.first_day.min(),
             youngest=ibis._.youngest.min(),
         )
-        fetched = self._backend.to_pyarrow(groups.order_by("code")).to_pandas()
+        fetched = backend.to_pyarrow(groups.order_by("code")).to_pandas()
         if len(fetched) and fetched["youngest"].min() < 0:
             raise ValueError("events after the as-of date must be excluded before the model runs")
         self.groups: pd.DataFrame = fetched[keys]
         self._first_age = fetched["first_age"].to_numpy(dtype=np.float64)
         self._first_day = fetched["first_day"].to_numpy(dtype=np.float64)
+        self._backend = backend
+
+    @classmethod
+    def of_events(
+        cls,
+        backend: BaseBackend,
+        events: ir.Table,
+        keys: Sequence[str],
+        offsets: Sequence[float] | np.ndarray,
+        half_life_days: float,
+    ) -> LevelSums:
+        """Sum ``events`` per group of ``keys`` at the evaluation times ``offsets``."""
+        times = EvaluationTimes.of(offsets, half_life_days)
+        keys = list(keys)
+        return cls(
+            backend, bucket_sums(events, keys, times), day_sums(events, keys, times), keys, times
+        )
 
     def __len__(self) -> int:
         return len(self.groups)
 
+    def _rows(self, table: ir.Table, start: int, stop: int) -> _Buckets:
+        part = table.filter(table.code >= start, table.code < stop)
+        return _Buckets(
+            self._backend.to_pyarrow(part).to_pandas(), start, stop - start, self._times
+        )
+
     def sums(self, start: int = 0, stop: int | None = None) -> GroupSums:
-        """Fetch the sums of the groups ``start`` to ``stop`` (by row of :attr:`groups`)."""
+        """Give the sums of the groups ``start`` to ``stop`` (by row of :attr:`groups`)."""
         stop = len(self) if stop is None else min(stop, len(self))
         start = min(start, stop)
-        count, n_times = stop - start, len(self._times)
-        part = self._partial.filter(self._partial.code >= start, self._partial.code < stop)
-        if self._held_days is None:  # what V_ref reads needs no contact days
-            self._held_days = hold(self._backend, self._day_query)
-        days = self._held_days.filter(self._held_days.code >= start, self._held_days.code < stop)
-        timed = timed_sums(part, self._times)
-        timed_days = timed_day_sums(days, self._times)
-        sums = _Cells(self._backend.to_pyarrow(timed).to_pandas(), start, count, n_times)
-        contacts = _Cells(self._backend.to_pyarrow(timed_days).to_pandas(), start, count, n_times)
-        column = self._times.column
-        last_age = sums.dense("youngest", np.inf) - self._times.distinct
+        times = self._times
+        sums, days = self._rows(self._buckets, start, stop), self._rows(self._days, start, stop)
+        # Bucket sums to the caller's times: weighed there (decayed), or counted (0 or 1).
+        carry, count = times.carry()[:, times.column], times.counts()[:, times.column]
+        top = days.dense("top", -np.inf)
+        last_day = np.maximum.accumulate(top, axis=1)
         return GroupSums(
-            offsets=self._times.offsets,
-            n=sums.dense("n", 0)[:, column].astype(np.int64),
-            **{name: sums.dense(name, 0.0)[:, column] for name in _DECAYED},
-            value_count=sums.dense("value_count", 0.0)[:, column],
+            offsets=times.offsets,
+            n=(sums.dense("n", 0.0) @ count).round().astype(np.int64),
+            **{name: sums.dense(name, 0.0) @ carry for name in _DECAYED},
+            value_count=sums.dense("value_count", 0.0) @ count,
             first_age=self._first_age[start:stop],
-            last_age=last_age[:, column],
-            contact_days=contacts.dense("contact_days", 0.0)[:, column],
-            recent_contact_days=contacts.dense("recent", 0.0)[:, column],
+            last_age=(
+                np.minimum.accumulate(sums.dense("youngest", np.inf), axis=1) - times.distinct
+            )[:, times.column],
+            contact_days=days.dense("days", 0.0) @ count,
+            recent_contact_days=_toward_last_day(
+                days.dense("recent", 0.0), top, last_day, times.half_life_days
+            )[:, times.column],
             first_day=self._first_day[start:stop],
-            last_day=contacts.dense("last_day", -np.inf)[:, column],
+            last_day=last_day[:, times.column],
         )
 
     def value_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -319,10 +344,52 @@ class LevelSums:
         value, value_count : numpy.ndarray
             Shape ``(len(self), len(offsets))``.
         """
-        timed = timed_sums(self._partial, self._times).select("code", "time", *_VALUE)
-        cells = _Cells(self._backend.to_pyarrow(timed).to_pandas(), 0, len(self), len(self._times))
+        rows = self._buckets.select("code", "bucket", *_VALUE)
+        cells = _Buckets(self._backend.to_pyarrow(rows).to_pandas(), 0, len(self), self._times)
         column = self._times.column
-        return cells.dense("value", 0.0)[:, column], cells.dense("value_count", 0.0)[:, column]
+        value = cells.dense("value", 0.0) @ self._times.carry()[:, column]
+        return value, cells.dense("value_count", 0.0) @ self._times.counts()[:, column]
+
+
+def _toward_last_day(
+    recent: np.ndarray, top: np.ndarray, last_day: np.ndarray, half_life_days: float
+) -> np.ndarray:
+    """Decay each time's contact days toward its last: ``sum_b recent_b 2 ** -(last - top_b) / H``.
+
+    ``recent_b`` is bucket b's days decayed toward their latest, ``top_b``. Time by time,
+    oldest first, the days so far move to the new last day and the bucket's own join them: both
+    factors are at most 1 (the last day by a time is at least every earlier one and every top).
+    """
+    out = np.zeros_like(recent)
+    so_far = np.zeros(len(recent))
+    for t in range(recent.shape[1]):
+        with np.errstate(invalid="ignore"):
+            if t:
+                since = last_day[:, t] - last_day[:, t - 1]
+                so_far = np.where(so_far > 0, so_far * np.exp2(-since / half_life_days), 0.0)
+            own = recent[:, t] * np.exp2(-(last_day[:, t] - top[:, t]) / half_life_days)
+        so_far = so_far + np.where(recent[:, t] > 0, own, 0.0)
+        out[:, t] = so_far
+    return out
+
+
+@dataclass(frozen=True)
+class _Buckets:
+    """Rows of (code, bucket, values...) from the engine, laid out as groups x buckets arrays."""
+
+    rows: pd.DataFrame
+    start: int
+    n_groups: int
+    times: EvaluationTimes
+
+    def dense(self, name: str, empty: float) -> np.ndarray:
+        """Lay out column ``name``, ``empty`` where a group has nothing in a bucket."""
+        n_times = len(self.times)
+        out = np.full(self.n_groups * n_times, empty, dtype=np.float64)
+        code = self.rows["code"].to_numpy(dtype=np.int64) - self.start
+        cell = code * n_times + self.rows["bucket"].to_numpy(dtype=np.int64)
+        out[cell] = self.rows[name].to_numpy(dtype=np.float64)
+        return out.reshape(self.n_groups, n_times)
 
 
 def bucket_sums(events: ir.Table, keys: Sequence[str], times: EvaluationTimes) -> ir.Table:
@@ -331,21 +398,20 @@ def bucket_sums(events: ir.Table, keys: Sequence[str], times: EvaluationTimes) -
     Parameters
     ----------
     events : ibis.expr.types.Table
-        The events (see :class:`LevelSums`), none with a null key.
+        :func:`~graphdyn.engine.events.event_table`'s columns, or those of them the keys and
+        sums read (the keys, age, day, richness, inbound, outbound, sentiment, value).
     keys : sequence of str
-        The columns that name a group.
+        The columns that name a group (a null key is a group of its own here).
     times : EvaluationTimes
         The buckets.
 
     Returns
     -------
     ibis.expr.types.Table
-        One row per (group, bucket) with events: the keys, ``code`` (the group's place in the
-        order of the keys, from 0), ``bucket``, the counts ``n`` and ``value_count``, the
-        decayed sums, and the ``youngest`` and ``oldest`` ages and ``first_day`` and
-        ``last_day`` calendar days of the bucket's events.
+        One row per (group, bucket) with events: the keys, ``bucket``, the counts ``n`` and
+        ``value_count``, the decayed sums, the ``youngest`` and ``oldest`` ages and the
+        ``first_day`` and ``last_day`` of the bucket's events.
     """
-    keys = list(keys)
     weighed = events.mutate(
         bucket=times.bucket(events.age),
         weight=times.decay(events.age - times.offset(events.age)),
@@ -364,8 +430,35 @@ def bucket_sums(events: ir.Table, keys: Sequence[str], times: EvaluationTimes) -
         first_day=ibis._.day.min(),
         last_day=ibis._.day.max(),
     )
-    sums = sums.mutate(*(sums[name].fill_null(0.0).name(name) for name in _DECAYED))
-    return sums.mutate(code=_code(sums, keys))
+    return sums.mutate(*(sums[name].fill_null(0.0).name(name) for name in _DECAYED))
+
+
+def rollup(buckets: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Add up :func:`bucket_sums` of finer groups into those of ``keys`` (say, ties into customers).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from graphdyn.engine.backend import connect
+    >>> events = ibis.memtable(pa.table({
+    ...     "customer_id": ["c", "c"], "staff_id": ["s", None], "age": [0.0, 1.0],
+    ...     "day": [10, 9], "richness": [1.0, 0.5], "inbound": [True, False],
+    ...     "outbound": [False, False], "sentiment": pa.nulls(2, pa.float64()),
+    ...     "value": [None, 20.0]}))
+    >>> ties = bucket_sums(events, ["customer_id", "staff_id"], EvaluationTimes.of([0.0], 90.0))
+    >>> with connect() as backend:
+    ...     row = backend.to_pyarrow(rollup(ties, ["customer_id"])).to_pylist()[0]
+    >>> row["n"], row["value_count"], row["inbound"], row["oldest"]
+    (2, 1, 1.0, 1.0)
+    """
+    added = {name: buckets[name].sum() for name in ("n", "value_count", *_DECAYED)}
+    return buckets.group_by([*keys, "bucket"]).aggregate(
+        **added,
+        youngest=buckets.youngest.min(),
+        oldest=buckets.oldest.max(),
+        first_day=buckets.first_day.min(),
+        last_day=buckets.last_day.max(),
+    )
 
 
 def day_sums(events: ir.Table, keys: Sequence[str], times: EvaluationTimes) -> ir.Table:
@@ -377,82 +470,22 @@ def day_sums(events: ir.Table, keys: Sequence[str], times: EvaluationTimes) -> i
     Returns
     -------
     ibis.expr.types.Table
-        One row per (group, bucket) with a first contact day: ``code`` (as
-        :func:`bucket_sums` numbers the groups), ``bucket``, ``days``, ``top`` and
-        ``recent`` = ``sum 2 ** (-(top - day) / H)``.
+        One row per (group, bucket) with a first contact day: the keys, ``bucket``, ``days``,
+        ``top`` and ``recent`` = ``sum 2 ** (-(top - day) / H)``.
     """
     keys = list(keys)
     first = events.mutate(bucket=times.bucket(events.age))
     days = first.group_by([*keys, "day"]).aggregate(bucket=ibis._.bucket.min())
     days = days.mutate(top=days.day.max().over(group_by=[*keys, "bucket"]))
     days = days.mutate(weight=times.decay(days.top - days.day))
-    days = days.group_by([*keys, "bucket"]).aggregate(
+    return days.group_by([*keys, "bucket"]).aggregate(
         days=ibis._.count(), top=ibis._.top.max(), recent=ibis._.weight.sum()
-    )
-    # Both tables hold each group with events, so ranking their keys numbers the same groups
-    # alike.
-    return days.mutate(code=_code(days, keys)).drop(*keys)
-
-
-def timed_sums(buckets: ir.Table, times: EvaluationTimes) -> ir.Table:
-    """Move the bucket sums to every time at or after their bucket, and add them up there.
-
-    Returns
-    -------
-    ibis.expr.types.Table
-        One row per (code, time) at which the group has events: ``n``, ``value_count``, the
-        decayed sums and ``youngest`` (the age of its last event by then).
-    """
-    return (
-        buckets.join(times.pairs(), "bucket")
-        .group_by(["code", "time"])
-        .aggregate(
-            n=ibis._.n.sum(),
-            value_count=ibis._.value_count.sum(),
-            youngest=ibis._.youngest.min(),
-            **{name: (ibis._[name] * ibis._.factor).sum() for name in _DECAYED},
-        )
-    )
-
-
-def timed_day_sums(days: ir.Table, times: EvaluationTimes) -> ir.Table:
-    """Add up the contact days of every bucket at or before each time.
-
-    Returns
-    -------
-    ibis.expr.types.Table
-        One row per (code, time) with a contact day by then: ``contact_days``, ``last_day``
-        and ``recent``, the days decayed toward ``last_day``.
-    """
-    days = days.join(times.pairs(), "bucket")
-    days = days.mutate(last=days.top.max().over(group_by=[days.code, days.time]))
-    days = days.mutate(recent=days.recent * times.decay(days.last - days.top))
-    return days.group_by(["code", "time"]).aggregate(
-        contact_days=ibis._.days.sum(), last_day=ibis._.last.max(), recent=ibis._.recent.sum()
     )
 
 
 def _code(table: ir.Table, keys: Sequence[str]) -> ir.IntegerValue:
     """Give each group of ``table`` its place in the order of the keys, from 0."""
     return ibis.dense_rank().over(order_by=[table[key] for key in keys])
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """Rows of (code, time, values...) from the engine, laid out as groups x times arrays."""
-
-    rows: pd.DataFrame
-    start: int
-    n_groups: int
-    n_times: int
-
-    def dense(self, name: str, empty: float) -> np.ndarray:
-        """Lay out column ``name``, ``empty`` where a group has no row at a time."""
-        out = np.full(self.n_groups * self.n_times, empty, dtype=np.float64)
-        code = self.rows["code"].to_numpy(dtype=np.int64) - self.start
-        cell = code * self.n_times + self.rows["time"].to_numpy(dtype=np.int64)
-        out[cell] = self.rows[name].to_numpy(dtype=np.float64)
-        return out.reshape(self.n_groups, self.n_times)
 
 
 def group_sums(
@@ -469,9 +502,9 @@ def group_sums(
     backend : ibis.backends.BaseBackend
         The engine (:func:`graphdyn.engine.backend.connect`).
     events : ibis.expr.types.Table
-        The events (see :class:`LevelSums`).
+        The events (see :func:`bucket_sums`).
     keys : sequence of str
-        The columns that name a group.
+        The columns that name a group; rows with a null key are no group's.
     offsets : sequence of float
         Evaluation times, in days before T (>= 0).
     half_life_days : float
@@ -489,8 +522,8 @@ def group_sums(
     90 days before: intensity 1 + 1/2 at T; two contact days, the older one decayed by one
     half-life toward the last one:
 
-    >>> from graphdyn.engine.backend import connect
     >>> import pyarrow as pa
+    >>> from graphdyn.engine.backend import connect
     >>> events = ibis.memtable(pa.table({
     ...     "group": ["g", "g"], "age": [0.0, 90.0], "day": [100, 10], "richness": [1.0, 1.0],
     ...     "inbound": [False, False], "outbound": [False, False],
@@ -502,5 +535,5 @@ def group_sums(
     >>> sums.contact_days.tolist(), sums.recent_contact_days.tolist()
     ([[2.0, 1.0]], [[1.5, 1.0]])
     """
-    level = LevelSums(backend, events, keys, offsets, half_life_days)
+    level = LevelSums.of_events(backend, events, keys, offsets, half_life_days)
     return level.groups, level.sums()

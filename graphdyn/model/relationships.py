@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.engine.backend import connect
+from graphdyn.engine.backend import connect, hold
 from graphdyn.engine.channels import channel_sums
 from graphdyn.engine.events import event_table, interactions_table
-from graphdyn.engine.sums import LevelSums
+from graphdyn.engine.sums import EvaluationTimes, LevelSums, bucket_sums, day_sums, rollup
 from graphdyn.model.standing import level_frame
 from graphdyn.model.threads import sole_carriers
 from graphdyn.model.tie_strength import value_reference
@@ -141,7 +141,9 @@ def population_medians(
     offsets = _offsets(as_of, config)
     with connect(config.engine) as backend:
         events = event_table(interactions_table(interactions), as_of, config)
-        customer_level = LevelSums(backend, events, CUSTOMER_KEYS, offsets, config.half_life_days)
+        customer_level = LevelSums.of_events(
+            backend, events, CUSTOMER_KEYS, offsets, config.half_life_days
+        )
         value, count = customer_level.value_sums()
     return PopulationMedians(offsets=offsets, value_reference=value_reference(value, count))
 
@@ -193,7 +195,17 @@ def relationships(
     half_life = config.half_life_days
     with connect(config.engine) as backend:
         events = event_table(interactions_table(interactions), as_of, config)
-        customer_level = LevelSums(backend, events, CUSTOMER_KEYS, offsets, half_life)
+        times = EvaluationTimes.of(offsets, half_life)
+        # One pass over the events for both levels: per (customer, staff member or none),
+        # which the ties are and the customers add up.
+        by_pair = hold(backend, bucket_sums(events, TIE_KEYS, times))
+        customer_level = LevelSums(
+            backend,
+            rollup(by_pair, CUSTOMER_KEYS),
+            day_sums(events, CUSTOMER_KEYS, times),
+            CUSTOMER_KEYS,
+            times,
+        )
         if medians is None:
             value_ref = value_reference(*customer_level.value_sums())
         else:
@@ -206,7 +218,9 @@ def relationships(
             interactions["channel"].cat.categories,
             config,
         )
-        tie_level = LevelSums(backend, events, TIE_KEYS, offsets, half_life)
+        staffed = events.filter(events.staff_id.notnull())
+        tie_level = LevelSums(backend, by_pair, day_sums(staffed, TIE_KEYS, times), TIE_KEYS, times)
+        del by_pair
         ties, tie_strength = _level_frames(tie_level, value_ref, as_of, config)
         tie_index = pd.MultiIndex.from_frame(tie_level.groups)
         del tie_level
