@@ -23,10 +23,11 @@ few multiplications per group and time, no longer a pass over events: a matrix p
 NumPy (in the engine it would be a join of every bucket to every later time and a hash
 aggregate over groups x times, a quarter of the tie table's time at 10M interactions).
 
-Every weight and factor is ``2 ** -x`` with ``x >= 0`` and every sum is of terms >= 0, so no
-factor overflows and nothing cancels: a sum is as exact as its terms (a few units in the last
-place, about 1e-16 relative, times the number of terms) wherever it is above 1e-290 (a weight
-below that is an event some thousand half-lives older than every evaluation time). Decay being
+Every weight and factor is ``2 ** -x`` with ``x >= 0`` and every sum but the sentiment sum is
+of terms >= 0, so no factor overflows and nothing cancels: a sum is as exact as its terms (a few
+units in the last place, about 1e-16 relative, times the number of terms) wherever it is above
+1e-290 (a weight below that is an event some thousand half-lives older than every evaluation
+time); the sentiment sum, of signed terms, is as exact relative to the sentiment weight. Decay being
 exponential, a sum at T - offset is also ``2 ** (offset / H)`` times the sum over the events at
 least that old of their weights at T; multiplying up like that could overflow, and would lose
 the smallest sums, which the per-bucket weights never do.
@@ -267,7 +268,8 @@ class LevelSums:
         buckets = buckets.filter(*known)
         self._buckets = hold(backend, buckets.mutate(code=_code(buckets, keys)))
         days = days.filter(*(days[key].notnull() for key in keys))
-        self._days = hold(backend, days.mutate(code=_code(days, keys)).drop(*keys))
+        self._days = days.mutate(code=_code(days, keys)).drop(*keys)
+        self._days_held = False
         groups = self._buckets.group_by(["code", *keys]).aggregate(
             first_age=ibis._.oldest.max(),
             first_day=ibis._.first_day.min(),
@@ -311,6 +313,9 @@ class LevelSums:
         stop = len(self) if stop is None else min(stop, len(self))
         start = min(start, stop)
         times = self._times
+        if not self._days_held and (start, stop) != (0, len(self)):
+            # Read in slices: counted once, kept (all at once, they are read once).
+            self._days, self._days_held = hold(self._backend, self._days), True
         sums, days = self._rows(self._buckets, start, stop), self._rows(self._days, start, stop)
         # Bucket sums to the caller's times: weighed there (decayed), or counted (0 or 1).
         carry, count = times.carry()[:, times.column], times.counts()[:, times.column]
