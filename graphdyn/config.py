@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from graphdyn.errors import ConfigError
 __all__ = [
     "DEFAULT_CHANNEL_RICHNESS",
     "Config",
+    "EngineSettings",
     "load_config",
 ]
 
@@ -40,6 +42,42 @@ DEFAULT_CHANNEL_RICHNESS: Mapping[str, float] = MappingProxyType(
 
 #: Sections of graphdyn.toml that belong to other parts of graphdyn, not to the model.
 _OTHER_SECTIONS = frozenset({"neo4j"})
+
+#: An amount of memory as DuckDB reads it: a number and a unit, or a share of the RAM.
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B|%)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Resources of the query engine the event-level sums run in (:mod:`graphdyn.engine`).
+
+    They change how fast an audit runs and how much memory it takes, never a number it gives.
+
+    Parameters
+    ----------
+    memory_limit : str
+        The most memory the engine holds, e.g. ``"4GB"``, ``"512MiB"`` or ``"80%"`` (of the
+        machine's RAM); past it the engine spills to a temporary folder on disk.
+    threads : int
+        Threads the engine runs on; 0 means one per CPU.
+
+    Examples
+    --------
+    >>> EngineSettings(memory_limit="4GB")
+    EngineSettings(memory_limit='4GB', threads=0)
+    """
+
+    memory_limit: str = "80%"
+    threads: int = 0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.memory_limit, str) and _MEMORY.fullmatch(self.memory_limit)):
+            raise ConfigError(
+                "engine.memory_limit: must be an amount such as 4GB, 512MiB or 80% "
+                f"({self.memory_limit!r})"
+            )
+        if not (isinstance(self.threads, int) and self.threads >= 0):
+            raise ConfigError(f"engine.threads: must be a whole number >= 0 ({self.threads!r})")
 
 
 @dataclass(frozen=True)
@@ -99,6 +137,9 @@ class Config:
     workers : int
         Processes for betweenness on large graphs; 0 means every CPU this process may use.
         The result does not depend on it.
+    engine : EngineSettings
+        Memory and threads of the query engine (the ``[engine]`` table of ``graphdyn.toml``).
+        The result does not depend on them.
 
     Examples
     --------
@@ -137,6 +178,7 @@ class Config:
     betweenness_k: int = 500
     seed: int = 0
     workers: int = 0
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "channel_richness", MappingProxyType(dict(self.channel_richness)))
@@ -202,6 +244,8 @@ class Config:
                 raise ConfigError(f"{name}: must be a whole number >= 1 ({value!r})")
         if not (isinstance(self.workers, int) and self.workers >= 0):
             raise ConfigError(f"workers: must be a whole number >= 0 ({self.workers!r})")
+        if not isinstance(self.engine, EngineSettings):
+            raise ConfigError(f"engine: must be EngineSettings ({self.engine!r})")
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -228,7 +272,10 @@ class Config:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            out[f.name] = dict(value) if isinstance(value, Mapping) else value
+            if isinstance(value, EngineSettings):
+                out[f.name] = dataclasses.asdict(value)
+            else:
+                out[f.name] = dict(value) if isinstance(value, Mapping) else value
         out["intensity_reference"] = self.intensity_reference
         return out
 
@@ -266,7 +313,8 @@ class Config:
         """Build a config from a mapping such as a parsed ``graphdyn.toml``.
 
         Tables ``channel_richness`` and ``weights`` are merged over the defaults, so a file
-        may set one channel or one weight. Unknown keys are an error naming the key.
+        may set one channel or one weight; so is ``engine``. Unknown keys are an error naming
+        the key.
         """
         known = {f.name for f in dataclasses.fields(cls)}
         kwargs: dict[str, Any] = {}
@@ -277,9 +325,11 @@ class Config:
                 raise ConfigError(
                     f"{source}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
                 )
-            if key in ("channel_richness", "weights"):
-                if not isinstance(value, Mapping):
-                    raise ConfigError(f"{source}: {key} must be a table")
+            if key in ("channel_richness", "weights", "engine") and not isinstance(value, Mapping):
+                raise ConfigError(f"{source}: {key} must be a table")
+            if key == "engine":
+                kwargs[key] = _engine_settings(value, source)
+            elif key in ("channel_richness", "weights"):
                 base = DEFAULT_CHANNEL_RICHNESS if key == "channel_richness" else DEFAULT_WEIGHTS
                 kwargs[key] = {**base, **value}
             else:
@@ -290,6 +340,20 @@ class Config:
             return cls(**kwargs)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
+
+
+def _engine_settings(values: Mapping[str, Any], source: str) -> EngineSettings:
+    known = {f.name for f in dataclasses.fields(EngineSettings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown setting 'engine.{unknown[0]}'; "
+            f"known engine settings: {', '.join(sorted(known))}"
+        )
+    try:
+        return EngineSettings(**values)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 def _is_float_field(name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,11 @@ def model_options(command: F) -> F:
         type=float,
         help="Liveness below which an overdue relationship has gone cold (at risk).",
     )
+    @click.option(
+        "--memory-limit",
+        metavar="AMOUNT",
+        help="Most memory the query engine holds (4GB, 512MiB, 80%); past it, it spills to disk.",
+    )
     @functools.wraps(command)
     def wrapper(
         *args: Any,
@@ -87,6 +93,7 @@ def model_options(command: F) -> F:
         richness: tuple[str, ...],
         strong_threshold: float | None,
         liveness_at_risk: float | None,
+        memory_limit: str | None,
         **kwargs: Any,
     ) -> Any:
         meta = click.get_current_context().meta
@@ -110,6 +117,8 @@ def model_options(command: F) -> F:
             changes["strong_threshold"] = strong_threshold
         if liveness_at_risk is not None:
             changes["liveness_at_risk"] = liveness_at_risk
+        if memory_limit is not None:
+            changes["engine"] = dataclasses.replace(config.engine, memory_limit=memory_limit)
         return command(*args, config=config.replace(**changes) if changes else config, **kwargs)
 
     return wrapper  # type: ignore[return-value]

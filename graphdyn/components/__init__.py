@@ -28,7 +28,7 @@ __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "NAMES", "Component", "Settings", "S
 
 
 class Sums(Protocol):
-    """What a component reads of a group's decayed sums (:class:`graphdyn.model.sums.GroupSums`).
+    """What a component reads of a group's decayed sums (:class:`graphdyn.engine.sums.GroupSums`).
 
     Arrays are groups x evaluation times, except ``first_age`` (per group) and ``offsets``
     (per evaluation time).

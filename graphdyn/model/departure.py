@@ -297,11 +297,9 @@ def _without_each_tie(
     member. Returns a frame aligned with ``cases``; strength is NaN where nothing is left.
     """
     settings = config.replace(snapshots=1)
+    medians = population_medians(interactions, as_of, settings)
     events = prepare_events(interactions, as_of, settings)
     customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
-    medians = PopulationMedians.of_events(
-        events, customer_codes, len(customer_ids), as_of, settings
-    )
     staff = interactions["staff_id"]
     staffed = staff.notna().to_numpy()
     staff_codes, staff_ids = pd.factorize(staff[staffed], sort=True)

@@ -1,7 +1,8 @@
-"""Events prepared for the model: integer codes, days before the audit date, decay weights.
+"""Events prepared for departure impact: days before the audit date, decay weights, in NumPy.
 
-An event at t weighs ``w = 2 ** (-(T - t) / H)`` in an audit as of T (half-life H); the rest of
-the model reduces these arrays (:mod:`graphdyn.model.sums`).
+An event at t weighs ``w = 2 ** (-(T - t) / H)`` in an audit as of T (half-life H). The audit's
+own sums are the engine's (:mod:`graphdyn.engine`); departure impact reduces these arrays
+(:mod:`graphdyn.model.sums`).
 """
 
 from __future__ import annotations

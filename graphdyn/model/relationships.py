@@ -1,8 +1,9 @@
 """The audit's tables: ties, customers, channels and staff as of a date, from interactions.
 
-One vectorised pass per level (customer–staff tie, customer–vendor relationship): events are
-factorised to integer codes, reduced with :func:`~graphdyn.model.sums.group_sums` at
-the as-of date, the trend date and the monthly snapshots at once, and turned into frames.
+The event-level work runs in the engine (:mod:`graphdyn.engine`): one set of queries gives the
+sums of every customer and every customer–staff tie at the as-of date, the trend date and the
+monthly snapshots at once (:class:`~graphdyn.engine.sums.LevelSums`), and the channels' sums.
+This module turns them into frames, :data:`GROUP_CHUNK` groups at a time.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.model.events import Events, prepare_events
+from graphdyn.engine.backend import connect, hold
+from graphdyn.engine.channels import channel_sums
+from graphdyn.engine.events import event_table, interactions_table
+from graphdyn.engine.sums import EvaluationTimes, LevelSums, bucket_sums, day_sums, rollup
 from graphdyn.model.standing import level_frame
-from graphdyn.model.sums import group_sums, value_sums
 from graphdyn.model.threads import sole_carriers
 from graphdyn.model.tie_strength import value_reference
 
 __all__ = [
-    "TIE_CHUNK",
+    "CUSTOMER_KEYS",
+    "GROUP_CHUNK",
+    "TIE_KEYS",
     "PairCodes",
     "PopulationMedians",
     "Relationships",
@@ -29,6 +34,11 @@ __all__ = [
     "relationships",
     "snapshot_dates",
 ]
+
+#: The columns that name a customer and a tie (interactions without a staff member are in no
+#: tie).
+CUSTOMER_KEYS = ("customer_id",)
+TIE_KEYS = ("customer_id", "staff_id")
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,10 @@ class Relationships:
     value_reference: float
 
 
-#: Ties whose sums are held at once: about 1.3 kB each at the 14 evaluation times of the
-#: default configuration, so about 300 MB whatever the number of ties.
-TIE_CHUNK = 250_000
+#: Groups (ties or customers) whose sums are fetched from the engine at once: about 1.3 kB each
+#: at the 14 evaluation times of the default configuration, so about 300 MB whatever their
+#: number.
+GROUP_CHUNK = 250_000
 
 
 def snapshot_dates(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
@@ -89,40 +100,6 @@ class PopulationMedians:
 
     offsets: np.ndarray
     value_reference: np.ndarray
-
-    @classmethod
-    def of_events(
-        cls,
-        events: Events,
-        customer_codes: np.ndarray,
-        n_customers: int,
-        as_of: pd.Timestamp,
-        config: Config,
-    ) -> PopulationMedians:
-        """Compute the medians from prepared events and their customers' codes.
-
-        What :func:`population_medians` does after preparing the events, for a caller that
-        has them already.
-
-        Examples
-        --------
-        Two customers with one order each on the as-of date, none 90 days before:
-
-        >>> from graphdyn.model.events import Events
-        >>> events = Events(np.zeros(2), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
-        ...                 np.full(2, np.nan), np.array([100.0, 300.0]), np.array([100, 100]))
-        >>> as_of = pd.Timestamp("2024-01-31", tz="UTC")
-        >>> medians = PopulationMedians.of_events(
-        ...     events, np.array([0, 1]), 2, as_of, Config(snapshots=1)
-        ... )
-        >>> medians.value_reference.round(6).tolist()
-        [200.0, nan]
-        """
-        offsets = _offsets(as_of, config)
-        value, count = value_sums(
-            events, customer_codes, n_customers, offsets, config.half_life_days
-        )
-        return cls(offsets=offsets, value_reference=value_reference(value, count))
 
 
 def population_medians(
@@ -161,9 +138,14 @@ def population_medians(
     >>> medians.offsets.tolist(), medians.value_reference.tolist()
     ([0.0, 90.0], [100.0, nan])
     """
-    events = prepare_events(interactions, as_of, config)
-    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
-    return PopulationMedians.of_events(events, customer_codes, len(customer_ids), as_of, config)
+    offsets = _offsets(as_of, config)
+    with connect(config.engine) as backend:
+        events = event_table(interactions_table(interactions), as_of, config)
+        customer_level = LevelSums.of_events(
+            backend, events, CUSTOMER_KEYS, offsets, config.half_life_days
+        )
+        value, count = customer_level.value_sums()
+    return PopulationMedians(offsets=offsets, value_reference=value_reference(value, count))
 
 
 def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
@@ -205,50 +187,53 @@ def relationships(
     ValueError
         If ``medians`` were computed for other evaluation times.
     """
-    events = prepare_events(interactions, as_of, config)
     snapshots = snapshot_dates(as_of, config.snapshots)
     # Column 0: T; column 1: T - trend window; then the monthly snapshots after T itself.
     offsets = _offsets(as_of, config)
     if medians is not None and not np.array_equal(medians.offsets, offsets):
         raise ValueError("the medians were computed for other evaluation times")
-    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
-    customer_sums = group_sums(
-        events,
-        customer_codes,
-        len(customer_ids),
-        offsets,
-        config.half_life_days,
-    )
-    if medians is None:
-        value_ref = value_reference(customer_sums.value, customer_sums.value_count)
-    else:
-        value_ref = medians.value_reference
-    customers, customer_strength = level_frame(customer_sums, value_ref, as_of, config)
-    del customer_sums
-    customers.index = pd.Index(np.asarray(customer_ids), name="customer_id")
-    channels = _channels(interactions, events, customer_codes, config)
-
-    staffed = interactions["staff_id"].notna().to_numpy()
-    staff_codes, staff_ids = pd.factorize(interactions["staff_id"][staffed], sort=True)
-    pairs = pair_codes(customer_codes[staffed], staff_codes, len(staff_ids))
-    del staff_codes
-    ties, tie_strength = _tie_level(
-        events, np.flatnonzero(staffed), pairs, offsets, value_ref, as_of, config
-    )
-    del events
-    tie_index = pd.MultiIndex.from_arrays(
-        [
-            np.asarray(customer_ids)[pairs.first],
-            np.asarray(staff_ids)[pairs.second],
-        ],
-        names=["customer_id", "staff_id"],
-    )
+    half_life = config.half_life_days
+    with connect(config.engine) as backend:
+        events = event_table(interactions_table(interactions), as_of, config)
+        times = EvaluationTimes.of(offsets, half_life)
+        # One pass over the events for both levels: per (customer, staff member or none),
+        # which the ties are and the customers add up.
+        by_pair = hold(backend, bucket_sums(events, TIE_KEYS, times))
+        customer_level = LevelSums(
+            backend,
+            rollup(by_pair, CUSTOMER_KEYS),
+            day_sums(events, CUSTOMER_KEYS, times),
+            CUSTOMER_KEYS,
+            times,
+        )
+        if medians is None:
+            value_ref = value_reference(*customer_level.value_sums())
+        else:
+            value_ref = medians.value_reference
+        customers, customer_strength = _level_frames(customer_level, value_ref, as_of, config)
+        customer_ids = pd.Index(customer_level.groups["customer_id"], name="customer_id")
+        del customer_level
+        channels = _channels(
+            backend.to_pyarrow(channel_sums(events, half_life)).to_pandas(),
+            interactions["channel"].cat.categories,
+            config,
+        )
+        staffed = events.filter(events.staff_id.notnull())
+        tie_level = LevelSums(backend, by_pair, day_sums(staffed, TIE_KEYS, times), TIE_KEYS, times)
+        del by_pair
+        ties, tie_strength = _level_frames(tie_level, value_ref, as_of, config)
+        tie_index = pd.MultiIndex.from_frame(tie_level.groups)
+        del tie_level
+    customers.index = customer_ids
     ties.index = tie_index
+    tie_customer = customer_ids.get_indexer(tie_index.get_level_values("customer_id"))
+    tie_staff, staff_ids = pd.factorize(tie_index.get_level_values("staff_id"), sort=True)
     customers = _add_tie_counts(
         customers,
         ties["strength"].to_numpy(),
         ties["contact_days"].to_numpy(),
-        pairs,
+        tie_customer,
+        tie_staff,
         staff_ids,
         config,
     )
@@ -271,41 +256,17 @@ def relationships(
     )
 
 
-def _tie_level(
-    events: Events,
-    rows: np.ndarray,
-    pairs: PairCodes,
-    offsets: np.ndarray,
-    value_ref: np.ndarray,
-    as_of: pd.Timestamp,
-    config: Config,
+def _level_frames(
+    level: LevelSums, value_ref: np.ndarray, as_of: pd.Timestamp, config: Config
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Build the tie table and strengths over time, :data:`TIE_CHUNK` ties at a time.
-
-    ``rows`` are the events with a staff member, ``pairs`` their ties. Each chunk's events keep
-    their order, so its sums are those of one pass over all ties.
-    """
-    n_ties = len(pairs.keys)
-    n_chunks = max(-(-n_ties // TIE_CHUNK), 1)
-    chunk = (pairs.codes // TIE_CHUNK).astype(np.min_scalar_type(n_chunks))
-    order = np.argsort(chunk, kind="stable")
-    bounds = np.searchsorted(chunk[order], np.arange(n_chunks + 1))
-    del chunk
+    """Build a level's table and strengths over time, :data:`GROUP_CHUNK` groups at a time."""
     frames, strengths = [], []
-    for k in range(n_chunks):
-        mine = order[bounds[k] : bounds[k + 1]]
-        first = k * TIE_CHUNK
-        sums = group_sums(
-            events.take(rows[mine]),
-            pairs.codes[mine] - first,
-            min(TIE_CHUNK, n_ties - first) if n_ties else 0,
-            offsets,
-            config.half_life_days,
+    for first in range(0, max(len(level), 1), GROUP_CHUNK):
+        frame, strength = level_frame(
+            level.sums(first, first + GROUP_CHUNK), value_ref, as_of, config
         )
-        frame, strength = level_frame(sums, value_ref, as_of, config)
         frames.append(frame)
         strengths.append(strength)
-        del sums
     return pd.concat(frames, ignore_index=True), np.concatenate(strengths)
 
 
@@ -364,64 +325,52 @@ def _add_tie_counts(
     customers: pd.DataFrame,
     strength: np.ndarray,
     contact_days: np.ndarray,
-    pairs: PairCodes,
+    customer: np.ndarray,
+    staff: np.ndarray,
     staff_ids: pd.Index,
     config: Config,
 ) -> pd.DataFrame:
     """Add staff_contacts, strong_ties, single_threaded and top_staff_id to the customers.
 
-    The ties are the pairs (sorted by customer, then staff); the top staff member is the one
-    with the strongest tie, the first staff id among equals.
+    The ties are sorted by customer, then staff; ``customer`` and ``staff`` are their codes
+    (rows of ``customers``, positions in ``staff_ids``). The top staff member is the one with
+    the strongest tie, the first staff id among equals.
     """
     n_customers = len(customers)
     out = customers.copy()
-    out["staff_contacts"] = np.bincount(pairs.first, minlength=n_customers).astype(np.int64)
+    out["staff_contacts"] = np.bincount(customer, minlength=n_customers).astype(np.int64)
     strong = np.bincount(
-        pairs.first, weights=strength >= config.strong_threshold, minlength=n_customers
+        customer, weights=strength >= config.strong_threshold, minlength=n_customers
     )
     out["strong_ties"] = strong.astype(np.int64)
-    carried = sole_carriers(pairs.first, strength, contact_days, config)
-    out["single_threaded"] = np.bincount(pairs.first[carried], minlength=n_customers) > 0
+    carried = sole_carriers(customer, strength, contact_days, config)
+    out["single_threaded"] = np.bincount(customer[carried], minlength=n_customers) > 0
     top = pd.Series(pd.NA, index=out.index, dtype=staff_ids.dtype)
     if len(strength):
-        new_customer = np.r_[True, pairs.first[1:] != pairs.first[:-1]]
+        new_customer = np.r_[True, customer[1:] != customer[:-1]]
         run = np.cumsum(new_customer) - 1
         best = np.fmax.reduceat(strength, np.flatnonzero(new_customer))[run]
         candidate = np.flatnonzero((strength == best) | np.isnan(best))
         chosen = candidate[np.r_[True, run[candidate][1:] != run[candidate][:-1]]]
-        top.iloc[pairs.first[chosen]] = np.asarray(staff_ids)[pairs.second[chosen]]
+        top.iloc[customer[chosen]] = np.asarray(staff_ids)[staff[chosen]]
     out["top_staff_id"] = top
     return out
 
 
-def _channels(
-    interactions: pd.DataFrame, events: Events, customer_codes: np.ndarray, config: Config
-) -> pd.DataFrame:
-    channel = interactions["channel"]
-    categories = list(channel.cat.categories)
-    codes = channel.cat.codes.to_numpy().astype(np.int64)
-    weight = events.richness * np.exp2(-events.age_days / config.half_life_days)
-    n_channels = len(categories)
-    intensity = np.bincount(codes, weights=weight, minlength=n_channels)
-    counts = np.bincount(codes, minlength=n_channels)
-    n_customers = int(customer_codes.max()) + 1 if len(customer_codes) else 0
-    cell = customer_codes.astype(np.int64) * n_channels + codes
-    per_customer = np.bincount(cell, weights=weight, minlength=n_customers * n_channels).reshape(
-        n_customers, n_channels
-    )
-    reached = (np.bincount(cell, minlength=n_customers * n_channels) > 0).reshape(
-        n_customers, n_channels
-    )
-    totals = per_customer.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = per_customer / totals
+def _channels(sums: pd.DataFrame, channels: pd.Index, config: Config) -> pd.DataFrame:
+    """Build the channels table: every configured channel, from the sums of those used."""
+    by_channel = sums.set_index("channel").reindex(channels)
+    intensity = by_channel["intensity"].fillna(0.0).to_numpy(dtype=np.float64)
+    total = intensity.sum()
     return pd.DataFrame(
         {
-            "channel": categories,
-            "richness": [config.channel_richness[c] for c in categories],
-            "interactions": counts,
-            "share_of_intensity": intensity / intensity.sum() if intensity.sum() > 0 else 0.0,
-            "customers_reached": reached.sum(axis=0),
-            "dependent_customers": (share > 0.5).sum(axis=0),
+            "channel": list(channels),
+            "richness": [config.channel_richness[c] for c in channels],
+            "interactions": by_channel["interactions"].fillna(0).to_numpy(dtype=np.int64),
+            "share_of_intensity": intensity / total if total > 0 else 0.0,
+            "customers_reached": by_channel["customers_reached"].fillna(0).to_numpy(np.int64),
+            "dependent_customers": by_channel["dependent_customers"]
+            .fillna(0)
+            .to_numpy(dtype=np.int64),
         }
     )

@@ -86,7 +86,7 @@ def rhythm(
         Distinct contact days (0: no contact yet).
     recent_contact_days : numpy.ndarray
         The same days decayed toward the last one with the half-life ``half_life_days``
-        (:class:`~graphdyn.model.sums.GroupSums`).
+        (:class:`~graphdyn.engine.sums.GroupSums`).
     span_days : numpy.ndarray
         Days from the first to the last contact day.
     config : Config

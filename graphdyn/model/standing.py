@@ -1,6 +1,6 @@
 """Where groups (ties or customers) stand: strength, liveness, trend and status from their sums.
 
-:func:`standing` turns a level's :class:`~graphdyn.model.sums.GroupSums` into its numbers at the
+:func:`standing` turns a level's :class:`~graphdyn.engine.sums.GroupSums` into its numbers at the
 as-of date (column 0 of the sums), the trend date (column 1) and the monthly snapshots (strength
 only); :func:`level_frame` lays them out as the rows of ``ties.csv`` or ``customers.csv``.
 """
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.config import Config
+from graphdyn.engine.sums import GroupSums
 from graphdyn.model.decay import Silence, classify_status, classify_trend, days_to_at_risk
 from graphdyn.model.events import DAY_SECONDS
-from graphdyn.model.sums import GroupSums
 from graphdyn.model.tie_strength import liveness_at, scores, strength_at
 
 __all__ = ["Standing", "level_frame", "standing"]
@@ -67,7 +67,8 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
     Parameters
     ----------
     sums : GroupSums
-        From :func:`~graphdyn.model.sums.group_sums` (or its ``_without_each``).
+        From :class:`~graphdyn.engine.sums.LevelSums` (or
+        :func:`~graphdyn.model.sums.group_sums_without_each`).
     value_ref : numpy.ndarray
         V_ref at each evaluation time of the sums.
     config : Config

@@ -1,11 +1,14 @@
-"""Group sums: every additive quantity of the model per (group, evaluation time), in one pass.
+"""The sums of each customer without each of its ties, for departure impact, in NumPy.
 
-Events are reduced per (group, evaluation time) with ``numpy.bincount``, and the sums for
-earlier times reuse the same pass because decay is exponential: a sum known at one time is
-known at any later time by one multiplication. Distinct contact days are counted twice: plainly,
-and decayed with the half-life toward each group's last contact day (the evidence of its
-contact rate, :mod:`graphdyn.model.rhythm`). :func:`group_sums_without_each` gives, for every
-tie, its customer's sums without that tie's staff member, for departure impact.
+The audit's sums per (group, evaluation time) are the engine's (:mod:`graphdyn.engine.sums`);
+departure impact's, which take each tie away from its customer in turn, are still reduced
+here, in one pass over the prepared events (:mod:`graphdyn.model.events`).
+:func:`group_sums` reduces events per (group, evaluation time) with ``numpy.bincount``; the
+sums for earlier times reuse the same pass because decay is exponential: a sum known at one
+time is known at any later time by one multiplication. Distinct contact days are counted
+twice: plainly, and decayed with the half-life toward each group's last contact day (the
+evidence of its contact rate, :mod:`graphdyn.model.rhythm`). :func:`group_sums_without_each`
+builds on it: for every tie, its customer's sums without that tie's staff member.
 """
 
 from __future__ import annotations
@@ -15,93 +18,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from graphdyn.engine.sums import GroupSums
 from graphdyn.model.events import Events, decay_weight
 
-__all__ = ["GroupSums", "group_sums", "group_sums_without_each", "value_sums"]
-
-
-@dataclass(frozen=True)
-class GroupSums:
-    """Decayed sums per group (tie or customer) and evaluation time.
-
-    Every 2-D array has shape ``(n_groups, len(offsets))``; column j holds the sum over the
-    group's events up to ``T - offsets[j]``, decayed to that time.
-
-    Parameters
-    ----------
-    offsets : numpy.ndarray
-        Evaluation times as days before the as-of date (0 = the as-of date itself).
-    n : numpy.ndarray
-        Number of events.
-    intensity : numpy.ndarray
-        I = sum(r * w).
-    inbound, outbound : numpy.ndarray
-        Decayed counts of inbound and outbound events.
-    sentiment_weight, sentiment_sum : numpy.ndarray
-        sum(w) and sum(w * s) over events with sentiment.
-    value, value_count : numpy.ndarray
-        V = sum(value * w) and the number of events with a value.
-    first_age : numpy.ndarray
-        Age in days (before T) of each group's first event, shape ``(n_groups,)``.
-    last_age : numpy.ndarray
-        Age in days before T of the last event at or before each evaluation time (inf if none).
-    contact_days : numpy.ndarray
-        Number of distinct contact days (UTC calendar days with an event).
-    recent_contact_days : numpy.ndarray
-        The distinct contact days decayed toward the last one:
-        ``sum_d 2 ** (-(last_day - d) / H)`` (0 before the first contact).
-    first_day : numpy.ndarray
-        The first contact day (days since 1970-01-01), shape ``(n_groups,)`` (inf if none).
-    last_day : numpy.ndarray
-        The last contact day at or before each evaluation time (-inf if none).
-    """
-
-    offsets: np.ndarray
-    n: np.ndarray
-    intensity: np.ndarray
-    inbound: np.ndarray
-    outbound: np.ndarray
-    sentiment_weight: np.ndarray
-    sentiment_sum: np.ndarray
-    value: np.ndarray
-    value_count: np.ndarray
-    first_age: np.ndarray
-    last_age: np.ndarray
-    contact_days: np.ndarray
-    recent_contact_days: np.ndarray
-    first_day: np.ndarray
-    last_day: np.ndarray
-
-    @property
-    def contact_span(self) -> np.ndarray:
-        """Days from the first to the last contact day (NaN before the first contact)."""
-        with np.errstate(invalid="ignore"):
-            return np.where(
-                np.isfinite(self.last_day), self.last_day - self.first_day[:, None], np.nan
-            )
-
-    def select(self, columns: Sequence[int] | np.ndarray) -> GroupSums:
-        """Return the sums at some of the evaluation times only (by column)."""
-        index = np.asarray(columns, dtype=np.intp)
-        timed = {name: getattr(self, name)[:, index] for name in _TIMED_FIELDS}
-        return replace(self, offsets=self.offsets[index], **timed)
-
-
-#: The fields of :class:`GroupSums` with one column per evaluation time.
-_TIMED_FIELDS = (
-    "n",
-    "intensity",
-    "inbound",
-    "outbound",
-    "sentiment_weight",
-    "sentiment_sum",
-    "value",
-    "value_count",
-    "last_age",
-    "contact_days",
-    "recent_contact_days",
-    "last_day",
-)
+__all__ = ["group_sums", "group_sums_without_each"]
 
 
 @dataclass(frozen=True)
@@ -270,38 +190,6 @@ def _group_sums(
 def _decayed_value(events: Events, weight: np.ndarray) -> np.ndarray:
     """Return value * w of each event, 0 where it has no value."""
     return np.where(~np.isnan(events.value), weight * np.nan_to_num(events.value), 0.0)
-
-
-def value_sums(
-    events: Events,
-    groups: np.ndarray,
-    n_groups: int,
-    offsets: Sequence[float] | np.ndarray,
-    half_life_days: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """V and the number of events with a value, as :func:`group_sums` has them, and nothing else.
-
-    Returns
-    -------
-    value, value_count : numpy.ndarray
-        Shape ``(n_groups, len(offsets))``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> events = Events(np.array([0.0, 90.0]), np.ones(2), np.zeros(2, bool), np.zeros(2, bool),
-    ...                 np.full(2, np.nan), np.array([100.0, np.nan]), np.zeros(2))
-    >>> value, count = value_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
-    >>> value.tolist(), count.tolist()
-    ([[100.0, 0.0]], [[1.0, 0.0]])
-    """
-    events, groups, times = _counted(events, groups, offsets)
-    total = _Totals.of(groups, n_groups, times, half_life_days)
-    weight = decay_weight(events.age_days, half_life_days)
-    return (
-        total(_decayed_value(events, weight)),
-        total((~np.isnan(events.value)).astype(np.float64), scaled=False),
-    )
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ The model (``docs/model.md``, sections 1 and 2), after Granovetter (1973), Marsd
   contact within ``liveness_horizon_days`` (:mod:`graphdyn.model.rhythm`), with ``p_alive``
   (still going at all) and the typical gap it is computed from.
 
-The events are prepared in :mod:`graphdyn.model.events` and reduced per (group, evaluation
-time) in :mod:`graphdyn.model.sums`; this module turns those sums into the numbers.
+The events are reduced per (group, evaluation time) in the engine
+(:mod:`graphdyn.engine.sums`); this module turns those sums into the numbers.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import numpy as np
 
 from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
+from graphdyn.engine.sums import GroupSums
 from graphdyn.model.rhythm import Rhythm, p_alive, p_contact_within, rhythm
-from graphdyn.model.sums import GroupSums
 
 __all__ = ["Scores", "combine", "liveness_at", "scores", "strength_at", "value_reference"]
 
@@ -36,7 +36,7 @@ def value_reference(value: np.ndarray, value_count: np.ndarray) -> np.ndarray:
     ----------
     value, value_count : numpy.ndarray
         Customers' V and number of events with a value, shape ``(n_customers, n_times)``
-        (see :func:`~graphdyn.model.sums.value_sums`).
+        (see :meth:`~graphdyn.engine.sums.LevelSums.value_sums`).
 
     Returns
     -------
@@ -86,7 +86,7 @@ def scores(sums: GroupSums, config: Config, value_ref: np.ndarray) -> Scores:
     Parameters
     ----------
     sums : GroupSums
-        From :func:`~graphdyn.model.sums.group_sums`.
+        From :class:`~graphdyn.engine.sums.LevelSums`.
     config : Config
         Weights, the components' scales and the rhythm parameters.
     value_ref : numpy.ndarray

@@ -69,9 +69,10 @@ def test_typical_gap_is_shrunk_toward_the_reference_interval() -> None:
     a, b = rhythm_by_hand([0.0, 100.0])
     assert gaps["c2"] == pytest.approx(b / a, rel=1e-12)
     assert 30 < gaps["c2"] < 100  # one long interval, shrunk toward 30 days
-    # A tie's rhythm is its own: auditing it alone gives the same gap.
+    # A tie's rhythm is its own: auditing it alone gives the same gap (to the last few bits:
+    # the engine adds a group's sums in an order that may depend on the other groups).
     alone = tie_at(regular, START + pd.Timedelta(days=200))["typical_gap_days"]
-    assert alone == gaps["c1"]
+    assert alone == pytest.approx(gaps["c1"], rel=1e-14)
 
 
 def test_the_rhythm_follows_a_relationship_that_slows_down() -> None:

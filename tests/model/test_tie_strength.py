@@ -446,7 +446,7 @@ def test_ties_audited_a_few_at_a_time_equal_one_pass(
     interactions = read_data(tmp_path / "data").interactions
     as_of = interactions["timestamp"].max()
     whole = relationships.relationships(interactions, as_of, Config())
-    monkeypatch.setattr(relationships, "TIE_CHUNK", 7)
+    monkeypatch.setattr(relationships, "GROUP_CHUNK", 7)
     chunked = relationships.relationships(interactions, as_of, Config())
     assert len(whole.ties) > 5 * 7
     pd.testing.assert_frame_equal(chunked.ties, whole.ties)

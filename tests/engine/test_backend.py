@@ -1,0 +1,70 @@
+"""The engine's resources: memory limit and threads, from graphdyn.toml, flags and Python."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphdyn import load_config
+from graphdyn.cli import cli
+from graphdyn.config import EngineSettings
+from graphdyn.data.generate import generate
+from graphdyn.engine.backend import connect
+from graphdyn.errors import ConfigError
+
+
+def test_the_engine_takes_its_memory_limit_and_threads() -> None:
+    with connect(EngineSettings(memory_limit="512MiB", threads=1)) as backend:
+        limit, threads = backend.raw_sql(
+            "SELECT current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+    assert limit == "512.0 MiB" and threads == 1
+
+
+def test_the_engine_spills_to_a_folder_of_its_own_removed_after() -> None:
+    with connect() as backend:
+        (spill,) = backend.raw_sql("SELECT current_setting('temp_directory')").fetchone()
+        assert Path(spill).is_dir() and Path(spill).name.startswith("graphdyn-engine-")
+    assert not Path(spill).exists()
+
+
+def test_engine_table_of_graphdyn_toml(tmp_path: Path) -> None:
+    path = tmp_path / "graphdyn.toml"
+    path.write_text('half_life_days = 60\n[engine]\nmemory_limit = "2GB"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.engine == EngineSettings(memory_limit="2GB", threads=0)
+    assert config.to_dict()["engine"] == {"memory_limit": "2GB", "threads": 0}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[engine]\nmemory_limit = "lots"\n', "engine.memory_limit: must be an amount"),
+        ("[engine]\nmemory_limit = 4\n", "engine.memory_limit: must be an amount"),
+        ("[engine]\nthreads = -1\n", "engine.threads: must be a whole number >= 0"),
+        ("[engine]\ncores = 2\n", "unknown setting 'engine.cores'; known engine settings"),
+        ('engine = "big"\n', "engine must be a table"),
+    ],
+)
+def test_a_bad_engine_setting_names_itself(tmp_path: Path, table: str, message: str) -> None:
+    path = tmp_path / "graphdyn.toml"
+    path.write_text(table, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_the_memory_limit_flag(tmp_path: Path) -> None:
+    runner = CliRunner()
+    data = tmp_path / "data"
+    generate(data, customers=20, staff=4, products=5, interactions=400, seed=1)
+    out = tmp_path / "audit"
+    result = runner.invoke(cli, ["audit", str(data), "--out", str(out), "--memory-limit", "1GB"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["parameters"]["engine"] == {"memory_limit": "1GB", "threads": 0}
+    result = runner.invoke(cli, ["validate", str(data), "--memory-limit", "lots"])
+    assert result.exit_code == 2
+    assert "engine.memory_limit: must be an amount" in result.output
