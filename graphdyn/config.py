@@ -295,7 +295,8 @@ class Config:
 
         Examples
         --------
-        >>> config = Config(half_life_days=60.0, channel_richness={"phone": 0.7})
+        >>> config = Config(half_life_days=60.0, channel_richness={"phone": 0.7},
+        ...                 engine=EngineSettings(memory_limit="4GB"))
         >>> Config.from_dict(config.to_dict()) == config
         True
         """
@@ -303,8 +304,11 @@ class Config:
         unknown = sorted(set(values) - known - {"intensity_reference"})
         if unknown:
             raise ConfigError(f"{source}: unknown setting {unknown[0]!r}")
+        kwargs = {key: value for key, value in values.items() if key in known}
+        if isinstance(kwargs.get("engine"), Mapping):
+            kwargs["engine"] = _engine_settings(kwargs["engine"], source)
         try:
-            return cls(**{key: value for key, value in values.items() if key in known})
+            return cls(**kwargs)
         except (ConfigError, TypeError) as exc:
             raise ConfigError(f"{source}: {exc}") from None
 
