@@ -144,12 +144,31 @@ class AuditFolder:
         """The audit's as-of date."""
         return pd.Timestamp(self.summary["as_of"])
 
+    @property
+    def graph_frames(self) -> GraphFrames:
+        """The tables :attr:`graph` is built from (as :attr:`graphdyn.Audit.graph_frames`).
+
+        The network view picks its nodes from them without building the graph.
+        """
+        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
+        no_links = pd.DataFrame(
+            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
+        )
+        return GraphFrames(
+            customers=self.customers,
+            staff=self.staff,
+            products=no_products,
+            ties=self.ties.assign(weight=self.ties["strength"]),
+            product_links=no_links,
+        )
+
     @cached_property
     def graph(self) -> nx.Graph[str]:
         """The customer–staff graph of the saved audit, with its figures on nodes and ties.
 
         As :attr:`graphdyn.Audit.graph`, without products (an audit folder holds no
         customer–product links): tie edges carry the tie's columns and ``weight`` = strength.
+        Built when first asked for (an export); the network view reads :attr:`graph_frames`.
 
         Examples
         --------
@@ -163,19 +182,7 @@ class AuditFolder:
         >>> sorted(saved.graph.nodes), saved.graph.edges["customer:c1", "staff:s1"]["status"]
         (['customer:c1', 'staff:s1'], 'new')
         """
-        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
-        no_links = pd.DataFrame(
-            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
-        )
-        return build_graph(
-            GraphFrames(
-                customers=self.customers,
-                staff=self.staff,
-                products=no_products,
-                ties=self.ties.assign(weight=self.ties["strength"]),
-                product_links=no_links,
-            )
-        )
+        return build_graph(self.graph_frames)
 
 
 def read_audit_folder(folder: str | Path) -> AuditFolder:
