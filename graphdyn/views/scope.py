@@ -361,11 +361,35 @@ def _rank(edges: _Edges, subset: IntArray) -> IntArray:
     quantile = np.empty(len(subset))
     for code in np.unique(kind).tolist():
         members = np.flatnonzero(kind == code)
-        ordered = members[np.lexsort((-members, strength[members]))]
+        ordered = members[_argsort(strength[members], -members)]
         quantile[ordered] = np.arange(1, len(ordered) + 1) / len(ordered)
-    order = np.lexsort((position, kind != edges.tie, -quantile))
-    ranked: IntArray = subset[order]
+    ranked: IntArray = subset[_argsort(-quantile, kind != edges.tie, position)]
     return ranked
+
+
+def _argsort(key: np.ndarray, *ties: np.ndarray) -> IntArray:
+    """Return the order of ``key`` (ascending), equal keys in the order of ``ties``.
+
+    ``np.lexsort((*reversed(ties), key))``, but as one unstable sort of ``key`` (a sixth of the
+    time of a stable one on 2M floats) whose runs of equal keys alone are sorted again; with
+    many equal keys, that lexsort.
+    """
+    order: IntArray = np.argsort(key)
+    ordered = key[order]
+    equal = ordered[1:] == ordered[:-1]
+    if not equal.any():
+        return order
+    if np.count_nonzero(equal) > len(key) // 8:
+        lexical: IntArray = np.lexsort((*reversed(ties), key))
+        return lexical
+    tied = np.zeros(len(key), dtype=bool)
+    tied[1:] |= equal
+    tied[:-1] |= equal
+    at = np.flatnonzero(tied)
+    run = np.cumsum(np.r_[True, ~equal])[at]
+    members = order[at]
+    order[at] = members[np.lexsort((*(tie[members] for tie in reversed(ties)), run))]
+    return order
 
 
 def _check_budget(max_nodes: int) -> None:
