@@ -111,7 +111,7 @@ def view(
         page = overview_page(audited, top=top, focus=focus, depth=depth)
     else:
         page = network_page(
-            audited.graph,
+            audited.graph_frames,
             focus=focus,
             depth=depth,
             max_nodes=max_nodes,

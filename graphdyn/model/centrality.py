@@ -67,7 +67,8 @@ import pandas as pd
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
 from graphdyn.model.brandes import dependencies, usable_cpus
-from graphdyn.model.graph import GraphFrames, graph_arrays
+from graphdyn.model.graph import GraphFrames
+from graphdyn.model.graph_index import graph_arrays
 
 __all__ = [
     "MEASURES",

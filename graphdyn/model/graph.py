@@ -7,8 +7,8 @@ customer to a staff member (``kind="tie"``) or to a product (``kind="product"``)
 and the components; ``weight`` is what graph measures use).
 
 :func:`build_graph` turns the tables into the graph a batch of rows at a time, one column at a
-time; :func:`graph_arrays` gives the nodes and weighted edges that graph would have, in its
-order, without building it (what :func:`graphdyn.model.centrality.node_centrality` needs).
+time; :mod:`graphdyn.model.graph_index` finds the nodes and edges that graph would have, in its
+order, without building it (what centrality and the network view need).
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ from graphdyn.errors import UsageError
 
 __all__ = [
     "NODE_KINDS",
-    "GraphArrays",
     "GraphFrames",
     "build_graph",
-    "graph_arrays",
     "graph_from_dataset",
     "interaction_counts",
     "node_key",
@@ -183,100 +181,6 @@ def build_graph(frames: GraphFrames) -> nx.Graph[str]:
     return graph
 
 
-@dataclass(frozen=True)
-class GraphArrays:
-    """The nodes and weighted edges of :func:`build_graph`'s graph, as arrays.
-
-    Parameters
-    ----------
-    nodes : list of str
-        Node keys in the graph's order (``list(graph)``).
-    u, v : numpy.ndarray
-        Positions in ``nodes`` of each edge's ends, ``u < v``, in ``graph.edges()`` order.
-    weight : numpy.ndarray
-        Each edge's weight attribute, 1 where it is missing (as graph measures read it).
-    """
-
-    nodes: list[str]
-    u: np.ndarray
-    v: np.ndarray
-    weight: np.ndarray
-
-
-def graph_arrays(frames: GraphFrames, weight: str | None = "weight") -> GraphArrays:
-    """Return the nodes and weighted edges :func:`build_graph` would make, without building it.
-
-    The same nodes and edges in the same order, and the weights the graph's edges would carry,
-    from a few vectorised passes over the tables (a tenth of the time of building the graph).
-
-    Parameters
-    ----------
-    frames : GraphFrames
-        The tables, as for :func:`build_graph`.
-    weight : str or None
-        The edge column holding the weight; missing values (or no such column) mean 1, and
-        ``None`` weighs every edge 1.
-
-    Returns
-    -------
-    GraphArrays
-
-    Raises
-    ------
-    UsageError
-        If the weight column holds something other than numbers.
-
-    Examples
-    --------
-    >>> frames = GraphFrames(
-    ...     customers=pd.DataFrame({"customer_id": ["c1", "c2"]}),
-    ...     staff=pd.DataFrame({"staff_id": ["s1"]}),
-    ...     products=pd.DataFrame({"product_id": ["p1"]}),
-    ...     ties=pd.DataFrame({"customer_id": ["c2", "c1"], "staff_id": ["s1", "s1"],
-    ...                        "weight": [0.5, None]}),
-    ...     product_links=pd.DataFrame({"customer_id": ["c1"], "product_id": ["p1"],
-    ...                                 "weight": [3.0]}))
-    >>> arrays = graph_arrays(frames)
-    >>> arrays.nodes
-    ['customer:c1', 'customer:c2', 'staff:s1', 'product:p1']
-    >>> arrays.u.tolist(), arrays.v.tolist(), arrays.weight.tolist()
-    ([0, 0, 1], [2, 3, 2], [1.0, 3.0, 0.5])
-    """
-    keys = [_keys(kind, _values(table, NODE_KINDS[kind])) for kind, table in _node_tables(frames)]
-    ends: list[list[str]] = []
-    weights: list[np.ndarray] = []
-    for table, other_kind, _ in _edge_tables(frames):
-        customers = _keys("customer", _values(table, "customer_id"))
-        others = _keys(other_kind, _values(table, NODE_KINDS[other_kind]))
-        ends.append([key for pair in zip(customers, others, strict=True) for key in pair])
-        weights.append(_weights(table, weight))
-    endpoints = pd.Index([key for part in ends for key in part], dtype=object)
-    nodes = pd.Index([key for part in keys for key in part], dtype=object)
-    nodes = nodes.append(endpoints).unique()
-    position = nodes.get_indexer(endpoints).reshape(-1, 2)
-    edges = pd.DataFrame(
-        {"a": position[:, 0], "b": position[:, 1], "weight": np.concatenate(weights)}
-    )
-    # An edge listed twice keeps its first place and the last weight given (dict.update).
-    merged = edges.groupby(["a", "b"], sort=False).agg(weight=("weight", "last"))
-    a = merged.index.get_level_values("a").to_numpy(np.int64)
-    b = merged.index.get_level_values("b").to_numpy(np.int64)
-    weight_values = merged["weight"].fillna(1.0).to_numpy(np.float64)
-    # graph.edges() walks the nodes in order, each one's neighbours in the order their edges
-    # were added, and skips neighbours already walked.
-    tail = np.concatenate([a, b])
-    head = np.concatenate([b, a])
-    order = np.arange(len(a))
-    slot = np.lexsort((np.concatenate([order, order]), tail))
-    slot = slot[head[slot] > tail[slot]]
-    return GraphArrays(
-        nodes=nodes.tolist(),
-        u=tail[slot],
-        v=head[slot],
-        weight=np.concatenate([weight_values, weight_values])[slot],
-    )
-
-
 def _with_all_ids(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     key = str(ids.name)
     missing = ids.difference(pd.Index(table[key].dropna()))
@@ -349,19 +253,6 @@ def _attribute_dicts(table: pd.DataFrame, keys: list[str]) -> Iterator[dict[str,
             for row in np.flatnonzero(missing).tolist():
                 del records[row][name]
         yield from records
-
-
-def _weights(table: pd.DataFrame, weight: str | None) -> np.ndarray:
-    """Return the weight column as the graph's edges would hold it, NaN where missing."""
-    floats = np.full(len(table), np.nan)
-    if weight is None or weight not in table.columns:
-        return floats
-    values, missing = _column(table[weight])
-    present = [value for value, absent in zip(values, missing, strict=True) if not absent]
-    if not all(isinstance(value, int | float) for value in present):
-        raise UsageError(f"graph: the {weight} column must hold numbers")
-    floats[~missing] = present
-    return floats
 
 
 def _python(value: object) -> object:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graphdyn.errors import UsageError
+from graphdyn.model.graph import GraphFrames
 from graphdyn.views.layout import fixed_layout
 from graphdyn.views.page import Count, Page, vis_network_page
 from graphdyn.views.payload import KIND_STYLES, STATUS_COLOURS, graph_payload
@@ -67,7 +68,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def network_page(
-    graph: nx.Graph[Any],
+    graph: nx.Graph[Any] | GraphFrames,
     *,
     focus: str | None = None,
     depth: int = 1,
@@ -81,11 +82,13 @@ def network_page(
 
     Parameters
     ----------
-    graph : networkx.Graph
+    graph : networkx.Graph or GraphFrames
         A graph with graphdyn's schema (``graphdyn.model.graph``): nodes ``"customer:<id>"``,
         ``"staff:<id>"``, ``"product:<id>"`` with ``kind``, ``id``, ``name`` and, after an
         audit, their metrics; edges with ``kind`` ``"tie"`` or ``"product"`` and ``weight``.
-        Missing metrics are shown as ``n/a``.
+        Missing metrics are shown as ``n/a``. Or the tables such a graph is built from
+        (:attr:`graphdyn.Audit.graph_frames`): the same page, and only the part drawn is
+        ever a NetworkX graph.
     focus : str, optional
         Show the ego network of this node: a node key, or a customer's or staff member's raw id.
     depth : int
@@ -214,7 +217,8 @@ def network_view(
     Parameters
     ----------
     result : Audit
-        The audit whose graph is drawn.
+        The audit whose graph is drawn: its nodes and edges are chosen from the audit's tables
+        (:attr:`~graphdyn.Audit.graph_frames`), and only what is drawn becomes a graph.
     focus : str, optional
         A customer or staff id (or node key): show only its ego network.
     depth : int
@@ -241,7 +245,7 @@ def network_view(
     <Page 'graphdyn network as of 2024-02-01, around c1': 2 of 2 nodes shown; 1 of 1 edges ...>
     """
     return network_page(
-        result.graph,
+        result.graph_frames,
         focus=focus,
         depth=depth,
         max_nodes=max_nodes,

@@ -18,7 +18,8 @@ import pytest
 from graphdyn import Config, UsageError
 from graphdyn.model import graph
 from graphdyn.model.centrality import _indexed, node_centrality
-from graphdyn.model.graph import GraphFrames, build_graph, graph_arrays
+from graphdyn.model.graph import GraphFrames, build_graph
+from graphdyn.model.graph_index import graph_arrays
 
 
 def row_by_row(frames: GraphFrames) -> nx.Graph[str]:

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from graphdyn.atomic import staged_folder, write_text
 from graphdyn.data.names import display_names
 from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.folder.csv_text import write_csv
 from graphdyn.model.graph import GraphFrames, build_graph
 from graphdyn.views.comparison import comparison_page
 from graphdyn.views.network import network_view
@@ -69,11 +68,11 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
     """
     with staged_folder(folder, force=force) as staging:
         for name in AUDIT_TABLES:
-            _write_csv(getattr(result, name), staging / f"{name}.csv")
+            write_csv(getattr(result, name), staging / f"{name}.csv")
         trajectories = result.customer_trajectories.reset_index()
-        _write_csv(trajectories, staging / "trajectories.csv")
+        write_csv(trajectories, staging / "trajectories.csv")
         if len(result.data.rejects):
-            _write_csv(result.data.rejects, staging / "rejects.csv")
+            write_csv(result.data.rejects, staging / "rejects.csv")
         (staging / "summary.json").write_text(
             json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
         )
@@ -81,51 +80,6 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
         network_view(result).write(staging / "network.html")
         overview_page(result).write(staging / "overview.html")
     return Path(folder).resolve()
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` as CSV: floats as ``%.10g``, times as ISO 8601 UTC, missing as blank.
-
-    Float and time columns are turned into text here, column by column, because pandas
-    formats them one value at a time with checks around each (at 1M interactions that was
-    most of the time spent writing CSV files); the text is the one pandas would write.
-    """
-    out = frame.copy(deep=False)
-    for column in out.columns:
-        values = out[column]
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            out[column] = _iso_text(values)
-        elif isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
-            out[column] = _float_text(values.to_numpy())
-    out.to_csv(path, index=False, float_format=_FLOAT_FORMAT, lineterminator="\n")
-
-
-_FLOAT_FORMAT = "%.10g"
-
-
-def _float_text(values: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.object_]:
-    """Return floats as ``%.10g`` text, NaN as blank, as ``to_csv(float_format=...)`` does."""
-    text = np.array([_FLOAT_FORMAT % value for value in values.tolist()], dtype=object)
-    text[np.isnan(values)] = ""
-    return text
-
-
-def _iso_text(values: pd.Series) -> pd.Series:
-    """Return times as ``YYYY-MM-DDTHH:MM:SSZ`` text, NaT as missing, as ``strftime`` does.
-
-    The audit's times are UTC; like ``strftime``, this writes the wall time of the column's
-    time zone.
-    """
-    utc = values.dt.tz_localize(None).to_numpy("datetime64[s]")
-    years = utc.astype("datetime64[Y]").astype(np.int64) + 1970
-    missing = np.isnat(utc)
-    if not np.all(missing | ((years >= 1000) & (years <= 9999))):
-        # years that datetime_as_string pads differently from strftime
-        formatted: pd.Series = values.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return formatted
-    text = np.char.add(np.datetime_as_string(utc, unit="s"), "Z").astype(object)
-    text[missing] = np.nan
-    return pd.Series(text, index=values.index, name=values.name)
 
 
 @dataclass(frozen=True)
@@ -144,12 +98,31 @@ class AuditFolder:
         """The audit's as-of date."""
         return pd.Timestamp(self.summary["as_of"])
 
+    @property
+    def graph_frames(self) -> GraphFrames:
+        """The tables :attr:`graph` is built from (as :attr:`graphdyn.Audit.graph_frames`).
+
+        The network view picks its nodes from them without building the graph.
+        """
+        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
+        no_links = pd.DataFrame(
+            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
+        )
+        return GraphFrames(
+            customers=self.customers,
+            staff=self.staff,
+            products=no_products,
+            ties=self.ties.assign(weight=self.ties["strength"]),
+            product_links=no_links,
+        )
+
     @cached_property
     def graph(self) -> nx.Graph[str]:
         """The customer–staff graph of the saved audit, with its figures on nodes and ties.
 
         As :attr:`graphdyn.Audit.graph`, without products (an audit folder holds no
         customer–product links): tie edges carry the tie's columns and ``weight`` = strength.
+        Built when first asked for (an export); the network view reads :attr:`graph_frames`.
 
         Examples
         --------
@@ -163,19 +136,7 @@ class AuditFolder:
         >>> sorted(saved.graph.nodes), saved.graph.edges["customer:c1", "staff:s1"]["status"]
         (['customer:c1', 'staff:s1'], 'new')
         """
-        no_products = pd.DataFrame({"product_id": pd.Series(dtype=str)})
-        no_links = pd.DataFrame(
-            {"customer_id": pd.Series(dtype=str), "product_id": pd.Series(dtype=str)}
-        )
-        return build_graph(
-            GraphFrames(
-                customers=self.customers,
-                staff=self.staff,
-                products=no_products,
-                ties=self.ties.assign(weight=self.ties["strength"]),
-                product_links=no_links,
-            )
-        )
+        return build_graph(self.graph_frames)
 
 
 def read_audit_folder(folder: str | Path) -> AuditFolder:
