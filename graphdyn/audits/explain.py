@@ -198,12 +198,13 @@ def _check_same_audit(
             f"{what} is as of {_iso(stamp)}, not {_iso(to_timestamp(as_of))}; "
             "explain from the data folder for another date"
         )
-    if config is not None and config != saved:
+    # The engine's resources change how fast an explanation comes, never its numbers.
+    if config is not None and dataclasses.replace(config, engine=saved.engine) != saved:
         changed = ", ".join(
             f"{field.name} {getattr(config, field.name)!r} (the audit: "
             f"{getattr(saved, field.name)!r})"
             for field in dataclasses.fields(Config)
-            if getattr(config, field.name) != getattr(saved, field.name)
+            if field.name != "engine" and getattr(config, field.name) != getattr(saved, field.name)
         )
         raise UsageError(
             f"{what} was made with other parameters: {changed}; explain from the data folder "

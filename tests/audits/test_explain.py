@@ -22,6 +22,7 @@ from click.testing import CliRunner
 import graphdyn
 from graphdyn import Audit, Config, UsageError
 from graphdyn.cli import cli
+from graphdyn.config import EngineSettings
 from graphdyn.data.generate import generate
 from graphdyn.model.explain import Explanation
 
@@ -232,6 +233,10 @@ def test_an_audit_explains_itself_only(
             graphdyn.explain(source, "C000001", config=Config(half_life_days=30.0))
     same = graphdyn.explain(audited.folder, "C000001", as_of=AS_OF, config=Config())
     assert_same(same, audited.audit.explain("C000001"))
+    # The engine's memory and threads are no parameter of the model.
+    faster = Config(engine=EngineSettings(memory_limit="1GB", threads=1))
+    for source in (audited.folder, audited.audit):
+        assert_same(graphdyn.explain(source, "C000001", config=faster), same)
     runner = CliRunner()
     changed = runner.invoke(
         cli, ["explain", str(audited.folder), "--customer", "C000001", "--half-life", "30"]
