@@ -77,6 +77,8 @@ _COUNTS = ("customers", "carried", "carried_at_risk", "carried_single_threaded")
 IntArray = npt.NDArray[np.int64]
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text type
+_PAIR_BLOCK = 2_000_000  # pair entries counted at a time by _pairs_sharing_customers
+_PAIR_BINS = 4_000_000  # and bins (members x staff) at most
 
 
 class OverviewTables(Protocol):
@@ -318,39 +320,50 @@ def _pairs_sharing_customers(
     """Return every pair of staff members ``a < b`` with customers in common, ordered by them.
 
     With, per pair, how many customers they share and those customers' summed ``value`` (added
-    in the order of the customers' codes). One staff member at a time: their customers' other
-    staff members are counted with ``np.bincount``, so that the work (the squared number of
-    ties per customer, 6.8M at 10M interactions) is done in pieces that stay in the cache,
-    without a sort of all the pairs (or a merge of the ties with themselves).
+    in the order of the customers' codes). A group of staff members at a time: each one's
+    customers' other staff members are counted with ``np.bincount`` into a row per member, so
+    that the work (the squared number of ties per customer, 6.8M at 10M interactions) is done
+    in pieces of bounded size, without a sort of all the pairs (or a merge of the ties with
+    themselves).
     """
     by_customer = np.lexsort((staff, customer))
     staff_of = staff[by_customer]
     first_tie = np.searchsorted(customer[by_customer], np.arange(len(value) + 1))
+    degree = np.diff(first_tie)
     by_staff = np.lexsort((customer, staff))
-    customer_of = customer[by_staff]
-    own = np.searchsorted(staff[by_staff], np.arange(n_staff + 1))
+    customer_of, member_of = customer[by_staff], staff[by_staff]
+    own = np.searchsorted(member_of, np.arange(n_staff + 1))
+    work = np.cumsum(degree[customer_of])  # pair entries up to each tie, staff by staff
     parts: list[tuple[IntArray, IntArray, IntArray, npt.NDArray[np.float64]]] = []
-    for member in range(n_staff):
-        mine = customer_of[own[member] : own[member + 1]]  # in the order of their codes
-        if not len(mine):
-            continue
-        sizes = first_tie[mine + 1] - first_tie[mine]
+    member = 0
+    while member < n_staff:
+        # members whose entries fit _PAIR_BLOCK (at least one member), bins _PAIR_BINS
+        done = work[own[member] - 1] if own[member] else 0
+        last = int(np.searchsorted(work, done + _PAIR_BLOCK, side="right"))
+        end = int(np.searchsorted(own, last, side="right")) - 1
+        end = min(max(end, member + 1), member + max(_PAIR_BINS // max(n_staff, 1), 1), n_staff)
+        ties = slice(own[member], own[end])
+        mine, owner = customer_of[ties], member_of[ties]
+        sizes = degree[mine]
         offsets = np.cumsum(sizes) - sizes
         at = np.repeat(first_tie[mine] - offsets, sizes) + np.arange(int(sizes.sum()))
         others = staff_of[at]
-        later = others > member
-        others = others[later]
-        count = np.bincount(others, minlength=n_staff)
-        total = np.bincount(others, weights=np.repeat(value[mine], sizes)[later], minlength=n_staff)
-        partners = np.flatnonzero(count).astype(np.int64)
+        owners = np.repeat(owner, sizes)
+        later = others > owners
+        key = (owners[later] - member) * n_staff + others[later]
+        bins = (end - member) * n_staff
+        count = np.bincount(key, minlength=bins)
+        total = np.bincount(key, weights=np.repeat(value[mine], sizes)[later], minlength=bins)
+        found = np.flatnonzero(count)
         parts.append(
             (
-                np.full(len(partners), member, dtype=np.int64),
-                partners,
-                count[partners].astype(np.int64),
-                total[partners].astype(np.float64),
+                (member + found // n_staff).astype(np.int64),
+                (found % n_staff).astype(np.int64),
+                count[found].astype(np.int64),
+                total[found].astype(np.float64),
             )
         )
+        member = end
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, empty, np.empty(0)

@@ -223,8 +223,10 @@ _QUOTED_PATTERN = (
 )
 
 
-def _text_chars(text: pa.Array) -> tuple[Chars, Lengths]:
+def _text_chars(text: pa.Array | pa.ChunkedArray) -> tuple[Chars, Lengths]:
     """Return strings (no nulls) as characters, quoted as the ``csv`` module quotes them."""
+    if isinstance(text, pa.ChunkedArray):  # a column of several Arrow chunks
+        text = text.combine_chunks()
     needs = pc.match_substring_regex(text, _QUOTED_PATTERN)
     if pc.any(needs).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
