@@ -334,14 +334,20 @@ def audit_graph(folder: str) -> nx.Graph[str]:
 
 
 def pivots(graph: nx.Graph[str]) -> tuple[list[str] | None, int | None]:
-    """The betweenness sources graphdyn uses: all nodes, or Config's k drawn with its seed."""
+    """The betweenness sources graphdyn uses: all nodes, or the pivots its budget allows."""
     from graphdyn.config import Config
+    from graphdyn.model.centrality import betweenness_pivots
 
     config = Config()
-    n = graph.number_of_nodes()
-    if n <= config.betweenness_exact_limit or config.betweenness_k >= n:
+    k = betweenness_pivots(
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+        config.betweenness_budget,
+        config.betweenness_k,
+    )
+    if k is None:
         return None, None
-    sample = random.Random(config.seed).sample(list(graph), config.betweenness_k)  # noqa: S311
+    sample = random.Random(config.seed).sample(list(graph), k)  # noqa: S311
     return sample, config.seed
 
 

@@ -131,9 +131,13 @@ class Config:
         tickets) is treated as this, so a few quiet days do not make a relationship overdue.
     snapshots : int
         Monthly trajectory snapshots back from as-of.
-    betweenness_exact_limit, betweenness_k, seed : int
-        Above ``betweenness_exact_limit`` nodes, betweenness samples ``betweenness_k`` pivots
-        drawn with ``seed``.
+    betweenness_budget : int
+        Shortest-path work betweenness may do, in sources x edges (one Dijkstra run from a
+        source relaxes every edge): exact when every node fits (nodes x edges <= budget),
+        else from ``max(betweenness_k, budget // edges)`` pivots drawn with ``seed``.
+    betweenness_k, seed : int
+        The fewest pivots betweenness is estimated from, whatever the budget, and the seed of
+        their sample (``docs/model.md``, "Betweenness within a budget").
     workers : int
         Processes for betweenness on large graphs; 0 means every CPU this process may use.
         The result does not depend on it.
@@ -174,8 +178,8 @@ class Config:
     gap_prior_weight: float = 1.0
     min_gap_days: float = 7.0
     snapshots: int = 12
-    betweenness_exact_limit: int = 5000
-    betweenness_k: int = 500
+    betweenness_budget: int = 100_000_000
+    betweenness_k: int = 100
     seed: int = 0
     workers: int = 0
     engine: EngineSettings = field(default_factory=EngineSettings)
@@ -234,7 +238,7 @@ class Config:
             raise ConfigError("weights.intensity: must be > 0 (every tie has an intensity)")
         for name in (
             "snapshots",
-            "betweenness_exact_limit",
+            "betweenness_budget",
             "betweenness_k",
             "single_thread_min_days",
             "at_risk_min_contact_days",
@@ -301,7 +305,7 @@ class Config:
         True
         """
         known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known - {"intensity_reference"})
+        unknown = sorted(set(values) - known - {"intensity_reference", *_RETIRED})
         if unknown:
             raise ConfigError(f"{source}: unknown setting {unknown[0]!r}")
         kwargs = {key: value for key, value in values.items() if key in known}
@@ -325,6 +329,8 @@ class Config:
         for key, value in values.items():
             if key in _OTHER_SECTIONS:
                 continue
+            if key in _RETIRED:
+                raise ConfigError(f"{source}: {key!r} is no longer a setting: {_RETIRED[key]}")
             if key not in known:
                 raise ConfigError(
                     f"{source}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
@@ -358,6 +364,13 @@ def _engine_settings(values: Mapping[str, Any], source: str) -> EngineSettings:
         return EngineSettings(**values)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
+
+
+#: Settings of earlier versions: an old audit's summary.json may hold them (read, not used); a
+#: graphdyn.toml that sets one is told what replaced it.
+_RETIRED = {
+    "betweenness_exact_limit": "betweenness is exact when nodes x edges fit betweenness_budget",
+}
 
 
 def _is_float_field(name: str) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from graphdyn.folder import csv_text
@@ -167,3 +168,10 @@ def test_numbers_are_pythons_percent_10g() -> None:
     for signed in (values, -values):
         expected = ["" if np.isnan(v) else csv_text.FLOAT_FORMAT % v for v in signed.tolist()]
         assert float_text(signed) == expected
+
+
+def test_text_in_several_arrow_chunks(tmp_path: Path) -> None:
+    chunked = pa.chunked_array([["a", "b,c"], [None, 'd"e'], ["f"]])
+    frame = pd.DataFrame({"id": pd.Series(pd.arrays.ArrowStringArray(chunked)), "n": np.arange(5)})
+    _write_csv(frame, tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_bytes() == _pandas_bytes(frame)

@@ -16,7 +16,7 @@ from graphdyn.errors import UsageError
 from graphdyn.folder import AuditFolder, read_audit_folder
 from graphdyn.views.export import write_gexf, write_graphml
 from graphdyn.views.network import DEFAULT_EDGES_PER_NODE, network_page, network_title
-from graphdyn.views.overview import overview_page
+from graphdyn.views.overview import MAX_TIES, TIES_PER_STAFF, overview_page
 
 __all__ = ["view"]
 
@@ -55,6 +55,14 @@ __all__ = ["view"]
     help="With --overview: how many at-risk and how many single-threaded accounts to pick out.",
 )
 @click.option(
+    "--max-ties",
+    default=MAX_TIES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --overview: above this many ties, the page holds each staff member's "
+    f"{TIES_PER_STAFF} strongest and every tie of the accounts picked out, and says so.",
+)
+@click.option(
     "--max-nodes",
     default=1500,
     show_default=True,
@@ -82,6 +90,7 @@ def view(
     focus: str | None,
     depth: int,
     top: int,
+    max_ties: int,
     max_nodes: int,
     edges_per_node: int,
     gexf: Path | None,
@@ -108,7 +117,7 @@ def view(
     else:
         audited = run_audit(data_or_audit, as_of, config)
     if overview:
-        page = overview_page(audited, top=top, focus=focus, depth=depth)
+        page = overview_page(audited, top=top, focus=focus, depth=depth, max_ties=max_ties)
     else:
         page = network_page(
             audited.graph_frames,
@@ -131,7 +140,7 @@ def view(
 def _check_options(ctx: click.Context, overview: bool) -> None:
     """Refuse an option given for the other page than the one being written."""
     network_only = ("max_nodes", "edges_per_node")
-    for name in ("top",) if not overview else network_only:
+    for name in ("top", "max_ties") if not overview else network_only:
         if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
             option = "--" + name.replace("_", "-")
             raise UsageError(

@@ -66,13 +66,13 @@ def write_audit_folder(result: Audit, folder: str | Path, *, force: bool = False
     UsageError
         If ``folder`` exists and ``force`` is false.
     """
+    tables = {f"{name}.csv": getattr(result, name) for name in AUDIT_TABLES}
+    tables["trajectories.csv"] = result.customer_trajectories.reset_index()
+    if len(result.data.rejects):
+        tables["rejects.csv"] = result.data.rejects
     with staged_folder(folder, force=force) as staging:
-        for name in AUDIT_TABLES:
-            write_csv(getattr(result, name), staging / f"{name}.csv")
-        trajectories = result.customer_trajectories.reset_index()
-        write_csv(trajectories, staging / "trajectories.csv")
-        if len(result.data.rejects):
-            write_csv(result.data.rejects, staging / "rejects.csv")
+        for name, table in tables.items():
+            write_csv(table, staging / name)
         (staging / "summary.json").write_text(
             json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
         )

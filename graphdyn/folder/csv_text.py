@@ -5,8 +5,8 @@ lineterminator="\n")`` would, with times as ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ
 missing value as a blank cell, but without formatting one value at a time: each column of a
 block of rows becomes a matrix of characters (one row per cell) with each cell's length, and
 the block's text is those matrices side by side with the commas, its cells' characters read
-row by row. At 10M interactions the ties table (1.17M rows, 25 columns, 20M numbers) takes
-about two seconds this way, against twelve with pandas.
+row by row. At 10M interactions the ties table (1.17M rows, 25 columns, 20M numbers, 285 MB)
+takes about 2 s this way on two cores (3.5 s on one), against about 16 s with pandas.
 
 A float's text is Python's ``"%.10g" % x``: its ten significant digits, correctly rounded
 (:func:`float_text`), found here with NumPy. ``x * 10 ** (9 - e)`` (e the decimal exponent,
@@ -223,8 +223,10 @@ _QUOTED_PATTERN = (
 )
 
 
-def _text_chars(text: pa.Array) -> tuple[Chars, Lengths]:
+def _text_chars(text: pa.Array | pa.ChunkedArray) -> tuple[Chars, Lengths]:
     """Return strings (no nulls) as characters, quoted as the ``csv`` module quotes them."""
+    if isinstance(text, pa.ChunkedArray):  # a column of several Arrow chunks
+        text = text.combine_chunks()
     needs = pc.match_substring_regex(text, _QUOTED_PATTERN)
     if pc.any(needs).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")

@@ -30,12 +30,14 @@ the wall time, not the CPU time, by up to the number of free cores; the numbers 
 bits whatever the number of workers. A graph whose weights are all equal takes igraph's
 breadth-first path instead of Dijkstra.
 
-:func:`node_centrality` computes all four for an audit's graph, exactly up to
-``Config.betweenness_exact_limit`` nodes and from ``Config.betweenness_k`` pivots above it. It
-also takes the audit's tables (:class:`graphdyn.model.graph.GraphFrames`) instead of the graph: the
-same numbers without building the NetworkX graph (at 10M interactions, 4.5 s of CPU against
-40 s to build the graph and read it back).
-Sampled betweenness is an estimate [2]_.
+:func:`node_centrality` computes all four for an audit's graph, betweenness within a budget
+of shortest-path work (:func:`betweenness_pivots`: exact while every node fits
+``Config.betweenness_budget``, else as many pivots as fit, at least ``Config.betweenness_k``),
+so that its cost grows with the graph's edges, not with nodes times edges. Sampled
+betweenness is an estimate [2]_; ``docs/model.md`` gives its error, measured. It also takes
+the audit's tables (:class:`graphdyn.model.graph.GraphFrames`) instead of the graph: the same
+numbers without building the NetworkX graph (at 10M interactions, 4.5 s of CPU against 40 s to
+build the graph and read it back).
 
 References
 ----------
@@ -73,7 +75,9 @@ from graphdyn.model.graph_index import graph_arrays
 __all__ = [
     "MEASURES",
     "PAGERANK_ALPHA",
+    "PIVOT_RULE",
     "Centrality",
+    "betweenness_pivots",
     "burt_constraint",
     "effective_size",
     "node_centrality",
@@ -83,6 +87,12 @@ __all__ = [
 
 #: Damping factor of PageRank (NetworkX's and the original paper's default).
 PAGERANK_ALPHA = 0.85
+
+#: How :func:`betweenness_pivots` chooses, in words (``summary.json`` records it).
+PIVOT_RULE = (
+    "exact when nodes x edges <= budget; else max(betweenness_k, budget // edges) pivots, "
+    "exact if that is every node"
+)
 
 #: The measures :func:`node_centrality` computes, in ``staff.csv`` order.
 MEASURES: tuple[str, ...] = ("betweenness", "pagerank", "constraint", "effective_size")
@@ -486,6 +496,47 @@ def _effective_size(indexed: _Indexed) -> np.ndarray:
     return np.where(parts.degree > 0, parts.degree - redundancy, np.nan)
 
 
+def betweenness_pivots(n_nodes: int, n_edges: int, budget: int, fewest: int) -> int | None:
+    """Return the pivots betweenness is estimated from within ``budget``, or None for exact.
+
+    One shortest-path search from a source relaxes every edge, so betweenness from ``k``
+    sources costs about ``k * n_edges``. Exact betweenness (every node a source) is done when
+    ``n_nodes * n_edges <= budget``; else the estimate uses the ``budget // n_edges`` sources
+    that fit, but never fewer than ``fewest`` (below which the estimate says little, see
+    ``docs/model.md``), and is exact if that is every node.
+
+    Parameters
+    ----------
+    n_nodes, n_edges : int
+        The graph's size.
+    budget : int
+        Sources x edges allowed (``Config.betweenness_budget``).
+    fewest : int
+        The floor on the pivots (``Config.betweenness_k``).
+
+    Returns
+    -------
+    int or None
+        The number of pivots, or None when betweenness is exact.
+
+    Examples
+    --------
+    At 1M interactions (10,800 nodes, 202,008 edges) and at 10M (106,000 and 2.2M), with the
+    default budget of 1e8 and floor of 100:
+
+    >>> betweenness_pivots(10_800, 202_008, 100_000_000, 100)
+    495
+    >>> betweenness_pivots(106_000, 2_215_017, 100_000_000, 100)
+    100
+    >>> betweenness_pivots(1_150, 15_159, 100_000_000, 100) is None
+    True
+    """
+    if n_nodes * n_edges <= budget:
+        return None
+    pivots = max(fewest, budget // n_edges)
+    return None if pivots >= n_nodes else pivots
+
+
 @dataclass(frozen=True)
 class Centrality:
     """The four measures for every node of a graph, and how betweenness was computed.
@@ -498,11 +549,19 @@ class Centrality:
         Betweenness pivots; None when exact.
     seed : int or None
         Seed of the pivot sample; None when exact.
+    edges : int
+        The graph's edges (each pivot's search relaxes every one).
+    budget, fewest : int
+        ``Config.betweenness_budget`` and ``Config.betweenness_k``, which chose ``k``
+        (:func:`betweenness_pivots`).
     """
 
     table: pd.DataFrame
     k: int | None
     seed: int | None
+    edges: int = 0
+    budget: int = 0
+    fewest: int = 0
 
     @property
     def exact(self) -> bool:
@@ -511,10 +570,19 @@ class Centrality:
 
     def summary(self) -> dict[str, Any]:
         """Return what ``summary.json`` records under ``"centrality"``."""
+        sources = len(self.table) if self.k is None else self.k
         return {
             "nodes": len(self.table),
             "distance": "1 / weight",
-            "betweenness": {"exact": self.exact, "k": self.k, "seed": self.seed},
+            "betweenness": {
+                "exact": self.exact,
+                "k": self.k,
+                "seed": self.seed,
+                "sources_x_edges": sources * self.edges,
+                "budget": self.budget,
+                "fewest_pivots": self.fewest,
+                "rule": PIVOT_RULE,
+            },
             "pagerank_alpha": PAGERANK_ALPHA,
         }
 
@@ -528,9 +596,10 @@ def node_centrality(
 ) -> Centrality:
     """Compute betweenness, PageRank, constraint and effective size for every node.
 
-    Betweenness is exact up to ``config.betweenness_exact_limit`` nodes; above it, it is
-    estimated from ``config.betweenness_k`` pivots drawn with ``config.seed``. Large jobs
-    run on several cores (see :func:`weighted_betweenness`).
+    Betweenness is exact while every node fits ``config.betweenness_budget`` (nodes x edges);
+    above it, it is estimated from the pivots that fit, at least ``config.betweenness_k``,
+    drawn with ``config.seed`` (:func:`betweenness_pivots`). Large jobs run on several cores
+    (see :func:`weighted_betweenness`).
 
     Parameters
     ----------
@@ -540,7 +609,7 @@ def node_centrality(
         the tables :func:`graphdyn.model.graph.build_graph` turns into that graph: the same numbers,
         in the same order, without building the NetworkX graph.
     config : Config, optional
-        Supplies the exact limit, k and the seed.
+        Supplies the budget, the fewest pivots and the seed.
     weight : str or None
         Edge attribute (or edge column) holding the strength.
     workers : int, optional
@@ -557,8 +626,9 @@ def node_centrality(
     >>> result = node_centrality(g)
     >>> result.table.loc["b", ["betweenness", "constraint", "effective_size"]].tolist()
     [1.0, 0.5, 2.0]
-    >>> result.summary()["betweenness"]
-    {'exact': True, 'k': None, 'seed': None}
+    >>> {k: v for k, v in result.summary()["betweenness"].items() if k != "rule"}
+    {'exact': True, 'k': None, 'seed': None, 'sources_x_edges': 6, 'budget': 100000000, \
+'fewest_pivots': 100}
 
     From tables, without building the graph:
 
@@ -579,9 +649,9 @@ def node_centrality(
         if isinstance(graph, GraphFrames)
         else _indexed(graph, weight)
     )
-    sampled = indexed.n > config.betweenness_exact_limit and config.betweenness_k < indexed.n
-    k = config.betweenness_k if sampled else None
-    seed = config.seed if sampled else None
+    edges = len(indexed.u)
+    k = betweenness_pivots(indexed.n, edges, config.betweenness_budget, config.betweenness_k)
+    seed = None if k is None else config.seed
     table = pd.DataFrame(
         {
             "betweenness": _betweenness(indexed, k, seed, workers or config.workers or None),
@@ -591,4 +661,11 @@ def node_centrality(
         },
         index=pd.Index(indexed.nodes, dtype=object, tupleize_cols=False),
     )
-    return Centrality(table=table, k=k, seed=seed)
+    return Centrality(
+        table=table,
+        k=k,
+        seed=seed,
+        edges=edges,
+        budget=config.betweenness_budget,
+        fewest=config.betweenness_k,
+    )

@@ -47,8 +47,6 @@ __all__ = ["GraphArrays", "GraphIndex", "graph_arrays", "index_frames"]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
-_KINDS: tuple[NodeKind, ...] = ("customer", "staff", "product")
-
 
 @dataclass(frozen=True)
 class _Rows:

@@ -11,11 +11,13 @@ self-contained page (the network page's shell, ``views/assets/overview.js``):
 - between staff members, each one's ``links_per_staff`` strongest shared portfolios;
 - a click on a staff member or a customer (on the canvas, in a list, or found by the search)
   draws that node's neighbourhood: a staff member's customers, or a customer's staff, and with
-  two hops who else is tied to those. Every customer and tie is in the page for this, in
-  compact columns, so nothing is fetched: at 1M interactions (10,000 customers, 500 staff,
-  104,940 ties) the page is 3.1 MB and draws 539 nodes and 1,507 edges; the busiest staff
-  member's neighbourhood, 611 nodes, in a tenth of a second, and a key person's two hops,
-  779 nodes and 4,165 ties, in about one.
+  two hops who else is tied to those. The ties and customers are in the page for this, in
+  compact columns, so nothing is fetched: every one up to :data:`MAX_TIES` ties (at 1M
+  interactions, 10,000 customers, 500 staff and 104,940 ties, the page is 3.1 MB and draws 539
+  nodes and 1,507 edges; the busiest staff member's neighbourhood, 611 nodes, in a tenth of a
+  second, and a key person's two hops, 779 nodes and 4,165 ties, in about one); above it each
+  staff member's :data:`TIES_PER_STAFF` strongest and every tie of the accounts picked out and
+  of the focus, which the counts (``"ties"``) and the note say.
 
 Names and ids go into the page as JSON (:func:`~graphdyn.views.page.json_for_script`) and into
 the DOM as text; the canvas draws them as text. The page's CSP allows its two scripts by hash.
@@ -31,6 +33,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphdyn.audits.overview import (
     PORTFOLIO_COLUMNS,
@@ -45,12 +49,28 @@ from graphdyn.views.page import Count, Page, vis_network_page
 from graphdyn.views.payload import KIND_STYLES, STATUS_COLOURS
 from graphdyn.views.values import plain_scalar
 
-__all__ = ["RISK_COLOURS", "RISK_STEPS", "overview_page", "overview_title"]
+__all__ = [
+    "MAX_TIES",
+    "RISK_COLOURS",
+    "RISK_STEPS",
+    "TIES_PER_STAFF",
+    "overview_page",
+    "overview_title",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Shares of a portfolio's value (or customers) at risk where a staff node's colour changes.
 RISK_STEPS: tuple[float, ...] = (0.05, 0.15, 0.30)
+
+#: Ties up to which the page holds every tie and customer for the neighbourhoods (at 1M
+#: interactions, 104,940 ties: 3.1 MB); above it, each staff member's strongest
+#: :data:`TIES_PER_STAFF` and every tie of the accounts picked out (at 10M, 100,000 of 1.17M
+#: ties and 45,000 of 100,000 customers: about 6 MB, against 28 MB with every tie).
+MAX_TIES = 150_000
+
+#: Each staff member's strongest ties in the page above :data:`MAX_TIES` ties.
+TIES_PER_STAFF = 20
 
 #: A staff node's fill below, between and above :data:`RISK_STEPS`; the last: carries nobody.
 RISK_COLOURS: tuple[str, ...] = ("#fde8c8", "#f9b26b", "#e8590c", "#a61e14", "#d0d7de")
@@ -61,6 +81,7 @@ _SPACING = 60.0  # room between team discs
 _STAFF_SIZE = (8.0, 28.0)  # a staff node's radius: the base, and what the largest portfolio adds
 _STAFF_GAP = 30.0  # room between staff nodes in a disc, beyond their sizes
 _NO_TEAM = "(no team)"
+_LINK_BLOCK = 65_536  # link ends walked at a time when choosing the links drawn
 
 
 def overview_page(
@@ -70,6 +91,8 @@ def overview_page(
     links_per_staff: int = 3,
     focus: str | None = None,
     depth: int = 1,
+    max_ties: int = MAX_TIES,
+    ties_per_staff: int = TIES_PER_STAFF,
     title: str | None = None,
 ) -> Page:
     """Return an audit's staff overview as one self-contained interactive HTML page.
@@ -87,20 +110,28 @@ def overview_page(
         A staff or customer id: the page opens on its neighbourhood.
     depth : int
         Hops around ``focus``: 1 or 2.
+    max_ties : int
+        The page holds every tie (and every customer) for the neighbourhoods when the audit
+        has at most this many; above it, each staff member's ``ties_per_staff`` strongest ties
+        and every tie of the accounts picked out and of ``focus``, with the customers they
+        reach, and the page says how many of how many (``counts["ties"]``, the note).
+    ties_per_staff : int
+        See ``max_ties``.
     title : str, optional
         The page title; default: the audit's as-of date, and the focus if there is one.
 
     Returns
     -------
     Page
-        The page; its counts are the staff, the accounts picked out and the staff links drawn
-        (``.write(path)`` writes it, Jupyter displays it inline).
+        The page; its counts are the staff, the accounts picked out, the staff links drawn
+        and the ties in the neighbourhoods (``.write(path)`` writes it, Jupyter displays it
+        inline).
 
     Raises
     ------
     UsageError
-        When ``focus`` is no staff member's or customer's id, ``depth`` is not 1 or 2, or
-        ``top`` or ``links_per_staff`` is negative.
+        When ``focus`` is no staff member's or customer's id, ``depth`` is not 1 or 2, ``top``
+        or ``links_per_staff`` is negative, or ``max_ties`` or ``ties_per_staff`` below 1.
 
     Examples
     --------
@@ -113,16 +144,22 @@ def overview_page(
     >>> page.title
     'graphdyn staff overview as of 2024-02-01, around s2'
     >>> [str(count) for count in page.counts.values()]
-    ['2 of 2 staff', '0 of 0 accounts picked out', '1 of 1 staff links drawn']
+    ['2 of 2 staff', '0 of 0 accounts picked out', '1 of 1 staff links drawn', \
+'3 of 3 ties in the neighbourhoods']
     """
     if links_per_staff < 0:
         raise UsageError(f"links_per_staff must be 0 or more, not {links_per_staff}")
     if depth not in (1, 2):
         raise UsageError(f"depth must be 1 or 2 in the overview, not {depth}")
+    for name, value in (("max_ties", max_ties), ("ties_per_staff", ties_per_staff)):
+        if value < 1:
+            raise UsageError(f"{name} must be 1 or more, not {value}")
     overview = portfolio_overview(tables, top=top)
     payload = _OverviewPayload(tables, overview, links_per_staff)
+    chosen_focus = payload.focus(focus, depth)
+    payload.keep(chosen_focus, max_ties, ties_per_staff)
     page_title = title or overview_title(tables.as_of, focus)
-    data = payload.data(page_title, payload.focus(focus, depth))
+    data = payload.data(page_title, chosen_focus)
     teams = len(overview.teams)
     counts = {
         "staff": Count("staff", len(overview.staff), len(overview.staff)),
@@ -131,13 +168,13 @@ def overview_page(
             "accounts picked out", len(data["accounts"]["customer"]), overview.candidates
         ),
         "links": Count("staff links drawn", len(data["links"]["a"]), len(overview.links)),
+        "ties": Count("ties in the neighbourhoods", len(payload.ties), payload.all_ties),
     }
     page = vis_network_page(
         page_title,
         data,
         counts=counts,
-        note=f"neighbourhoods of {len(data['customers']['id']):,} customers and "
-        f"{len(data['ties']['customer']):,} ties one click away",
+        note=payload.note(focus),
         script="overview.js",
         style_sheets=("network.css", "overview.css"),
     )
@@ -167,15 +204,38 @@ def _compact(value: object, digits: int = 4) -> float | int | None:
 
 
 def _positions(index: pd.Index, keys: pd.Series | list[str]) -> npt.NDArray[np.intp]:
-    """Return where each key is in ``index`` (-1 where it is not)."""
-    return index.get_indexer(pd.Index(keys))
+    """Return where each key is in ``index`` (-1 where it is not).
+
+    Text is looked up by Arrow's hash table (a sixth of the time of ``Index.get_indexer``,
+    which first turns Arrow's text into Python strings).
+    """
+    try:
+        found = pc.index_in(
+            pa.array(keys, type=pa.string(), from_pandas=True),
+            value_set=pa.array(index, type=pa.string(), from_pandas=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return index.get_indexer(pd.Index(keys))
+    positions: npt.NDArray[np.intp] = found.fill_null(-1).to_numpy().astype(np.intp)
+    return positions
 
 
 def _column(values: pd.Series, digits: int = 4) -> list[float | int | None]:
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf":  # :func:`_compact`
+        out: list[float | int | None] = []
+        for number in values.tolist():
+            if number != number:  # NaN
+                out.append(None)
+                continue
+            rounded = float(f"{float(number):.{digits}g}")
+            out.append(int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded)
+        return out
     return [_compact(v, digits) for v in values.tolist()]
 
 
 def _text_column(values: pd.Series) -> list[str | None]:
+    if isinstance(values.dtype, pd.StringDtype):  # text or missing: as plain_scalar gives it
+        return values.astype(object).where(values.notna(), None).tolist()
     plain = (plain_scalar(v) for v in values.tolist())
     return [None if v is None else str(v) for v in plain]
 
@@ -196,6 +256,7 @@ class _OverviewPayload:
         self.staff = self._in_layout_order(staff)
         self.staff_index = pd.Index(self.staff["staff_id"].astype(str))
         self.ties = self._ties(tables.ties)
+        self.all_ties = len(self.ties)
         self.links = self._drawn_links(links_per_staff)
 
     def _in_layout_order(self, staff: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +281,7 @@ class _OverviewPayload:
                 "staff": _positions(self.staff_index, ties["staff_id"].astype(str)),
                 "customer": _positions(self.customer_index, ties["customer_id"].astype(str)),
                 "strength": ties["strength"].to_numpy(dtype=float),
-                "status": ties["status"].map({s: i for i, s in enumerate(STATUSES)}),
+                "status": _positions(pd.Index(STATUSES), ties["status"]),
             }
         )
         known = (frame["staff"] >= 0) & (frame["customer"] >= 0)
@@ -229,18 +290,37 @@ class _OverviewPayload:
         )
 
     def _drawn_links(self, per_staff: int) -> pd.DataFrame:
-        """Each staff member's ``per_staff`` strongest links (the links come strongest first)."""
+        """Each staff member's ``per_staff`` strongest links (the links come strongest first).
+
+        A link is drawn when it is among the first ``per_staff`` of either of its two staff
+        members. Walked in blocks of links, each block's ends sorted by staff member, with the
+        counts of the blocks before; it stops once every staff member has all theirs.
+        """
         links = self.overview.links
         if per_staff == 0 or links.empty:
             return links.iloc[:0]
-        ends = pd.concat(
+        ends = np.column_stack(
             [
-                pd.DataFrame({"link": links.index, "staff": links["staff_a"]}),
-                pd.DataFrame({"link": links.index, "staff": links["staff_b"]}),
+                _positions(self.staff_index, links["staff_a"].astype(str)),
+                _positions(self.staff_index, links["staff_b"].astype(str)),
             ]
-        ).sort_values("link", kind="stable")
-        chosen = ends.groupby("staff", sort=False).head(per_staff)["link"].unique()
-        return links.loc[np.sort(chosen)]
+        ).ravel()
+        ends = np.where(ends < 0, len(self.staff_index), ends)  # staff not in the page
+        size = len(self.staff_index) + 1
+        wanted = np.minimum(np.bincount(ends, minlength=size), per_staff)
+        seen = np.zeros(size, dtype=np.int64)
+        chosen: list[npt.NDArray[np.intp]] = []
+        for start in range(0, len(ends), _LINK_BLOCK):
+            block = ends[start : start + _LINK_BLOCK]
+            order = np.argsort(block, kind="stable")
+            members = block[order]
+            first = np.searchsorted(members, members)
+            taken = seen[members] + np.arange(len(members)) - first < per_staff
+            chosen.append((start + order[taken]) // 2)
+            seen += np.bincount(block, minlength=size)
+            if (seen >= wanted).all():
+                break
+        return links.iloc[np.unique(np.concatenate(chosen))]
 
     def focus(self, focus: str | None, depth: int) -> dict[str, Any] | None:
         """Return the node the page opens on, or None (staff ids are looked up first)."""
@@ -251,6 +331,51 @@ class _OverviewPayload:
             if position >= 0:
                 return {"kind": kind, "index": int(position), "depth": depth}
         raise UsageError(f"focus {focus!r} is no staff member's or customer's id in the audit")
+
+    def keep(self, focus: dict[str, Any] | None, max_ties: int, per_staff: int) -> None:
+        """Choose the ties and customers the page holds (all, up to ``max_ties`` ties).
+
+        Above it, each staff member's ``per_staff`` strongest, and every tie of the accounts
+        picked out and of the focus, with the customers they reach and the accounts picked
+        out; ``focus`` is moved to the kept customers' positions.
+        """
+        ties = self.ties
+        customer = ties["customer"].to_numpy()
+        self.customer_ties = np.bincount(customer, minlength=len(self.customers))
+        self.all_customers = len(self.customers)
+        self.per_staff: int | None = None
+        if len(ties) <= max_ties:
+            return
+        self.per_staff = per_staff
+        staff = ties["staff"].to_numpy()
+        rank = np.arange(len(staff)) - np.searchsorted(staff, staff)  # strongest first
+        whole = _positions(self.customer_index, self.overview.accounts["customer_id"])
+        if focus is not None and focus["kind"] == "customer":
+            whole = np.append(whole, focus["index"]).astype(np.intp)
+        kept = (rank < per_staff) | np.isin(customer, whole)
+        if focus is not None and focus["kind"] == "staff":
+            kept |= staff == focus["index"]
+        reached = np.union1d(customer[kept], whole)
+        moved = np.full(len(self.customers), -1, dtype=np.int64)
+        moved[reached] = np.arange(len(reached))
+        self.ties = ties.loc[kept].assign(customer=moved[customer[kept]])
+        self.customers = self.customers.iloc[reached].reset_index(drop=True)
+        self.customer_index = pd.Index(self.customers["customer_id"])
+        self.customer_ties = self.customer_ties[reached]
+        if focus is not None and focus["kind"] == "customer":
+            focus["index"] = int(moved[focus["index"]])
+
+    def note(self, focus: str | None) -> str:
+        """Say what the neighbourhoods in the page hold."""
+        ties, customers = len(self.ties), len(self.customers)
+        if self.per_staff is None:
+            return f"neighbourhoods of {customers:,} customers and {ties:,} ties one click away"
+        strongest = "strongest tie" if self.per_staff == 1 else f"{self.per_staff} strongest ties"
+        return (
+            f"neighbourhoods one click away: each staff member's {strongest} and every tie of "
+            f"the accounts picked out{' and of ' + focus if focus else ''} ({ties:,} of "
+            f"{self.all_ties:,} ties, {customers:,} of {self.all_customers:,} customers)"
+        )
 
     def data(self, title: str, focus: dict[str, Any] | None) -> dict[str, Any]:
         """Return the JSON the page's script reads."""
@@ -298,6 +423,7 @@ class _OverviewPayload:
             "accounts": self._accounts(),
             "customers": self._customers(),
             "ties": self._tie_columns(),
+            "ties_per_staff": self.per_staff,
         }
 
     def _teams(self, discs: Sequence[Any], teams: pd.DataFrame) -> dict[str, Any]:
@@ -331,13 +457,17 @@ class _OverviewPayload:
             "id": customers["customer_id"].tolist(),
             "name": _text_column(customers.get("name", none)),
             "segment": _text_column(customers.get("segment", none)),
-            "status": customers["status"].map({s: i for i, s in enumerate(STATUSES)}).tolist(),
+            "status": [
+                None if code < 0 else int(code)
+                for code in _positions(pd.Index(STATUSES), customers["status"]).tolist()
+            ],
             "strength": _column(customers["strength"], 3),
             "value": _column(customers["value_raw"]),
             "value_at_risk": _column(customers["value_at_risk"]),
             "strength_at_risk": _column(customers["strength_at_risk"], 3),
             "single_threaded": customers["single_threaded"].astype(bool).astype(int).tolist(),
             "carrier": np.where(customers["top_staff_id"].isna(), -1, carrier).tolist(),
+            "ties": self.customer_ties.astype(int).tolist(),
         }
 
     def _tie_columns(self) -> dict[str, Any]:

@@ -50,8 +50,8 @@ def test_overview_of_an_audit_folder_and_of_a_data_folder(
     assert code == 0, err
     found = re.fullmatch(
         r"Wrote \S+: 9 of 9 staff, (?:\d+ of \d+ teams, )?(\d+) of (\d+) accounts picked out, "
-        r"(\d+) of (\d+) staff links drawn\n"
-        r"Neighbourhoods of 60 customers and \d+ ties one click away\.\n",
+        r"(\d+) of (\d+) staff links drawn, (\d+) of \5 ties in the neighbourhoods\n"
+        r"Neighbourhoods of 60 customers and \5 ties one click away\.\n",
         out,
     )
     assert found is not None, out
@@ -70,6 +70,14 @@ def test_overview_of_an_audit_folder_and_of_a_data_folder(
     accounts = fresh["accounts"]
     assert isinstance(accounts, dict)
     assert sum(accounts["top_at_risk"]) <= 3 and sum(accounts["top_single_threaded"]) <= 3
+
+    code, out, err = run(
+        "view", str(audit), "--overview", "--max-ties", "20", "--out", str(tmp_path / "c.html")
+    )
+    assert code == 0, err
+    assert re.search(r", \d+ of \d+ ties in the neighbourhoods\n", out), out
+    assert "each staff member's 20 strongest ties and every tie of the accounts picked out" in out
+    assert page_data(tmp_path / "c.html")["ties_per_staff"] == 20
 
 
 def test_overview_opens_on_a_focus_and_exports_the_graph(
@@ -94,6 +102,7 @@ def test_overview_opens_on_a_focus_and_exports_the_graph(
         (["--overview", "--max-nodes", "10"], "--max-nodes applies to the network view"),
         (["--overview", "--edges-per-node", "1"], "--edges-per-node applies to the network view"),
         (["--top", "5"], "--top applies to the staff overview: add --overview"),
+        (["--max-ties", "5"], "--max-ties applies to the staff overview: add --overview"),
         (["--overview", "--focus", "S0003", "--depth", "3"], "depth must be 1 or 2"),
         (["--overview", "--focus", "nobody"], "focus 'nobody' is no staff member's"),
     ],

@@ -11,6 +11,7 @@ import math
 import shutil
 import sys
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -22,9 +23,12 @@ from hypothesis import strategies as st
 
 from graphdyn import Config, UsageError
 from graphdyn.audits.run import audit
+from graphdyn.config import load_config
 from graphdyn.errors import ConfigError, GraphdynError
 from graphdyn.model import brandes
 from graphdyn.model.centrality import (
+    PIVOT_RULE,
+    betweenness_pivots,
     burt_constraint,
     effective_size,
     node_centrality,
@@ -274,26 +278,48 @@ def test_path_lengths_equal_up_to_rounding_count_as_tied() -> None:
     assert networkx == pytest.approx({"s": 0.0, "t": 0.0, "a": 1 / 3, "b": 1 / 3})
 
 
-# --- node_centrality: exact up to a limit, sampled above it ---------------------------------
+# --- node_centrality: exact within the budget, sampled above it ------------------------------
 
 
-def test_node_centrality_is_exact_up_to_the_limit() -> None:
+def test_pivots_by_the_budget_rule() -> None:
+    # exact while nodes x edges fit; then the pivots that fit, never below the floor
+    assert betweenness_pivots(100, 1_000, 100_000, 10) is None
+    assert betweenness_pivots(200, 1_000, 100_000, 10) == 100
+    assert betweenness_pivots(200, 1_000, 5_000, 10) == 10
+    assert betweenness_pivots(200, 1_000, 5_000, 300) is None  # the floor is every node
+    assert betweenness_pivots(5, 0, 1, 1) is None  # no edges: nothing to search
+
+
+def test_node_centrality_is_exact_within_the_budget() -> None:
     graph = GRAPHS["contact graph 600 nodes"]
-    result = node_centrality(graph, Config(betweenness_exact_limit=len(graph)))
+    work = len(graph) * graph.number_of_edges()
+    result = node_centrality(graph, Config(betweenness_budget=work))
     assert result.exact and result.k is None and result.seed is None
-    assert result.summary()["betweenness"] == {"exact": True, "k": None, "seed": None}
+    assert result.summary()["betweenness"] == {
+        "exact": True,
+        "k": None,
+        "seed": None,
+        "sources_x_edges": work,
+        "budget": work,
+        "fewest_pivots": 100,
+        "rule": PIVOT_RULE,
+    }
     reference = nx.betweenness_centrality(graph, weight="distance")
     assert_same(result.table["betweenness"].to_dict(), reference, 1e-9)
     assert list(result.table.columns) == ["betweenness", "pagerank", "constraint", "effective_size"]
 
 
-def test_node_centrality_samples_above_the_limit_with_the_configured_k_and_seed() -> None:
+@pytest.mark.parametrize(("budget", "k"), [(60, 60), (1, 25)])
+def test_node_centrality_samples_the_pivots_that_fit_the_budget(budget: int, k: int) -> None:
     graph = GRAPHS["contact graph 600 nodes"]
-    config = Config(betweenness_exact_limit=100, betweenness_k=60, seed=3)
+    edges = graph.number_of_edges()
+    config = Config(betweenness_budget=budget * edges, betweenness_k=25, seed=3)
     result = node_centrality(graph, config)
     assert not result.exact
-    assert result.summary()["betweenness"] == {"exact": False, "k": 60, "seed": 3}
-    reference = nx.betweenness_centrality(graph, k=60, weight="distance", seed=3)
+    summary = result.summary()["betweenness"]
+    assert (summary["exact"], summary["k"], summary["seed"]) == (False, k, 3)
+    assert summary["sources_x_edges"] == k * edges
+    reference = nx.betweenness_centrality(graph, k=k, weight="distance", seed=3)
     assert_same(result.table["betweenness"].to_dict(), reference, 1e-9)
 
 
@@ -332,7 +358,7 @@ def test_betweenness_on_several_cores_equals_one_core_and_networkx(
     assert weighted_betweenness(graph, workers=2) == chunked
     assert_same(chunked, single_call, 1e-15)
     assert_same(chunked, nx.betweenness_centrality(graph, weight="distance"), 1e-9)
-    config = Config(betweenness_exact_limit=100, betweenness_k=60, seed=11)
+    config = Config(betweenness_budget=1, betweenness_k=60, seed=11)
     sampled = node_centrality(graph, config, workers=2).table["betweenness"].to_dict()
     assert sampled == weighted_betweenness(graph, 60, seed=11, workers=1)
     from_config = node_centrality(graph, dataclasses.replace(config, workers=1))
@@ -395,7 +421,15 @@ def test_the_audit_staff_table_holds_the_measures_of_its_graph() -> None:
     assert result.summary["centrality"] == {
         "nodes": graph.number_of_nodes(),
         "distance": "1 / weight",
-        "betweenness": {"exact": True, "k": None, "seed": None},
+        "betweenness": {
+            "exact": True,
+            "k": None,
+            "seed": None,
+            "sources_x_edges": graph.number_of_nodes() * graph.number_of_edges(),
+            "budget": Config().betweenness_budget,
+            "fewest_pivots": Config().betweenness_k,
+            "rule": PIVOT_RULE,
+        },
         "pagerank_alpha": 0.85,
     }
     columns = list(result.staff.columns)
@@ -414,7 +448,7 @@ def test_the_audit_staff_table_holds_the_measures_of_its_graph() -> None:
     ]
 
 
-def test_an_audit_above_the_exact_limit_records_k_and_seed() -> None:
+def test_an_audit_above_the_budget_records_k_seed_and_the_rule() -> None:
     events = pd.DataFrame(
         {
             "interaction_id": [f"i{n}" for n in range(40)],
@@ -424,8 +458,17 @@ def test_an_audit_above_the_exact_limit_records_k_and_seed() -> None:
             "channel": "phone",
         }
     )
-    result = audit(events, config=Config(betweenness_exact_limit=10, betweenness_k=5, seed=9))
-    assert result.summary["centrality"]["betweenness"] == {"exact": False, "k": 5, "seed": 9}
+    result = audit(events, config=Config(betweenness_budget=10, betweenness_k=5, seed=9))
+    recorded = result.summary["centrality"]["betweenness"]
+    assert recorded == {
+        "exact": False,
+        "k": 5,
+        "seed": 9,
+        "sources_x_edges": 5 * result.graph.number_of_edges(),
+        "budget": 10,
+        "fewest_pivots": 5,
+        "rule": PIVOT_RULE,
+    }
     graph = with_distance(nx.Graph(result.graph))
     reference = nx.betweenness_centrality(graph, k=5, weight="distance", seed=9)
     staff = result.staff.set_index("staff_id")["betweenness"]
@@ -455,3 +498,18 @@ def test_channels_reach_and_dependence() -> None:
     assert (
         channels.loc["chat", "share_of_intensity"] > channels.loc["meeting", "share_of_intensity"]
     )
+
+
+def test_the_retired_exact_limit_reads_from_an_old_summary_and_is_named_in_a_config_file(
+    tmp_path: Path,
+) -> None:
+    old = {**Config().to_dict(), "betweenness_exact_limit": 5000, "betweenness_k": 500}
+    assert Config.from_dict(old) == Config(betweenness_k=500)
+    toml = tmp_path / "graphdyn.toml"
+    toml.write_text("betweenness_exact_limit = 5000\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match="'betweenness_exact_limit' is no longer a setting: .*betweenness_budget"
+    ):
+        load_config(toml)
+    with pytest.raises(ConfigError, match="betweenness_budget: must be a whole number >= 1"):
+        Config(betweenness_budget=0)

@@ -6,12 +6,14 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from graphdyn import Audit, read_audit_folder, write_audit_folder
 from graphdyn.audits.overview import portfolio_overview
 from graphdyn.errors import UsageError
 from graphdyn.views.overview import overview_page
+from graphdyn.views.page import Count
 
 from .audits import XSS_STAFF_NAME, generated_audit, hostile_audit
 from .graphs import XSS_CUSTOMER_NAMES, XSS_ID, XSS_TEAM
@@ -170,3 +172,95 @@ def test_counts_repr_and_write(result: Audit, tmp_path: Path) -> None:
     assert "staff" in repr(view) and "accounts picked out" in repr(view)
     assert view.write(tmp_path / "o.html").read_text(encoding="utf-8") == view.html
     assert 'sandbox="allow-scripts"' in view._repr_html_()
+
+
+def test_every_tie_up_to_max_ties(result: Audit) -> None:
+    view = overview_page(result, max_ties=len(result.ties))
+    data = page_data(view.html)
+    ties, customers = data["ties"], data["customers"]
+    assert isinstance(ties, dict) and isinstance(customers, dict)
+    assert view.counts["ties"] == Count(
+        "ties in the neighbourhoods", len(result.ties), len(result.ties)
+    )
+    assert data["ties_per_staff"] is None
+    per_customer = result.ties["customer_id"].value_counts()
+    assert customers["ties"] == [int(per_customer.get(c, 0)) for c in customers["id"]]
+
+
+@pytest.mark.parametrize("per_staff", [1, 3])
+def test_above_max_ties_each_staff_members_strongest_and_the_accounts_ties(
+    result: Audit, per_staff: int
+) -> None:
+    overview = portfolio_overview(result, top=5)
+    view = overview_page(result, top=5, max_ties=len(result.ties) - 1, ties_per_staff=per_staff)
+    data = page_data(view.html)
+    staff, ties, customers = data["staff"], data["ties"], data["customers"]
+    assert isinstance(staff, dict) and isinstance(ties, dict) and isinstance(customers, dict)
+    picked = set(overview.accounts["customer_id"])
+    expected = strongest_ties(result, per_staff).union(
+        result.ties.index[result.ties["customer_id"].isin(picked)]
+    )
+    embedded = {
+        (customers["id"][ties["customer"][k]], staff_id)
+        for i, staff_id in enumerate(staff["id"])
+        for k in range(ties["offsets"][i], ties["offsets"][i + 1])
+    }
+    assert embedded == set(
+        zip(
+            result.ties.loc[expected, "customer_id"],
+            result.ties.loc[expected, "staff_id"],
+            strict=True,
+        )
+    )
+    reached = set(result.ties.loc[expected, "customer_id"]) | picked
+    assert set(customers["id"]) == reached
+    assert [customers["id"][c] for c in data["accounts"]["customer"]] == overview.accounts[
+        "customer_id"
+    ].tolist()  # type: ignore[index]
+    per_customer = result.ties["customer_id"].value_counts()
+    assert customers["ties"] == [int(per_customer[c]) for c in customers["id"]]
+    assert data["ties_per_staff"] == per_staff
+    assert view.counts["ties"] == Count(
+        "ties in the neighbourhoods", len(expected), len(result.ties)
+    )
+    strongest_text = "strongest tie" if per_staff == 1 else f"{per_staff} strongest ties"
+    assert view.note == (
+        f"neighbourhoods one click away: each staff member's {strongest_text} and every tie of "
+        f"the accounts picked out ({len(expected):,} of {len(result.ties):,} ties, "
+        f"{len(reached):,} of {len(result.customers):,} customers)"
+    )
+
+
+def strongest_ties(result: Audit, per_staff: int) -> pd.Index:
+    """The rows of each staff member's ``per_staff`` strongest ties, as the page ranks them."""
+    ranked = result.ties.sort_values(
+        ["staff_id", "strength", "customer_id"], ascending=[True, False, True]
+    )
+    return ranked.groupby("staff_id").head(per_staff).index
+
+
+def test_above_max_ties_the_focus_keeps_all_its_ties(result: Audit) -> None:
+    ties = result.ties
+    top = strongest_ties(result, 1)
+    # the customer with the most ties among those no staff member's strongest tie reaches
+    outside = ties.loc[~ties["customer_id"].isin(ties.loc[top, "customer_id"]), "customer_id"]
+    customer = str(outside.value_counts().index[0])
+    view = overview_page(result, top=0, focus=customer, max_ties=1, ties_per_staff=1)
+    data = page_data(view.html)
+    customers, focus = data["customers"], data["focus"]
+    assert isinstance(customers, dict) and isinstance(focus, dict)
+    assert customers["id"][focus["index"]] == customer
+    expected = top.union(ties.index[ties["customer_id"] == customer])
+    assert view.counts["ties"] == Count("ties in the neighbourhoods", len(expected), len(ties))
+    assert view.note is not None and f"accounts picked out and of {customer} (" in view.note
+
+    staff_id = str(ties["staff_id"].value_counts().index[0])
+    busiest = overview_page(result, top=0, focus=staff_id, max_ties=1, ties_per_staff=1)
+    expected = top.union(ties.index[ties["staff_id"] == staff_id])
+    assert busiest.counts["ties"].shown == len(expected)
+
+
+@pytest.mark.parametrize(("option", "value"), [("max_ties", 0), ("ties_per_staff", 0)])
+def test_cap_options_below_one_are_usage_errors(result: Audit, option: str, value: int) -> None:
+    with pytest.raises(UsageError, match=f"{option} must be 1 or more"):
+        overview_page(result, **{option: value})  # type: ignore[arg-type]

@@ -249,3 +249,22 @@ def test_an_audit_without_staff_draws_an_empty_overview(open_overview: Opener) -
     assert probe.evaluate(COUNTS) == [0, 0]
     assert probe.page.locator('[data-list="at-risk"]').inner_text() == "None."
     probe.assert_clean()
+
+
+def test_a_page_holding_each_staff_members_strongest_ties_says_so(
+    result: Audit, open_overview: Opener
+) -> None:
+    view = overview_page(result, top=0, max_ties=10, ties_per_staff=2)
+    probe = open_overview(view, "overview-capped")
+    staff_id = result.ties["staff_id"].value_counts().index[0]
+    name = result.staff.set_index("staff_id").loc[staff_id, "name"]
+    total = int((result.ties["staff_id"] == staff_id).sum())
+    click_node(probe, staff_node(probe, staff_id))
+    assert probe.evaluate(COUNTS) == [1 + 2, 2]
+    assert probe.page.locator("#graphdyn-notes").inner_text() == (
+        f"Neighbourhood of {name} (staff), 1 hop: 2 customers; of each staff member's ties, "
+        "the 2 strongest are in the page"
+    )
+    card = probe.page.locator("#graphdyn-details").inner_text()
+    assert f"Customers (ties)\t{total} (2 in the page)" in card
+    probe.assert_clean()

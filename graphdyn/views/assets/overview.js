@@ -372,7 +372,11 @@
         "div",
         "gd-note",
         `Neighbourhood of ${name} (${kind}), ${depth} ${depth === 1 ? "hop" : "hops"}: ` +
-          (ringText || "no ties"),
+          (ringText || "no ties") +
+          (data.ties_per_staff === null
+            ? ""
+            : `; of each staff member's ties, the ${count(data.ties_per_staff)} strongest ` +
+              "are in the page"),
       ),
     );
     showDetails(kind, index);
@@ -396,12 +400,17 @@
     return box;
   }
 
+  // A count of ties, and how many of them the page holds when it holds fewer.
+  function tieCount(total, inPage) {
+    return inPage < total ? `${count(total)} (${count(inPage)} in the page)` : count(total);
+  }
+
   function staffCard(i) {
     const rows = [
       ["Id", S.id[i]],
       ["Team", teams === null ? NA : teamName(S.team[i])],
       ["Role", S.role[i] === null ? NA : S.role[i].replaceAll("_", " ")],
-      ["Customers (ties)", count(S.customers[i])],
+      ["Customers (ties)", tieCount(S.customers[i], T.offsets[i + 1] - T.offsets[i])],
       ["Customers carried", count(S.carried[i])],
       ["Value carried", amount(S.carried_value[i])],
       ["Value at risk", amount(S.carried_value_at_risk[i])],
@@ -423,7 +432,7 @@
       ["Value", amount(C.value[c])],
       ["Value at risk", amount(C.value_at_risk[c])],
       ["Single-threaded", C.single_threaded[c] === 1 ? "yes" : "no"],
-      ["Staff ties", count(customerOffsets[c + 1] - customerOffsets[c])],
+      ["Staff ties", tieCount(C.ties[c], customerOffsets[c + 1] - customerOffsets[c])],
       ["Carried by", carrier < 0 ? NA : staffName(carrier)],
     ]);
   }
