@@ -121,6 +121,16 @@ class GroupSums:
                 np.isfinite(self.last_day), self.last_day - self.first_day[:, None], np.nan
             )
 
+    def rows(self, part: slice) -> GroupSums:
+        """Return the sums of some groups only (a slice of rows)."""
+        return replace(
+            self,
+            **{
+                name: getattr(self, name)[part]
+                for name in (*TIMED_FIELDS, "first_age", "first_day")
+            },
+        )
+
     def select(self, columns: Sequence[int] | np.ndarray) -> GroupSums:
         """Return the sums at some of the evaluation times only (by column)."""
         index = np.asarray(columns, dtype=np.intp)

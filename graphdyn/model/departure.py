@@ -18,7 +18,7 @@ For each such customer:
 :func:`departure_impact` does this for every staff member at once without copying any
 interaction: for each tie (customer c, staff s) the sums of "c without s" are c's sums over its
 other ties and its interactions without a staff member
-(:func:`~graphdyn.model.sums.group_sums_without_each`), and strength and status follow
+(:func:`~graphdyn.engine.without.sums_without_each`, in the engine), and strength and status follow
 from them as for any customer. :func:`what_if` re-audits the interactions left for one set of
 staff members; both give the same numbers.
 """
@@ -37,16 +37,16 @@ from ibis.backends import BaseBackend
 from graphdyn.config import Config
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import event_table, interactions_table
+from graphdyn.engine.sums import EvaluationTimes
+from graphdyn.engine.without import sums_without_each
 from graphdyn.errors import UsageError
-from graphdyn.model.events import Events
 from graphdyn.model.relationships import (
+    GROUP_CHUNK,
     PopulationMedians,
-    pair_codes,
     population_medians,
     relationships,
 )
 from graphdyn.model.standing import standing
-from graphdyn.model.sums import group_sums_without_each
 
 __all__ = ["AT_RISK_STATUSES", "WhatIf", "departure_impact", "what_if"]
 
@@ -314,52 +314,19 @@ def _without_each_tie(
     """
     settings = config.replace(snapshots=1)
     medians = population_medians(backend, interactions, as_of, settings)
-    rows = backend.to_pyarrow(event_table(interactions, as_of, settings)).to_pandas()
-    number = {
-        name: rows[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        for name in ("age", "richness", "sentiment", "value")
-    }
-    events = Events(
-        age_days=number["age"],
-        richness=number["richness"],
-        inbound=rows["inbound"].to_numpy(dtype=bool),
-        outbound=rows["outbound"].to_numpy(dtype=bool),
-        sentiment=number["sentiment"],
-        value=number["value"],
-        day=rows["day"].to_numpy(dtype=np.int64),
-    )
-    del number
-    customer_codes, customer_ids = pd.factorize(rows["customer_id"], sort=True)
-    staff = rows["staff_id"]
-    staffed = staff.notna().to_numpy()
-    staff_codes, staff_ids = pd.factorize(staff[staffed], sort=True)
-    # Each customer's interactions without a staff member are one more group, after its ties.
-    second = np.full(len(staff), len(staff_ids), dtype=np.int64)
-    second[staffed] = staff_codes
-    del staff_codes
-    pairs = pair_codes(customer_codes, second, len(staff_ids) + 1)
-    del second, customer_codes
-    sums = group_sums_without_each(
-        events,
-        pairs.codes,
-        pairs.first,
-        medians.offsets,
-        settings.half_life_days,
-    )
-    del events
-    result = standing(sums, medians.value_reference, settings)
-    width = len(staff_ids) + 1
-    customer = pd.Index(customer_ids).get_indexer(pd.Index(cases["customer_id"])).astype(np.int64)
-    wanted = customer * width + pd.Index(staff_ids).get_indexer(pd.Index(cases["staff_id"])).astype(
-        np.int64
-    )
-    found = np.minimum(np.searchsorted(pairs.keys, wanted), max(len(pairs.keys) - 1, 0))
-    if len(wanted) and not np.array_equal(pairs.keys[found], wanted):
-        raise UsageError("departure impact: ties without interactions in the data")
-    return pd.DataFrame(
-        {"strength": result.strength[found, 0], "status": result.status[found]},
-        index=cases.index,
-    )
+    times = EvaluationTimes.of(medians.offsets, settings.half_life_days)
+    events = event_table(interactions, as_of, settings)
+    try:
+        sums = sums_without_each(backend, events, cases[["customer_id", "staff_id"]], times)
+    except ValueError as error:
+        raise UsageError("departure impact: ties without interactions in the data") from error
+    strength = np.empty(len(cases))
+    status = np.empty(len(cases), dtype=object)
+    for first in range(0, len(cases), GROUP_CHUNK):
+        part = slice(first, first + GROUP_CHUNK)
+        result = standing(sums.rows(part), medians.value_reference, settings)
+        strength[part], status[part] = result.strength[:, 0], result.status
+    return pd.DataFrame({"strength": strength, "status": status}, index=cases.index)
 
 
 def _with_before(cases: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
