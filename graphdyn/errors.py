@@ -14,6 +14,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "DataProblem",
+    "EngineMemoryError",
     "GraphdynError",
     "Neo4jConnectionError",
     "Neo4jError",
@@ -107,6 +108,15 @@ class DataError(GraphdynError):
         if hidden > 0:
             lines.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
         super().__init__("\n".join(lines))
+
+
+class EngineMemoryError(GraphdynError):
+    """The query engine ran out of memory under its limit, even spilling to disk.
+
+    The message names the limit and the threads, and what to change: a higher memory limit
+    (``--memory-limit``, ``engine.memory_limit``), or fewer engine threads (``engine.threads``;
+    each thread holds its own share of a query's state).
+    """
 
 
 class Neo4jError(GraphdynError):

@@ -5,8 +5,9 @@ This is the one module that knows which engine runs the queries: everything else
 session is the next one). What is DuckDB's own lives here:
 
 - its settings: the memory limit past which it spills to a temporary folder (removed with the
-  connection), the threads, and insertion order, which no query relies on (every result is
-  placed by its group code), so DuckDB may drop it and hold less;
+  connection; a query that cannot fit even so is an :class:`~graphdyn.errors.EngineMemoryError`
+  that says what to change), the threads, and insertion order, which no query relies on (every
+  result is placed by its group code), so DuckDB may drop it and hold less;
 - :func:`epoch_microseconds`, a timestamp's microseconds since 1970: DuckDB's ``epoch_us``
   (Ibis' portable ``delta`` in microseconds runs DuckDB's calendar difference, 100 times
   slower; Spark's function is ``unix_micros``);
@@ -23,12 +24,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from graphdyn.config import EngineSettings
+from graphdyn.errors import EngineMemoryError
 
 __all__ = ["connect", "epoch_microseconds", "hold"]
 
@@ -72,6 +75,11 @@ def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
     ibis.backends.BaseBackend
         The connection; closed, and its spill folder removed, when the block ends.
 
+    Raises
+    ------
+    EngineMemoryError
+        If a query in the block runs out of memory under the limit.
+
     Examples
     --------
     >>> from graphdyn.config import EngineSettings
@@ -91,6 +99,13 @@ def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
         backend = ibis.duckdb.connect(**options)
         try:
             yield backend
+        except duckdb.OutOfMemoryException as error:
+            threads = settings.threads or "one per core"
+            raise EngineMemoryError(
+                f"the query engine ran out of memory under its limit of {settings.memory_limit} "
+                f"(threads: {threads}): raise the limit (--memory-limit, engine.memory_limit "
+                "in the config file) or give the engine fewer threads (engine.threads)"
+            ) from error
         finally:
             backend.disconnect()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import ibis
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -13,7 +15,7 @@ from graphdyn.cli import cli
 from graphdyn.config import EngineSettings
 from graphdyn.data.generate import generate
 from graphdyn.engine.backend import connect
-from graphdyn.errors import ConfigError
+from graphdyn.errors import ConfigError, EngineMemoryError, GraphdynError
 
 
 def test_the_engine_takes_its_memory_limit_and_threads() -> None:
@@ -68,3 +70,24 @@ def test_the_memory_limit_flag(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(data), "--memory-limit", "lots"])
     assert result.exit_code == 2
     assert "engine.memory_limit: must be an amount" in result.output
+
+
+def test_running_out_of_engine_memory_says_what_to_change(tmp_path: Path) -> None:
+    """A limit too small for the audit's queries: a clear error and exit 2, no folder written."""
+    data, out = tmp_path / "data", tmp_path / "audit"
+    generate(data, customers=300, staff=20, products=10, interactions=50_000, seed=1)
+    result = CliRunner().invoke(
+        cli, ["audit", str(data), "--out", str(out), "--memory-limit", "2MB"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "ran out of memory under its limit of 2MB" in result.output
+    assert "--memory-limit" in result.output and "engine.threads" in result.output
+    assert not out.exists()
+
+
+def test_engine_memory_error_is_a_graphdyn_error() -> None:
+    with pytest.raises(EngineMemoryError, match=r"limit of 20MB \(threads: 1\)") as caught:
+        with connect(EngineSettings(memory_limit="20MB", threads=1)) as backend:
+            keys = ibis.memtable(pa.table({"k": pa.array([str(k) for k in range(2_000_000)])}))
+            backend.to_pyarrow(keys.group_by("k").aggregate(n=keys.count()).order_by("k"))
+    assert isinstance(caught.value, GraphdynError)
