@@ -13,12 +13,17 @@ def reciprocity(sums: Sums, config: Settings, value_reference: np.ndarray) -> np
     Examples
     --------
     >>> from graphdyn.config import Config
-    >>> from graphdyn.model.events import Events
-    >>> from graphdyn.model.sums import group_sums
-    >>> events = Events(np.zeros(4), np.ones(4), np.array([True, False, False, False]),
-    ...                 np.array([False, True, True, False]), np.full(4, np.nan),
-    ...                 np.full(4, np.nan), np.zeros(4))
-    >>> sums = group_sums(events, np.zeros(4, int), 1, [0.0], 90.0)
+    >>> import ibis
+    >>> import pyarrow as pa
+    >>> from graphdyn.engine.backend import connect
+    >>> from graphdyn.engine.sums import group_sums
+    >>> events = ibis.memtable(pa.table({
+    ...     "g": [0] * 4, "age": [0.0] * 4, "day": [0] * 4, "richness": [1.0] * 4,
+    ...     "inbound": [True, False, False, False], "outbound": [False, True, True, False],
+    ...     "sentiment": pa.array([None] * 4, pa.float64()),
+    ...     "value": pa.array([None] * 4, pa.float64())}))
+    >>> with connect() as backend:
+    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
     >>> reciprocity(sums, Config(), np.full(1, np.nan)).round(4).tolist()  # 1 in, 2 out
     [[0.6667]]
     """

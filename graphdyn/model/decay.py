@@ -24,6 +24,7 @@ from graphdyn.config import Config
 from graphdyn.model.tie_strength import liveness_at
 
 __all__ = [
+    "DAY_SECONDS",
     "STATUSES",
     "TRENDS",
     "Silence",
@@ -31,7 +32,22 @@ __all__ = [
     "gone_cold",
     "classify_trend",
     "days_to_at_risk",
+    "decay_weight",
 ]
+
+DAY_SECONDS = 86_400.0
+
+
+def decay_weight(age_days: np.ndarray | float, half_life_days: float) -> np.ndarray:
+    """Weight of an event ``age_days`` before the as-of date: ``2 ** (-age / H)``.
+
+    Examples
+    --------
+    >>> float(decay_weight(90.0, 90.0))
+    0.5
+    """
+    return np.exp2(-np.asarray(age_days, dtype=np.float64) / half_life_days)
+
 
 #: Relationship statuses, in the order the rules are tried.
 STATUSES: tuple[str, ...] = ("new", "dormant", "at_risk", "cooling", "active")

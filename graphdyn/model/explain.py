@@ -16,7 +16,7 @@ import pandas as pd
 from graphdyn.components import COMPONENTS
 from graphdyn.config import Config
 from graphdyn.errors import UsageError
-from graphdyn.model.events import DAY_SECONDS, decay_weight
+from graphdyn.model.decay import DAY_SECONDS, decay_weight
 
 __all__ = [
     "Explanation",

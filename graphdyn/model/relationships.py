@@ -32,10 +32,8 @@ __all__ = [
     "CUSTOMER_KEYS",
     "GROUP_CHUNK",
     "TIE_KEYS",
-    "PairCodes",
     "PopulationMedians",
     "Relationships",
-    "pair_codes",
     "population_medians",
     "relationships",
     "snapshot_dates",
@@ -283,57 +281,6 @@ def _level_frames(
         frames.append(frame)
         strengths.append(strength)
     return pd.concat(frames, ignore_index=True), np.concatenate(strengths)
-
-
-@dataclass(frozen=True)
-class PairCodes:
-    """Distinct (first, second) code pairs, sorted, and the pair of each row.
-
-    Parameters
-    ----------
-    keys : numpy.ndarray
-        The distinct pairs as ``first * n_second + second``, ascending.
-    codes : numpy.ndarray
-        Each row's pair (0 .. len(keys) - 1).
-    first, second : numpy.ndarray
-        The two codes of each distinct pair.
-    """
-
-    keys: np.ndarray
-    codes: np.ndarray
-    first: np.ndarray
-    second: np.ndarray
-
-
-def pair_codes(first: np.ndarray, second: np.ndarray, n_second: int) -> PairCodes:
-    """Give the distinct (first, second) pairs of rows numbers, in sorted order.
-
-    Sorted by first code, the pairs of one first code (a customer's ties) are consecutive:
-    the runs :func:`~graphdyn.model.sums.group_sums_without_each` works on. pandas'
-    integer factorisation, then a sort of the distinct pairs only.
-
-    Parameters
-    ----------
-    first, second : numpy.ndarray
-        Non-negative integer codes per row; ``second < n_second``.
-    n_second : int
-        The number of second codes.
-
-    Returns
-    -------
-    PairCodes
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> pairs = pair_codes(np.array([1, 0, 1, 1]), np.array([2, 1, 0, 2]), 3)
-    >>> pairs.codes.tolist(), pairs.first.tolist(), pairs.second.tolist()
-    ([2, 0, 1, 2], [0, 1, 1], [1, 0, 2])
-    """
-    width = max(n_second, 1)
-    key = first.astype(np.int64) * width + second
-    codes, keys = pd.factorize(key, sort=True)
-    return PairCodes(keys=keys, codes=codes, first=keys // width, second=keys % width)
 
 
 def _add_tie_counts(

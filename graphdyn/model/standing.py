@@ -15,8 +15,13 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.engine.sums import GroupSums
-from graphdyn.model.decay import Silence, classify_status, classify_trend, days_to_at_risk
-from graphdyn.model.events import DAY_SECONDS
+from graphdyn.model.decay import (
+    DAY_SECONDS,
+    Silence,
+    classify_status,
+    classify_trend,
+    days_to_at_risk,
+)
 from graphdyn.model.tie_strength import liveness_at, scores, strength_at
 
 __all__ = ["Standing", "level_frame", "standing"]
@@ -68,7 +73,7 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
     ----------
     sums : GroupSums
         From :class:`~graphdyn.engine.sums.LevelSums` (or
-        :func:`~graphdyn.model.sums.group_sums_without_each`).
+        :func:`~graphdyn.engine.without.sums_without_each`).
     value_ref : numpy.ndarray
         V_ref at each evaluation time of the sums.
     config : Config
@@ -80,12 +85,17 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
 
     Examples
     --------
-    >>> from graphdyn.model.events import Events
-    >>> from graphdyn.model.sums import group_sums
-    >>> events = Events(np.array([0.0, 30.0]), np.ones(2), np.zeros(2, bool),
-    ...                 np.zeros(2, bool), np.full(2, np.nan), np.full(2, np.nan),
-    ...                 np.array([100, 70]))
-    >>> sums = group_sums(events, np.zeros(2, int), 1, [0.0, 90.0], 90.0)
+    >>> import ibis
+    >>> import pyarrow as pa
+    >>> from graphdyn.engine.backend import connect
+    >>> from graphdyn.engine.sums import group_sums
+    >>> events = ibis.memtable(pa.table({
+    ...     "g": [0] * 2, "age": [0.0, 30.0], "day": [100, 70], "richness": [1.0] * 2,
+    ...     "inbound": [False] * 2, "outbound": [False] * 2,
+    ...     "sentiment": pa.array([None] * 2, pa.float64()),
+    ...     "value": pa.array([None] * 2, pa.float64())}))
+    >>> with connect() as backend:
+    ...     _, sums = group_sums(backend, events, ["g"], [0.0, 90.0], 90.0)
     >>> result = standing(sums, np.full(2, np.nan), Config())
     >>> result.status.tolist(), result.trend.tolist()
     (['new'], ['strengthening'])

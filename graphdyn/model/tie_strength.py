@@ -114,11 +114,17 @@ def strength_at(sums: GroupSums, config: Config, value_ref: np.ndarray) -> np.nd
 
     Examples
     --------
-    >>> from graphdyn.model.events import Events
-    >>> from graphdyn.model.sums import group_sums
-    >>> events = Events(np.zeros(1), np.ones(1), np.zeros(1, bool), np.zeros(1, bool),
-    ...                 np.full(1, np.nan), np.full(1, np.nan), np.zeros(1))
-    >>> sums = group_sums(events, np.zeros(1, int), 1, [0.0], 90.0)
+    >>> import ibis
+    >>> import pyarrow as pa
+    >>> from graphdyn.engine.backend import connect
+    >>> from graphdyn.engine.sums import group_sums
+    >>> events = ibis.memtable(pa.table({
+    ...     "g": [0] * 1, "age": [0.0], "day": [0], "richness": [1.0] * 1,
+    ...     "inbound": [False], "outbound": [False],
+    ...     "sentiment": pa.array([None], pa.float64()),
+    ...     "value": pa.array([None], pa.float64())}))
+    >>> with connect() as backend:
+    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
     >>> strength_at(sums, Config(), np.full(1, np.nan)).round(4).tolist()  # tenure 0
     [[0.2088]]
     """

@@ -34,9 +34,9 @@ from graphdyn.engine.sums import (
     group_sums,
     rollup,
 )
-from graphdyn.model import sums as reference
-from graphdyn.model.events import prepare_events
 from graphdyn.model.relationships import CUSTOMER_KEYS, TIE_KEYS, _offsets
+from tests.engine import reference
+from tests.engine.reference import prepare_events
 
 FIELDS = (*TIMED_FIELDS, "first_age", "first_day", "contact_span")
 H = 90.0
