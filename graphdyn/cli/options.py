@@ -130,7 +130,7 @@ def model_options(command: F) -> F:
             changes["strong_threshold"] = strong_threshold
         if liveness_at_risk is not None:
             changes["liveness_at_risk"] = liveness_at_risk
-        engine_changes = {
+        engine_changes: dict[str, Any] = {
             name: value
             for name, value in (
                 ("memory_limit", memory_limit),
