@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -204,14 +205,18 @@ def session(settings: EngineSettings | None = None) -> Iterator[SparkSession]:
         return
     os.environ.setdefault("JAVA_HOME", str(java().resolve().parents[1]))
     builder: Any = spark_session.builder.master(settings.spark_master)
-    for key, value in session_conf(settings).items():
-        builder = builder.config(key, value)
-    started: SparkSession = builder.getOrCreate()
-    started.sparkContext.setLogLevel("ERROR")
-    try:
-        yield started
-    finally:
-        started.stop()
+    # Spark makes its warehouse folder in the working directory unless told where: a
+    # temporary one, removed with the session (graphdyn creates no table in it).
+    with tempfile.TemporaryDirectory(prefix="graphdyn-spark-") as warehouse:
+        conf = {"spark.sql.warehouse.dir": warehouse, **session_conf(settings)}
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        started: SparkSession = builder.getOrCreate()
+        started.sparkContext.setLogLevel("ERROR")
+        try:
+            yield started
+        finally:
+            started.stop()
 
 
 _HELD = "graphdyn_held_"
