@@ -111,6 +111,7 @@ STEPS: tuple[str, ...] = (
     "baseline",
     "scan",
     "ties",
+    "ties-spark",
     "audit",
     "explain",
     "centrality",
@@ -360,6 +361,14 @@ def run_rung(rung: Rung, only: set[str], options: argparse.Namespace) -> list[Ro
         )
         row.note = _tie_count_note(ties, base)
         rows.append(row)
+    if "ties-spark" in only and "ties" in only and rung.interactions <= 10_000_000:
+        # Spark local[2] against the same tie table on DuckDB: the JVM's start (the phase
+        # "session"), Spark's task and shuffle overhead on 2 cores (4 shuffle partitions);
+        # given 10 minutes a rung.
+        on_spark = timed(rung, "ties-spark", params, options.repeat, timeout=600)
+        rows.append(
+            Row(rung.name, "tie table on Spark local[2]", on_spark, "tie table (DuckDB)", ties)
+        )
     if "audit" in only:
         audited = timed(rung, "audit", params, options.repeat)
         rows.append(

@@ -221,6 +221,35 @@ def ties(folder: str) -> Result:
     return clock.result(ties=len(result.ties))
 
 
+def ties_spark(folder: str, master: str = "local[2]") -> Result:
+    """The tie table on Spark: the session, Spark reading the Parquet itself, relationships.
+
+    ``spark.sql.shuffle.partitions`` is graphdyn's local default, twice the local threads (4
+    for local[2]), not Spark's 200; the phases show the JVM's start apart from the queries.
+    """
+    import pandas as pd
+
+    from graphdyn.config import Config, EngineSettings
+    from graphdyn.engine.backend import connect
+    from graphdyn.engine.events import INTERACTION_COLUMNS
+    from graphdyn.engine.spark import read_files
+    from graphdyn.model.relationships import relationships
+
+    config = Config(engine=EngineSettings(engine="spark", spark_master=master))
+    parts = Path(folder) / "interactions"
+    source = parts if parts.is_dir() else Path(folder) / "interactions.parquet"
+    with measured() as clock:
+        started = time.perf_counter()
+        with connect(config.engine) as backend:
+            clock.phases["session"] = time.perf_counter() - started
+            with phase(clock, "relationships"):
+                interactions = read_files(backend, source).select(*INTERACTION_COLUMNS)
+                latest = pd.Timestamp(backend.to_pyarrow(interactions.timestamp.max()).as_py())
+                as_of = latest if latest.tz else latest.tz_localize("UTC")  # Spark's are UTC
+                result = relationships(backend, interactions, as_of, config)
+    return clock.result(ties=len(result.ties), master=master)
+
+
 def full_audit(folder: str) -> Result:
     from graphdyn.audits.run import audit
     from graphdyn.folder import write_audit_folder
@@ -669,6 +698,7 @@ STEPS: dict[str, Callable[..., Result]] = {
     "baseline": baseline,
     "scan": scan,
     "ties": ties,
+    "ties-spark": ties_spark,
     "audit": full_audit,
     "read": read_only,
     "explain": explain,

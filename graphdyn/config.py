@@ -22,6 +22,7 @@ from graphdyn.errors import ConfigError
 __all__ = [
     "DEFAULT_CHANNEL_RICHNESS",
     "Config",
+    "ENGINES",
     "EngineSettings",
     "load_config",
 ]
@@ -49,26 +50,48 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B|%)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """Resources of the query engine the event-level sums run in (:mod:`graphdyn.engine`).
+    """The query engine the event-level sums run in (:mod:`graphdyn.engine`), and its resources.
 
-    They change how fast an audit runs and how much memory it takes, never a number it gives.
+    They change how fast an audit runs, where, and how much memory it takes, never a number it
+    gives.
 
     Parameters
     ----------
     memory_limit : str
         The most memory the engine holds, e.g. ``"4GB"``, ``"512MiB"`` or ``"80%"`` (of the
-        machine's RAM); past it the engine spills to a temporary folder on disk.
+        machine's RAM); past it DuckDB spills to a temporary folder on disk. On Spark in local
+        mode it is the driver's memory (the JVM's heap, where the local executors run).
     threads : int
-        Threads the engine runs on; 0 means one per CPU.
+        Threads DuckDB runs on; 0 means one per CPU (Spark's come from its master URL).
+    engine : {"duckdb", "spark"}
+        ``"duckdb"``: an embedded DuckDB; ``"spark"``: Apache Spark (pyspark, ``pip install
+        graphdyn[spark]``, on Java 17 or 21).
+    spark_master : str
+        The Spark master URL of the session graphdyn starts: ``local[*]`` (every core of this
+        machine), ``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://...``. A session that
+        is already running (spark-submit, Databricks, a notebook) is used as it is.
+    spark_conf : mapping of str to str
+        ``spark.*`` settings of that session, e.g. ``{"spark.executor.memory": "8g"}``; nested
+        tables are read as dotted names. Credentials never go here (they would be echoed in
+        ``summary.json``): Spark and Hadoop read them from the environment or
+        ``spark-defaults.conf``, and a name that holds one (a secret, password, token or key)
+        is an error.
 
     Examples
     --------
     >>> EngineSettings(memory_limit="4GB")
-    EngineSettings(memory_limit='4GB', threads=0)
+    EngineSettings(memory_limit='4GB', threads=0, engine='duckdb', spark_master='local[*]', \
+spark_conf={})
+    >>> EngineSettings(engine="spark", spark_conf={"spark": {"sql": {"shuffle.partitions": 8}}})
+    ... # doctest: +ELLIPSIS
+    EngineSettings(..., engine='spark', ..., spark_conf={'spark.sql.shuffle.partitions': '8'})
     """
 
     memory_limit: str = "80%"
     threads: int = 0
+    engine: str = "duckdb"
+    spark_master: str = "local[*]"
+    spark_conf: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.memory_limit, str) and _MEMORY.fullmatch(self.memory_limit)):
@@ -78,6 +101,53 @@ class EngineSettings:
             )
         if not (isinstance(self.threads, int) and self.threads >= 0):
             raise ConfigError(f"engine.threads: must be a whole number >= 0 ({self.threads!r})")
+        if self.engine not in ENGINES:
+            raise ConfigError(
+                f"engine.engine: must be one of {', '.join(ENGINES)} ({self.engine!r})"
+            )
+        if not (isinstance(self.spark_master, str) and self.spark_master.strip()):
+            raise ConfigError(f"engine.spark_master: must be a master URL ({self.spark_master!r})")
+        if not isinstance(self.spark_conf, Mapping):
+            raise ConfigError(f"engine.spark_conf: must be a table ({self.spark_conf!r})")
+        object.__setattr__(self, "spark_conf", _spark_conf(self.spark_conf))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready settings (what :meth:`Config.to_dict` writes under ``engine``)."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["spark_conf"] = dict(self.spark_conf)
+        return out
+
+
+#: The engines the queries run on.
+ENGINES = ("duckdb", "spark")
+
+#: A Spark setting that holds a credential (fs.s3a.secret.key, fs.azure.account.key.*, a
+#: password, a token, a SAS): refused, so that none is written in graphdyn.toml or summary.json.
+_CREDENTIAL = re.compile(r"secret|password|passwd|token|(^|\.)(access\.)?key(\.|$)|\.sas\.", re.I)
+
+
+def _spark_conf(values: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Flatten nested tables into dotted names; values as Spark reads them (text)."""
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_spark_conf(value, f"{name}."))
+            continue
+        if not name.startswith("spark."):
+            raise ConfigError(f"engine.spark_conf: {name!r} is not a Spark setting (spark.*)")
+        if _CREDENTIAL.search(name):
+            raise ConfigError(
+                f"engine.spark_conf: {name!r} holds a credential; set it in the environment or "
+                "spark-defaults.conf, not in graphdyn's configuration"
+            )
+        if isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            out[name] = str(value)
+        else:
+            raise ConfigError(f"engine.spark_conf.{name}: must be text or a number ({value!r})")
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,7 +212,7 @@ class Config:
         Processes for betweenness on large graphs; 0 means every CPU this process may use.
         The result does not depend on it.
     engine : EngineSettings
-        Memory and threads of the query engine (the ``[engine]`` table of ``graphdyn.toml``).
+        The query engine and its resources (the ``[engine]`` table of ``graphdyn.toml``).
         The result does not depend on them.
 
     Examples
@@ -277,7 +347,7 @@ class Config:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if isinstance(value, EngineSettings):
-                out[f.name] = dataclasses.asdict(value)
+                out[f.name] = value.to_dict()
             else:
                 out[f.name] = dict(value) if isinstance(value, Mapping) else value
         out["intensity_reference"] = self.intensity_reference

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from graphdyn.components import NAMES
-from graphdyn.config import load_config
+from graphdyn.config import ENGINES, load_config
 from graphdyn.data import to_timestamp
 from graphdyn.errors import UsageError
 
@@ -84,6 +84,17 @@ def model_options(command: F) -> F:
         metavar="AMOUNT",
         help="Most memory the query engine holds (4GB, 512MiB, 80%); past it, it spills to disk.",
     )
+    @click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        help="The query engine the event-level sums run in: duckdb (embedded) or spark.",
+    )
+    @click.option(
+        "--spark-master",
+        metavar="URL",
+        help="Master of the Spark session the spark engine starts (local[*], spark://HOST:7077, "
+        "yarn, k8s://...).",
+    )
     @functools.wraps(command)
     def wrapper(
         *args: Any,
@@ -94,6 +105,8 @@ def model_options(command: F) -> F:
         strong_threshold: float | None,
         liveness_at_risk: float | None,
         memory_limit: str | None,
+        engine: str | None,
+        spark_master: str | None,
         **kwargs: Any,
     ) -> Any:
         meta = click.get_current_context().meta
@@ -117,8 +130,17 @@ def model_options(command: F) -> F:
             changes["strong_threshold"] = strong_threshold
         if liveness_at_risk is not None:
             changes["liveness_at_risk"] = liveness_at_risk
-        if memory_limit is not None:
-            changes["engine"] = dataclasses.replace(config.engine, memory_limit=memory_limit)
+        engine_changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("memory_limit", memory_limit),
+                ("engine", engine),
+                ("spark_master", spark_master),
+            )
+            if value is not None
+        }
+        if engine_changes:
+            changes["engine"] = dataclasses.replace(config.engine, **engine_changes)
         return command(*args, config=config.replace(**changes) if changes else config, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -1,21 +1,27 @@
-"""The engine the queries run on: an embedded DuckDB, with the configured memory and threads.
+"""The engine the queries run on: an embedded DuckDB, or Apache Spark, as configured.
 
 This is the one module that knows which engine runs the queries: everything else in
-:mod:`graphdyn.engine` builds Ibis expressions, which any Ibis backend compiles (a PySpark
-session is the next one). What is DuckDB's own lives here:
+:mod:`graphdyn.engine` builds Ibis expressions, which Ibis compiles for either
+(``EngineSettings.engine``: ``"duckdb"``, the default, or ``"spark"``, in
+:mod:`graphdyn.engine.spark`). What differs between the engines lives here:
 
-- its settings: the memory limit past which it spills to a temporary folder (removed with the
-  connection; a query that cannot fit even so is an :class:`~graphdyn.errors.EngineMemoryError`
-  that says what to change), the threads, and insertion order, which no query relies on (every
-  result is placed by its group code), so DuckDB may drop it and hold less;
-- :func:`epoch_microseconds`, a timestamp's microseconds since 1970: DuckDB's ``epoch_us``
-  (Ibis' portable ``delta`` in microseconds runs DuckDB's calendar difference, 100 times
-  slower; Spark's function is ``unix_micros``);
-- :func:`hold`, how an intermediate result is kept for several queries: as Arrow, which DuckDB
-  scans in place. The results held are sums per group (far fewer rows than events), and a
-  temporary table costs more than the query itself on small data (Ibis' own ``Table.cache``,
-  besides, runs on Ibis' default backend when a query reads an in-memory table, not on the
-  one given). A Spark session would persist a DataFrame on the cluster instead.
+- :func:`connect`: DuckDB with the memory limit past which it spills to a temporary folder
+  (removed with the connection; a query that cannot fit even so is an
+  :class:`~graphdyn.errors.EngineMemoryError` that says what to change), the threads, and
+  insertion order, which no query relies on (every result is placed by its group code), so
+  DuckDB may drop it and hold less; or a SparkSession on the configured master
+  (:func:`graphdyn.engine.spark.session`);
+- :func:`epoch_microseconds`, a timestamp's microseconds since 1970: Spark's ``unix_micros``,
+  which :func:`connect` defines on DuckDB as a macro over DuckDB's own ``epoch_us`` (a macro is
+  expanded as the query is bound, so it costs nothing). One function name in the one
+  expression, for both engines: Ibis' portable ``delta`` in microseconds runs DuckDB's calendar
+  difference, 100 times slower, and Ibis' ``epoch_seconds`` drops the microseconds on Spark;
+- :func:`hold`, how an intermediate result is kept for several queries. On DuckDB as Arrow,
+  which DuckDB scans in place: the results held are sums per group (far fewer rows than
+  events), and a temporary table costs more than the query itself on small data (Ibis' own
+  ``Table.cache``, besides, runs on Ibis' default backend when a query reads an in-memory
+  table, not on the one given). On Spark in the session's cache, on the cluster, not through
+  the driver.
 """
 
 from __future__ import annotations
@@ -31,19 +37,26 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from graphdyn.config import EngineSettings
+from graphdyn.engine import spark
 from graphdyn.errors import EngineMemoryError
 
 __all__ = ["connect", "epoch_microseconds", "hold"]
 
 
-def _epoch_us(timestamp: ir.TimestampValue) -> ir.IntegerValue:
-    """DuckDB's microseconds since 1970-01-01 UTC (declared, not defined, here)."""
+def _unix_micros(timestamp: ir.TimestampValue) -> ir.IntegerValue:
+    """Spark's microseconds since 1970-01-01 UTC (declared, not defined, here)."""
 
 
-#: DuckDB's ``epoch_us``, as Ibis calls a function the engine has built in.
-_EPOCH_US = ibis.udf.scalar.builtin(
-    _epoch_us, name="epoch_us", signature=((dt.Timestamp(timezone="UTC"),), dt.int64)
+#: Spark's ``unix_micros``, as Ibis calls a function the engine has built in.
+_UNIX_MICROS = ibis.udf.scalar.builtin(
+    _unix_micros, name="unix_micros", signature=((dt.Timestamp(timezone="UTC"),), dt.int64)
 )
+
+#: The same function on DuckDB.
+_DUCKDB_UNIX_MICROS = "CREATE TEMPORARY MACRO unix_micros(t) AS epoch_us(t)"
+
+#: Ibis' name of the PySpark backend.
+_SPARK = "pyspark"
 
 
 def epoch_microseconds(timestamp: ir.TimestampValue) -> ir.IntegerValue:
@@ -57,28 +70,32 @@ def epoch_microseconds(timestamp: ir.TimestampValue) -> ir.IntegerValue:
     ...     backend.to_pyarrow(epoch_microseconds(t.t).sum()).as_py()
     1500000
     """
-    out: ir.IntegerValue = _EPOCH_US(timestamp)
+    out: ir.IntegerValue = _UNIX_MICROS(timestamp)
     return out
 
 
 @contextmanager
 def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
-    """Open an embedded DuckDB for the length of a ``with`` block.
+    """Open the configured engine for the length of a ``with`` block.
 
     Parameters
     ----------
     settings : EngineSettings, optional
-        Memory limit and threads (default: :class:`~graphdyn.config.EngineSettings`).
+        The engine and its resources (default: :class:`~graphdyn.config.EngineSettings`, an
+        embedded DuckDB).
 
     Yields
     ------
     ibis.backends.BaseBackend
-        The connection; closed, and its spill folder removed, when the block ends.
+        The connection; closed, and its spill folder removed, when the block ends (a Spark
+        session graphdyn started is stopped; see :func:`graphdyn.engine.spark.session`).
 
     Raises
     ------
+    ConfigError
+        If the engine is Spark and pyspark or Java 17/21 is missing.
     EngineMemoryError
-        If a query in the block runs out of memory under the limit.
+        If a DuckDB query in the block runs out of memory under the limit.
 
     Examples
     --------
@@ -88,6 +105,10 @@ def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
     [(1,)]
     """
     settings = settings or EngineSettings()
+    if settings.engine == "spark":
+        with spark.connect(settings) as backend:
+            yield backend
+        return
     with tempfile.TemporaryDirectory(prefix="graphdyn-engine-") as spill:
         options: dict[str, object] = {
             "memory_limit": settings.memory_limit,
@@ -98,6 +119,7 @@ def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
             options["threads"] = settings.threads
         backend = ibis.duckdb.connect(**options)
         try:
+            backend.raw_sql(_DUCKDB_UNIX_MICROS)
             yield backend
         except duckdb.OutOfMemoryException as error:
             threads = settings.threads or "one per core"
@@ -111,7 +133,9 @@ def connect(settings: EngineSettings | None = None) -> Iterator[BaseBackend]:
 
 
 def hold(backend: BaseBackend, table: ir.Table) -> ir.Table:
-    """Compute ``table`` once, for several queries to read: an in-memory table over its rows.
+    """Compute ``table`` once, for several queries to read.
+
+    On DuckDB an in-memory table over its rows; on Spark a view the session caches.
 
     Examples
     --------
@@ -121,4 +145,6 @@ def hold(backend: BaseBackend, table: ir.Table) -> ir.Table:
     ...     backend.to_pyarrow(held.b.sum()).as_py()
     6
     """
+    if backend.name == _SPARK:
+        return spark.hold(backend, table)
     return ibis.memtable(backend.to_pyarrow(table))
