@@ -9,14 +9,14 @@ from data without auditing every other.
 
 The package is layered, each layer importing only those below it (``tests/test_layers.py``)::
 
-    errors, atomic, progress      what everything shares
-    components/, config           the components of tie strength; the parameters
-    data/                         reading, validating and generating data folders
-    engine/                       the event-level sums, as queries a query engine runs
-    model/                        tie strength, liveness, decay, the graph, centrality
-    audits/                       the model run as of a date; conditions; comparisons
-    folder, views/, neo4j/        the outputs: audit folders, HTML pages, the graph database
-    cli/                          the command line
+    errors, atomic, progress, java  what everything shares
+    components/, config             the components of tie strength; the parameters
+    data/                           reading, validating and generating data folders
+    engine/                         the event-level sums, as queries a query engine runs
+    model/                          tie strength, liveness, decay, the graph, centrality
+    audits/                         the model run as of a date; conditions; comparisons
+    folder, views/, neo4j/          the outputs: audit folders, HTML pages, the graph database
+    cli/                            the command line
 """
 
 from graphdyn._version import __version__

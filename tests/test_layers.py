@@ -17,7 +17,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "graphdyn"
 
 #: Module prefixes by layer, lowest first; a module belongs to the longest prefix it matches.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("graphdyn._version", "graphdyn.errors", "graphdyn.atomic", "graphdyn.progress"),
+    (
+        "graphdyn._version",
+        "graphdyn.errors",
+        "graphdyn.atomic",
+        "graphdyn.progress",
+        "graphdyn.java",
+    ),
     ("graphdyn.components",),  # the components' declarations, which config reads
     ("graphdyn.config",),
     ("graphdyn.data",),

@@ -13,8 +13,8 @@ them to Spark SQL. What is Spark's own lives here:
 - :func:`read_files`: interactions stored as Parquet (a file, a folder of parts, a glob, at any
   URL Spark reads: ``s3a://``, ``abfss://``, ``gs://``, ``hdfs://``), with the file and the
   row within it of each interaction, from Spark's ``_metadata`` columns.
-- :func:`java`: the Java that Spark 4.0 runs on (17 or 21), found as Neo4j's is: ``JAVA_HOME``,
-  else ``java`` on the ``PATH``.
+- the Java Spark 4.0 runs on (17 or 21), found as Neo4j's is (:func:`graphdyn.java.find_java`):
+  ``JAVA_HOME``, else ``java`` on the ``PATH``.
 
 pyspark is an optional dependency (``pip install graphdyn[spark]``): this module imports it
 only when a session is asked for.
@@ -27,13 +27,10 @@ import logging
 import math
 import os
 import re
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -43,15 +40,14 @@ from ibis.backends import BaseBackend
 
 from graphdyn.config import EngineSettings
 from graphdyn.errors import ConfigError, DataError, DataProblem
+from graphdyn.java import find_java
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 __all__ = [
-    "JAVA_VERSIONS",
     "SOURCE_COLUMNS",
     "connect",
-    "java",
     "local_threads",
     "read_files",
     "session",
@@ -60,14 +56,10 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-#: The Java feature releases Spark 4.0 runs on.
-JAVA_VERSIONS = (17, 21)
-
 #: The columns :func:`read_files` adds: the file an interaction is stored in, its row there.
 SOURCE_COLUMNS = ("source_file", "source_row")
 
 _LOCAL = re.compile(r"local(\[(\*|\d+)(,\s*\d+)?\])?")
-_JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
 
 
 def local_threads(master: str) -> int | None:
@@ -85,40 +77,6 @@ def local_threads(master: str) -> int | None:
     if threads is None:
         return 1
     return os.cpu_count() or 1 if threads == "*" else int(threads)
-
-
-def java() -> Path:
-    """Find the ``java`` Spark will run: ``$JAVA_HOME/bin/java``, else the first on the ``PATH``.
-
-    Raises
-    ------
-    ConfigError
-        If there is none, or it is not Java 17 or 21.
-    """
-    java_home = os.environ.get("JAVA_HOME")
-    candidate = Path(java_home) / "bin" / "java" if java_home else None
-    if candidate is None or not candidate.is_file():
-        found = shutil.which("java")
-        if found is None:
-            raise ConfigError(
-                "engine 'spark' needs Java 17 or 21: java is not on PATH and JAVA_HOME is not "
-                "set (install OpenJDK 17, or set JAVA_HOME to a Java 17 or 21)"
-            )
-        candidate = Path(found)
-    probe = subprocess.run(  # noqa: S603 - the java found above, no shell
-        [str(candidate), "-version"], capture_output=True, text=True, check=False, timeout=60
-    )
-    match = _JAVA_VERSION.search(probe.stderr + probe.stdout)
-    feature = int(match.group(1)) if match else 0
-    if feature == 1 and match and match.group(2):  # "1.8.0_402": Java 8
-        feature = int(match.group(2))
-    if feature not in JAVA_VERSIONS:
-        raise ConfigError(
-            f"engine 'spark' needs Java 17 or 21, and {candidate} is "
-            f"{f'Java {feature}' if feature else 'not a Java it could read the version of'} "
-            "(set JAVA_HOME to a Java 17 or 21)"
-        )
-    return candidate
 
 
 def _memory_mib(limit: str) -> int:
@@ -203,7 +161,7 @@ def session(settings: EngineSettings | None = None) -> Iterator[SparkSession]:
         active.conf.set("spark.sql.session.timeZone", "UTC")
         yield active
         return
-    os.environ.setdefault("JAVA_HOME", str(java().resolve().parents[1]))
+    os.environ.setdefault("JAVA_HOME", str(find_java("engine 'spark'").resolve().parents[1]))
     builder: Any = spark_session.builder.master(settings.spark_master)
     # Spark makes its warehouse folder in the working directory unless told where: a
     # temporary one, removed with the session (graphdyn creates no table in it).

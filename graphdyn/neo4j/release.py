@@ -24,6 +24,7 @@ from pathlib import Path
 
 from graphdyn.atomic import staged_folder
 from graphdyn.errors import ConfigError, Neo4jError
+from graphdyn.java import find_java
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -182,17 +183,6 @@ def _launcher_classes(lib: Path) -> tuple[str, str]:
     raise Neo4jError(f"no Neo4j launcher class found in {lib}; delete it and fetch again")
 
 
-def _java() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    candidate = Path(java_home) / "bin" / "java" if java_home else None
-    if candidate is not None and candidate.is_file():
-        return str(candidate)
-    found = shutil.which("java")
-    if found is None:
-        raise ConfigError("java is not on PATH (Neo4j 5.26 needs Java 17 or 21)")
-    return found
-
-
 def launcher_command(home: Path, lib: Path, *, admin: bool) -> list[str]:
     """Return the Java command of a release's launcher for a home, without arguments.
 
@@ -218,7 +208,7 @@ def launcher_command(home: Path, lib: Path, *, admin: bool) -> list[str]:
     # The launcher JVM only spawns and watches the server JVM: keep it small and quick.
     server, tool = _launcher_classes(lib)
     return [
-        _java(),
+        str(find_java("Neo4j 5.26")),
         "-Xmx128m",
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",

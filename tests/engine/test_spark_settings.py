@@ -15,6 +15,7 @@ from graphdyn.config import Config, EngineSettings
 from graphdyn.data.generate import generate
 from graphdyn.engine import spark
 from graphdyn.errors import ConfigError
+from graphdyn.java import find_java
 
 
 def test_spark_settings_from_graphdyn_toml_with_dotted_names(tmp_path: Path) -> None:
@@ -82,7 +83,7 @@ def test_no_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nothing"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ConfigError, match="needs Java 17 or 21: java is not on PATH"):
-        spark.java()
+        find_java("engine 'spark'")
 
 
 def test_another_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_another_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path
     java.chmod(0o755)
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     with pytest.raises(ConfigError, match=r"needs Java 17 or 21, and .* is Java 8"):
-        spark.java()
+        find_java("engine 'spark'")
 
 
 def test_no_pyspark_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
