@@ -206,14 +206,18 @@ def baseline(folder: str) -> Result:
 def ties(folder: str) -> Result:
     from graphdyn.config import Config
     from graphdyn.data import read_data
+    from graphdyn.engine.backend import connect
+    from graphdyn.engine.events import interactions_table
     from graphdyn.model.relationships import relationships
 
+    config = Config()
     with measured() as clock:
         with phase(clock, "read"):
             data = read_data(folder)
-        with phase(clock, "relationships"):
+        with phase(clock, "relationships"), connect(config.engine) as backend:
             as_of = data.interactions["timestamp"].max()
-            result = relationships(data.until(as_of).interactions, as_of, Config())
+            interactions = interactions_table(data.until(as_of).interactions)
+            result = relationships(backend, interactions, as_of, config)
     return clock.result(ties=len(result.ties))
 
 

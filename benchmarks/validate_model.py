@@ -53,7 +53,9 @@ from graphdyn.components import NAMES
 from graphdyn.config import Config
 from graphdyn.data import read_data
 from graphdyn.data.generate import generate
-from graphdyn.model.relationships import relationships
+from graphdyn.engine.backend import connect
+from graphdyn.engine.events import interactions_table
+from graphdyn.model.relationships import Relationships, relationships
 
 __all__ = [
     "REAL_SETS",
@@ -241,7 +243,7 @@ def score_real(
     for text in as_of_dates:
         as_of = pd.Timestamp(text, tz="UTC")
         known = interactions.loc[interactions["timestamp"] <= as_of].reset_index(drop=True)
-        result = relationships(known, as_of, config)
+        result = _relationships(known, as_of, config)
         customers = result.customers.set_index("customer_id")
         summary = baselines(known, as_of, ["customer_id"]).reindex(customers.index)
         scores: dict[str, dict[int, np.ndarray] | np.ndarray] = dict(_audit_scores(customers))
@@ -318,7 +320,7 @@ def score_generated(
         auc, _ = score_real(interactions, [text], fits, config, btyd=btyd)
         auc_rows.append(auc.assign(as_of_days=days))
         known = interactions.loc[interactions["timestamp"] <= as_of].reset_index(drop=True)
-        customers = relationships(known, as_of, config).customers.set_index("customer_id")
+        customers = _relationships(known, as_of, config).customers.set_index("customer_id")
         ids = customers.index
         started = (decay_start.reindex(ids) <= as_of).to_numpy()
         visible = (decay_start.reindex(ids) <= as_of - VISIBLE_DECAY_DAYS * DAY).to_numpy()
@@ -537,3 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _relationships(known: pd.DataFrame, as_of: pd.Timestamp, config: Config) -> Relationships:
+    """The audit's relationships of some interactions, in an engine of their own."""
+    with connect(config.engine) as backend:
+        return relationships(backend, interactions_table(known), as_of, config)

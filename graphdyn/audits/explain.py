@@ -44,6 +44,8 @@ from graphdyn.data.contract import INTERACTIONS
 from graphdyn.data.dataset import Dataset, as_dataset, read_data, to_timestamp
 from graphdyn.data.partial import DataFolder
 from graphdyn.data.validate import empty_table
+from graphdyn.engine.backend import connect
+from graphdyn.engine.events import interactions_table
 from graphdyn.errors import DataError, DataProblem, UsageError
 from graphdyn.model.explain import Explanation, explain_from_tables, not_in_audit
 from graphdyn.model.relationships import population_medians, relationships
@@ -387,9 +389,14 @@ def _explain_rows(
     ``own`` are the customer's interactions and ``valued`` every interaction with a value, in
     the data's order, none after ``stamp``: in that order the sums are those of a full audit.
     """
-    medians = population_medians(valued.reset_index(drop=True), stamp, config)
     interactions = own.reset_index(drop=True)
-    result = relationships(interactions, stamp, config, medians=medians)
+    with connect(config.engine) as backend:
+        medians = population_medians(
+            backend, interactions_table(valued.reset_index(drop=True)), stamp, config
+        )
+        result = relationships(
+            backend, interactions_table(interactions), stamp, config, medians=medians
+        )
     customers = _with_attributes(result.customers, attributes, "customer_id")
     return explain_from_tables(
         result.ties,

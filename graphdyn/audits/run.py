@@ -18,11 +18,13 @@ import pandas as pd
 from graphdyn._version import __version__
 from graphdyn.config import Config
 from graphdyn.data.dataset import DataLike, Dataset, OnError, as_dataset, to_timestamp
+from graphdyn.engine.backend import connect
+from graphdyn.engine.events import interactions_table
+from graphdyn.engine.products import product_links, product_totals
 from graphdyn.errors import UsageError
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
-from graphdyn.model.events import DAY_SECONDS, decay_weight
 from graphdyn.model.explain import Explanation, explain_from_tables
 from graphdyn.model.graph import GraphFrames, build_graph, node_key
 from graphdyn.model.priority import priority_column
@@ -95,21 +97,25 @@ def audit(
         known = dataset.until(stamp)
     if len(known.interactions) == 0:
         raise UsageError(f"no interactions on or before the as-of date {stamp.isoformat()}")
-    with step("tie strength and decay"):
-        result = relationships(known.interactions, stamp, config)
-    with step("staff"):
-        staff = staff_table(result.ties, known.staff, config)
-    customers = _with_attributes(result.customers, known.customers, "customer_id")
-    with step("centrality"):
-        products, product_links = _product_tables(known, stamp, config)
-        # From the tables Audit.graph is built from: the same numbers, without the graph.
-        centrality = node_centrality(
-            _graph_frames(customers, staff, products, result.ties, product_links), config
-        )
-    with step("departure impact"):
-        departure = departure_impact(
-            known.interactions, result.customers, result.ties, stamp, config
-        )
+    # One engine for every event-level step; the interactions are a table over it.
+    with connect(config.engine) as backend:
+        interactions = interactions_table(known.interactions)
+        with step("tie strength and decay"):
+            result = relationships(backend, interactions, stamp, config)
+        with step("staff"):
+            staff = staff_table(result.ties, known.staff, config)
+        customers = _with_attributes(result.customers, known.customers, "customer_id")
+        with step("centrality"):
+            links = product_links(backend, interactions, stamp, config)
+            products = product_totals(known.products, links)
+            # From the tables Audit.graph is built from: the same numbers, without the graph.
+            centrality = node_centrality(
+                _graph_frames(customers, staff, products, result.ties, links), config
+            )
+        with step("departure impact"):
+            departure = departure_impact(
+                backend, interactions, result.customers, result.ties, stamp, config
+            )
     staff_keys = [node_key("staff", staff_id) for staff_id in staff["staff_id"]]
     staff = add_exposure(
         staff, centrality.table.loc[staff_keys].set_axis(staff["staff_id"]), departure
@@ -126,7 +132,7 @@ def audit(
         tie_trajectories=result.tie_trajectories,
         customer_trajectories=result.customer_trajectories,
         products=products,
-        product_links=product_links,
+        product_links=links,
         summary=summary,
     )
 
@@ -307,47 +313,6 @@ def _graph_frames(
         ties=ties.assign(weight=ties["strength"]),
         product_links=product_links,
     )
-
-
-def _product_tables(
-    data: Dataset, as_of: pd.Timestamp, config: Config
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the products with their totals, and the customer–product links.
-
-    A link's ``weight`` is its decayed interaction count; a product's ``n_interactions`` and
-    ``value`` are its links' added up.
-    """
-    events = data.interactions
-    linked = events.loc[events["product_id"].notna()]
-    age = (as_of - linked["timestamp"]).dt.total_seconds().to_numpy() / DAY_SECONDS
-    values = linked["value"].to_numpy(dtype=np.float64, na_value=np.nan)
-    frame = pd.DataFrame(
-        {
-            "customer_id": linked["customer_id"].to_numpy(),
-            "product_id": linked["product_id"].to_numpy(),
-            "weight": decay_weight(age, config.half_life_days),
-            "value": np.nan_to_num(values, nan=0.0),
-            "given": values,
-        }
-    )
-    links = (
-        frame.groupby(["customer_id", "product_id"], sort=True)
-        .agg(
-            n_interactions=("weight", "size"),
-            value=("value", "sum"),
-            weight=("weight", "sum"),
-            given=("given", "sum"),
-        )
-        .reset_index()
-    )
-    # the products' values add up the values given (a sum that skips the missing ones)
-    totals = (
-        links.groupby("product_id")
-        .agg(n_interactions=("n_interactions", "sum"), value=("given", "sum"))
-        .reset_index()
-    )
-    products = data.products.merge(totals, on="product_id", how="outer")
-    return products, links.drop(columns="given")
 
 
 def _with_attributes(table: pd.DataFrame, attributes: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -17,6 +17,8 @@ reads only the :data:`INTERACTION_COLUMNS` of an Ibis table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -29,6 +31,7 @@ __all__ = [
     "DAY_MICROSECONDS",
     "EVENT_COLUMNS",
     "INTERACTION_COLUMNS",
+    "LINK_COLUMNS",
     "event_table",
     "interactions_table",
 ]
@@ -43,6 +46,10 @@ INTERACTION_COLUMNS = (
     "sentiment",
     "value",
 )
+
+#: The columns that link an interaction to more than its customer and staff member: the audit's
+#: interactions table carries them besides the :data:`INTERACTION_COLUMNS`.
+LINK_COLUMNS = ("product_id", "interaction_id")
 
 #: The columns of :func:`event_table`.
 EVENT_COLUMNS = (
@@ -70,6 +77,8 @@ _TYPE_OF_EMPTY = {
     "direction": pa.string(),
     "sentiment": pa.float64(),
     "value": pa.float64(),
+    "product_id": pa.string(),
+    "interaction_id": pa.string(),
 }
 
 
@@ -85,7 +94,8 @@ def interactions_table(interactions: pd.DataFrame) -> ir.Table:
     Returns
     -------
     ibis.expr.types.Table
-        An in-memory table over the frame's Arrow form, which the engine scans in place.
+        An in-memory table over the frame's Arrow form, which the engine scans in place: the
+        :data:`INTERACTION_COLUMNS`, then those of the :data:`LINK_COLUMNS` the frame has.
 
     Examples
     --------
@@ -97,7 +107,8 @@ def interactions_table(interactions: pd.DataFrame) -> ir.Table:
     >>> interactions_table(frame).columns
     ('timestamp', 'customer_id', 'staff_id', 'channel', 'direction', 'sentiment', 'value')
     """
-    arrow = pa.Table.from_pandas(interactions[list(INTERACTION_COLUMNS)], preserve_index=False)
+    links = [column for column in LINK_COLUMNS if column in interactions.columns]
+    arrow = pa.Table.from_pandas(interactions[[*INTERACTION_COLUMNS, *links]], preserve_index=False)
     for place, column in enumerate(arrow.schema):
         if pa.types.is_null(column.type):  # a column of None only, such as no staff at all
             arrow = arrow.set_column(
@@ -106,7 +117,9 @@ def interactions_table(interactions: pd.DataFrame) -> ir.Table:
     return ibis.memtable(arrow)
 
 
-def event_table(interactions: ir.Table, as_of: pd.Timestamp, config: Config) -> ir.Table:
+def event_table(
+    interactions: ir.Table, as_of: pd.Timestamp, config: Config, *, keep: Sequence[str] = ()
+) -> ir.Table:
     """Each interaction's age before the as-of date, calendar day, richness and direction.
 
     Parameters
@@ -118,11 +131,13 @@ def event_table(interactions: ir.Table, as_of: pd.Timestamp, config: Config) -> 
         The audit date T (UTC).
     config : Config
         Supplies channel richness.
+    keep : sequence of str
+        Interaction columns to keep as they are, after the others (say, ``product_id``).
 
     Returns
     -------
     ibis.expr.types.Table
-        The :data:`EVENT_COLUMNS`.
+        The :data:`EVENT_COLUMNS`, then ``keep``.
 
     Examples
     --------
@@ -159,6 +174,7 @@ def event_table(interactions: ir.Table, as_of: pd.Timestamp, config: Config) -> 
         outbound=(direction == "outbound").fill_null(False),
         sentiment=_number(interactions.sentiment),
         value=_number(interactions.value),
+        **{column: interactions[column] for column in keep},
     )
 
 

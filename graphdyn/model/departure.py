@@ -29,12 +29,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+from ibis.backends import BaseBackend
 
 from graphdyn.config import Config
+from graphdyn.engine.backend import connect
+from graphdyn.engine.events import event_table, interactions_table
 from graphdyn.errors import UsageError
-from graphdyn.model.events import prepare_events
+from graphdyn.model.events import Events
 from graphdyn.model.relationships import (
     PopulationMedians,
     pair_codes,
@@ -54,7 +58,8 @@ _EVENT_COLUMNS = ["timestamp", "channel", "direction", "sentiment", "value"]
 
 
 def departure_impact(
-    interactions: pd.DataFrame,
+    backend: BaseBackend,
+    interactions: ir.Table,
     customers: pd.DataFrame,
     ties: pd.DataFrame,
     as_of: pd.Timestamp,
@@ -64,8 +69,11 @@ def departure_impact(
 
     Parameters
     ----------
-    interactions : pandas.DataFrame
-        The audit's interactions (none after ``as_of``).
+    backend : ibis.backends.BaseBackend
+        The engine (:func:`graphdyn.engine.backend.connect`).
+    interactions : ibis.expr.types.Table
+        The audit's interactions (:func:`graphdyn.engine.events.interactions_table`), none
+        after ``as_of``.
     customers, ties : pandas.DataFrame
         The audit's customers (customer_id, status, strong_ties, value_raw) and ties
         (customer_id, staff_id, strength).
@@ -96,16 +104,18 @@ def departure_impact(
     >>> data = Dataset.from_frames(events)
     >>> from graphdyn.model.relationships import relationships
     >>> as_of = pd.Timestamp("2024-06-30", tz="UTC")
-    >>> result = relationships(data.interactions, as_of, Config())
+    >>> with connect() as backend:
+    ...     interactions = interactions_table(data.interactions)
+    ...     result = relationships(backend, interactions, as_of, Config())
+    ...     impact = departure_impact(backend, interactions, result.customers, result.ties,
+    ...                               as_of, Config())
     >>> result.customers[["status", "strong_ties"]].values.tolist()
     [['active', 1]]
-    >>> impact = departure_impact(data.interactions, result.customers, result.ties, as_of,
-    ...                           Config())
     >>> impact["departure_at_risk"].to_dict()
     {'s1': 1, 's2': 0}
     """
     cases = _tie_cases(customers, ties, config)
-    impact = _compare(cases, _without_each_tie(interactions, cases, as_of, config))
+    impact = _compare(cases, _without_each_tie(backend, interactions, cases, as_of, config))
     grouped = impact.groupby(cases["staff_id"].to_numpy(), sort=True)
     table = pd.DataFrame(
         {
@@ -221,14 +231,16 @@ def what_if(
     keep = interactions["customer_id"].isin(affected) & ~interactions["staff_id"].isin(removed)
     rows = np.flatnonzero(keep.to_numpy())
     settings = config.replace(snapshots=1)
-    after = _reaudit(
-        interactions,
-        rows,
-        interactions["customer_id"].to_numpy()[rows],
-        as_of,
-        settings,
-        population_medians(interactions, as_of, settings),
-    )
+    with connect(config.engine) as backend:
+        after = _reaudit(
+            backend,
+            interactions,
+            rows,
+            interactions["customer_id"].to_numpy()[rows],
+            as_of,
+            settings,
+            population_medians(backend, interactions_table(interactions), as_of, settings),
+        )
     impact = _compare(cases, after.reindex(affected))
     contacts = removed_ties.groupby("customer_id")["staff_id"].agg(lambda s: ", ".join(sorted(s)))
     frame = pd.DataFrame(
@@ -287,7 +299,11 @@ def _tie_cases(customers: pd.DataFrame, ties: pd.DataFrame, config: Config) -> p
 
 
 def _without_each_tie(
-    interactions: pd.DataFrame, cases: pd.DataFrame, as_of: pd.Timestamp, config: Config
+    backend: BaseBackend,
+    interactions: ir.Table,
+    cases: pd.DataFrame,
+    as_of: pd.Timestamp,
+    config: Config,
 ) -> pd.DataFrame:
     """Strength and status of each case's customer without the case's staff member.
 
@@ -297,10 +313,24 @@ def _without_each_tie(
     member. Returns a frame aligned with ``cases``; strength is NaN where nothing is left.
     """
     settings = config.replace(snapshots=1)
-    medians = population_medians(interactions, as_of, settings)
-    events = prepare_events(interactions, as_of, settings)
-    customer_codes, customer_ids = pd.factorize(interactions["customer_id"], sort=True)
-    staff = interactions["staff_id"]
+    medians = population_medians(backend, interactions, as_of, settings)
+    rows = backend.to_pyarrow(event_table(interactions, as_of, settings)).to_pandas()
+    number = {
+        name: rows[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        for name in ("age", "richness", "sentiment", "value")
+    }
+    events = Events(
+        age_days=number["age"],
+        richness=number["richness"],
+        inbound=rows["inbound"].to_numpy(dtype=bool),
+        outbound=rows["outbound"].to_numpy(dtype=bool),
+        sentiment=number["sentiment"],
+        value=number["value"],
+        day=rows["day"].to_numpy(dtype=np.int64),
+    )
+    del number
+    customer_codes, customer_ids = pd.factorize(rows["customer_id"], sort=True)
+    staff = rows["staff_id"]
     staffed = staff.notna().to_numpy()
     staff_codes, staff_ids = pd.factorize(staff[staffed], sort=True)
     # Each customer's interactions without a staff member are one more group, after its ties.
@@ -319,8 +349,10 @@ def _without_each_tie(
     del events
     result = standing(sums, medians.value_reference, settings)
     width = len(staff_ids) + 1
-    customer = pd.Index(customer_ids).get_indexer(cases["customer_id"]).astype(np.int64)
-    wanted = customer * width + pd.Index(staff_ids).get_indexer(cases["staff_id"])
+    customer = pd.Index(customer_ids).get_indexer(pd.Index(cases["customer_id"])).astype(np.int64)
+    wanted = customer * width + pd.Index(staff_ids).get_indexer(pd.Index(cases["staff_id"])).astype(
+        np.int64
+    )
     found = np.minimum(np.searchsorted(pairs.keys, wanted), max(len(pairs.keys) - 1, 0))
     if len(wanted) and not np.array_equal(pairs.keys[found], wanted):
         raise UsageError("departure impact: ties without interactions in the data")
@@ -344,6 +376,7 @@ _NOTHING = pd.DataFrame(
 
 
 def _reaudit(
+    backend: BaseBackend,
     interactions: pd.DataFrame,
     rows: np.ndarray,
     groups: np.ndarray,
@@ -360,7 +393,7 @@ def _reaudit(
     # The customer level does not depend on whom each interaction was with; without staff ids
     # the tie level, which nothing here reads, is empty.
     subset = interactions[_EVENT_COLUMNS].take(rows).assign(customer_id=groups, staff_id=None)
-    redone = relationships(subset, as_of, config, medians=medians)
+    redone = relationships(backend, interactions_table(subset), as_of, config, medians=medians)
     return redone.customers.set_index("customer_id")[["strength", "status"]]
 
 

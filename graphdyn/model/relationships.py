@@ -4,19 +4,25 @@ The event-level work runs in the engine (:mod:`graphdyn.engine`): one set of que
 sums of every customer and every customer–staff tie at the as-of date, the trend date and the
 monthly snapshots at once (:class:`~graphdyn.engine.sums.LevelSums`), and the channels' sums.
 This module turns them into frames, :data:`GROUP_CHUNK` groups at a time.
+
+The caller opens the engine (:func:`graphdyn.engine.backend.connect`) and gives the
+interactions as an Ibis table over it (:func:`graphdyn.engine.events.interactions_table`), so
+that one connection serves every step of an audit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+from ibis.backends import BaseBackend
 
 from graphdyn.config import Config
-from graphdyn.engine.backend import connect, hold
+from graphdyn.engine.backend import hold
 from graphdyn.engine.channels import channel_sums
-from graphdyn.engine.events import event_table, interactions_table
+from graphdyn.engine.events import event_table
 from graphdyn.engine.sums import EvaluationTimes, LevelSums, bucket_sums, day_sums, rollup
 from graphdyn.model.standing import level_frame
 from graphdyn.model.threads import sole_carriers
@@ -103,7 +109,7 @@ class PopulationMedians:
 
 
 def population_medians(
-    interactions: pd.DataFrame, as_of: pd.Timestamp, config: Config
+    backend: BaseBackend, interactions: ir.Table, as_of: pd.Timestamp, config: Config
 ) -> PopulationMedians:
     """Compute V_ref at each evaluation time of some interactions.
 
@@ -113,8 +119,11 @@ def population_medians(
 
     Parameters
     ----------
-    interactions : pandas.DataFrame
-        Typed interactions with ``timestamp <= as_of``.
+    backend : ibis.backends.BaseBackend
+        The engine (:func:`graphdyn.engine.backend.connect`).
+    interactions : ibis.expr.types.Table
+        The interactions (:func:`graphdyn.engine.events.interactions_table`), none after
+        ``as_of``.
     as_of : pandas.Timestamp
         The audit date T (UTC).
     config : Config
@@ -128,23 +137,26 @@ def population_medians(
     Examples
     --------
     >>> from graphdyn.data.dataset import Dataset
+    >>> from graphdyn.engine.backend import connect
+    >>> from graphdyn.engine.events import interactions_table
     >>> data = Dataset.from_frames(pd.DataFrame({
     ...     "interaction_id": ["i1", "i2", "i3"],
     ...     "timestamp": ["2024-01-01", "2024-01-11", "2024-01-31"],
     ...     "customer_id": ["c1", "c1", "c1"], "staff_id": ["s1", "s1", "s1"],
     ...     "channel": ["phone", "phone", "order"], "value": [None, None, 100.0]}))
     >>> as_of, config = pd.Timestamp("2024-01-31", tz="UTC"), Config(snapshots=1)
-    >>> medians = population_medians(data.interactions, as_of, config)
+    >>> with connect() as backend:
+    ...     interactions = interactions_table(data.interactions)
+    ...     medians = population_medians(backend, interactions, as_of, config)
     >>> medians.offsets.tolist(), medians.value_reference.tolist()
     ([0.0, 90.0], [100.0, nan])
     """
     offsets = _offsets(as_of, config)
-    with connect(config.engine) as backend:
-        events = event_table(interactions_table(interactions), as_of, config)
-        customer_level = LevelSums.of_events(
-            backend, events, CUSTOMER_KEYS, offsets, config.half_life_days
-        )
-        value, count = customer_level.value_sums()
+    events = event_table(interactions, as_of, config)
+    customer_level = LevelSums.of_events(
+        backend, events, CUSTOMER_KEYS, offsets, config.half_life_days
+    )
+    value, count = customer_level.value_sums()
     return PopulationMedians(offsets=offsets, value_reference=value_reference(value, count))
 
 
@@ -158,7 +170,8 @@ def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
 
 
 def relationships(
-    interactions: pd.DataFrame,
+    backend: BaseBackend,
+    interactions: ir.Table,
     as_of: pd.Timestamp,
     config: Config,
     *,
@@ -168,8 +181,11 @@ def relationships(
 
     Parameters
     ----------
-    interactions : pandas.DataFrame
-        Typed interactions with ``timestamp <= as_of`` (see :meth:`graphdyn.Dataset.until`).
+    backend : ibis.backends.BaseBackend
+        The engine (:func:`graphdyn.engine.backend.connect`).
+    interactions : ibis.expr.types.Table
+        The interactions (:func:`graphdyn.engine.events.interactions_table`), none after
+        ``as_of`` (see :meth:`graphdyn.Dataset.until`).
     as_of : pandas.Timestamp
         The audit date T (UTC).
     config : Config
@@ -193,37 +209,36 @@ def relationships(
     if medians is not None and not np.array_equal(medians.offsets, offsets):
         raise ValueError("the medians were computed for other evaluation times")
     half_life = config.half_life_days
-    with connect(config.engine) as backend:
-        events = event_table(interactions_table(interactions), as_of, config)
-        times = EvaluationTimes.of(offsets, half_life)
-        # One pass over the events for both levels: per (customer, staff member or none),
-        # which the ties are and the customers add up.
-        by_pair = hold(backend, bucket_sums(events, TIE_KEYS, times))
-        customer_level = LevelSums(
-            backend,
-            rollup(by_pair, CUSTOMER_KEYS),
-            day_sums(events, CUSTOMER_KEYS, times),
-            CUSTOMER_KEYS,
-            times,
-        )
-        if medians is None:
-            value_ref = value_reference(*customer_level.value_sums())
-        else:
-            value_ref = medians.value_reference
-        customers, customer_strength = _level_frames(customer_level, value_ref, as_of, config)
-        customer_ids = pd.Index(customer_level.groups["customer_id"], name="customer_id")
-        del customer_level
-        channels = _channels(
-            backend.to_pyarrow(channel_sums(events, half_life)).to_pandas(),
-            interactions["channel"].cat.categories,
-            config,
-        )
-        staffed = events.filter(events.staff_id.notnull())
-        tie_level = LevelSums(backend, by_pair, day_sums(staffed, TIE_KEYS, times), TIE_KEYS, times)
-        del by_pair
-        ties, tie_strength = _level_frames(tie_level, value_ref, as_of, config)
-        tie_index = pd.MultiIndex.from_frame(tie_level.groups)
-        del tie_level
+    events = event_table(interactions, as_of, config)
+    times = EvaluationTimes.of(offsets, half_life)
+    # One pass over the events for both levels: per (customer, staff member or none),
+    # which the ties are and the customers add up.
+    by_pair = hold(backend, bucket_sums(events, TIE_KEYS, times))
+    customer_level = LevelSums(
+        backend,
+        rollup(by_pair, CUSTOMER_KEYS),
+        day_sums(events, CUSTOMER_KEYS, times),
+        CUSTOMER_KEYS,
+        times,
+    )
+    if medians is None:
+        value_ref = value_reference(*customer_level.value_sums())
+    else:
+        value_ref = medians.value_reference
+    customers, customer_strength = _level_frames(customer_level, value_ref, as_of, config)
+    customer_ids = pd.Index(customer_level.groups["customer_id"], name="customer_id")
+    del customer_level
+    channels = _channels(
+        backend.to_pyarrow(channel_sums(events, half_life)).to_pandas(),
+        pd.Index(config.channels),
+        config,
+    )
+    staffed = events.filter(events.staff_id.notnull())
+    tie_level = LevelSums(backend, by_pair, day_sums(staffed, TIE_KEYS, times), TIE_KEYS, times)
+    del by_pair
+    ties, tie_strength = _level_frames(tie_level, value_ref, as_of, config)
+    tie_index = pd.MultiIndex.from_frame(tie_level.groups)
+    del tie_level
     customers.index = customer_ids
     ties.index = tie_index
     tie_customer = customer_ids.get_indexer(tie_index.get_level_values("customer_id"))

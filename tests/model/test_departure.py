@@ -22,10 +22,13 @@ from graphdyn.audits.run import Audit, audit
 from graphdyn.cli.main import cli
 from graphdyn.data.dataset import Dataset, read_data
 from graphdyn.data.generate import generate
-from graphdyn.model import departure, relationships
+from graphdyn.engine.backend import connect
+from graphdyn.engine.events import interactions_table
+from graphdyn.model import departure
 from graphdyn.model.departure import departure_impact
-from graphdyn.model.relationships import population_medians
 from graphdyn.views.report import report_page
+
+from .on_frames import medians_of, relationships_of
 
 AS_OF = "2024-06-30"
 WEEKLY = list(pd.date_range("2024-01-01", "2024-06-24", freq="7D").strftime("%Y-%m-%d"))
@@ -175,25 +178,25 @@ def test_re_auditing_a_subset_against_the_full_medians_changes_nothing(generated
     interactions, as_of, config = generated.data.interactions, generated.as_of, generated.config
     chosen = sorted(generated.customers["customer_id"])[::5]
     subset = interactions.loc[interactions["customer_id"].isin(chosen)]
-    full = relationships.relationships(interactions, as_of, config)
-    medians = population_medians(interactions, as_of, config)
+    full = relationships_of(interactions, as_of, config)
+    medians = medians_of(interactions, as_of, config)
     assert medians.value_reference[0] == full.value_reference
-    redone = relationships.relationships(subset, as_of, config, medians=medians)
+    redone = relationships_of(subset, as_of, config, medians=medians)
     expected = full.customers.loc[full.customers["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(redone.customers, expected.reset_index(drop=True))
     expected_ties = full.ties.loc[full.ties["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(redone.ties, expected_ties.reset_index(drop=True))
     # Without the full medians the subset's own move, and the scores with them.
-    alone = relationships.relationships(subset, as_of, config)
+    alone = relationships_of(subset, as_of, config)
     assert alone.value_reference != full.value_reference
     assert not np.allclose(alone.customers["strength"], redone.customers["strength"])
 
 
 def test_medians_must_be_for_the_same_evaluation_times(generated: Audit) -> None:
     interactions, as_of = generated.data.interactions, generated.as_of
-    medians = population_medians(interactions, as_of, Config(snapshots=1))
+    medians = medians_of(interactions, as_of, Config(snapshots=1))
     with pytest.raises(ValueError, match="other evaluation times"):
-        relationships.relationships(interactions, as_of, Config(), medians=medians)
+        relationships_of(interactions, as_of, Config(), medians=medians)
 
 
 def test_each_tie_left_out_equals_re_auditing_the_interactions_left(generated: Audit) -> None:
@@ -204,7 +207,10 @@ def test_each_tie_left_out_equals_re_auditing_the_interactions_left(generated: A
     """
     interactions, as_of, config = generated.data.interactions, generated.as_of, generated.config
     cases = departure._tie_cases(generated.customers, generated.ties, config)
-    after = departure._without_each_tie(interactions, cases, as_of, config)
+    with connect() as backend:
+        after = departure._without_each_tie(
+            backend, interactions_table(interactions), cases, as_of, config
+        )
     rows_of = interactions.groupby("customer_id").indices
     staff_ids = interactions["staff_id"].fillna("").to_numpy(dtype=object)
     rows, groups = [], []
@@ -215,14 +221,16 @@ def test_each_tie_left_out_equals_re_auditing_the_interactions_left(generated: A
         rows.append(kept)
         groups.append(np.full(len(kept), tie))
     settings = config.replace(snapshots=1)
-    expected = departure._reaudit(
-        interactions,
-        np.concatenate(rows),
-        np.concatenate(groups),
-        as_of,
-        settings,
-        population_medians(interactions, as_of, settings),
-    ).reindex(pd.RangeIndex(len(cases)))
+    with connect() as backend:
+        expected = departure._reaudit(
+            backend,
+            interactions,
+            np.concatenate(rows),
+            np.concatenate(groups),
+            as_of,
+            settings,
+            medians_of(interactions, as_of, settings),
+        ).reindex(pd.RangeIndex(len(cases)))
     gone = expected["strength"].isna().to_numpy()
     assert 0 < gone.sum() < len(cases)  # some customers had only the one staff member
     np.testing.assert_array_equal(after["strength"].isna().to_numpy(), gone)
@@ -245,13 +253,15 @@ def test_one_pass_for_all_staff_equals_one_what_if_per_person(generated: Audit) 
 
 
 def test_departure_impact_needs_only_the_audit_tables(generated: Audit) -> None:
-    impact = departure_impact(
-        generated.data.interactions,
-        generated.customers,
-        generated.ties,
-        generated.as_of,
-        generated.config,
-    )
+    with connect() as backend:
+        impact = departure_impact(
+            backend,
+            interactions_table(generated.data.interactions),
+            generated.customers,
+            generated.ties,
+            generated.as_of,
+            generated.config,
+        )
     staff = generated.staff.set_index("staff_id")
     pd.testing.assert_series_equal(
         impact["departure_at_risk"], staff.loc[impact.index, "departure_at_risk"]

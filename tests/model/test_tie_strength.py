@@ -21,6 +21,7 @@ from graphdyn.model.explain import component_table
 from graphdyn.model.sums import group_sums, group_sums_without_each
 
 from .by_hand import liveness, p_alive, rhythm_by_hand
+from .on_frames import relationships_of
 
 T = pd.Timestamp("2024-07-01T00:00Z")
 H = 90.0
@@ -445,9 +446,9 @@ def test_ties_audited_a_few_at_a_time_equal_one_pass(
     generate(tmp_path / "data", customers=40, staff=6, products=10, interactions=3000, seed=2)
     interactions = read_data(tmp_path / "data").interactions
     as_of = interactions["timestamp"].max()
-    whole = relationships.relationships(interactions, as_of, Config())
+    whole = relationships_of(interactions, as_of, Config())
     monkeypatch.setattr(relationships, "GROUP_CHUNK", 7)
-    chunked = relationships.relationships(interactions, as_of, Config())
+    chunked = relationships_of(interactions, as_of, Config())
     assert len(whole.ties) > 5 * 7
     pd.testing.assert_frame_equal(chunked.ties, whole.ties)
     pd.testing.assert_frame_equal(chunked.tie_trajectories, whole.tie_trajectories)
