@@ -44,6 +44,8 @@ _LISTED = 100
 _MISSING = "required value missing"
 _UTC = dt.Timestamp(timezone="UTC")
 _PROBLEM = "__problem_"
+#: The code of a space: what trimming removes (whitespace) is at or below it.
+_SPACE = 32
 
 
 def missing_columns(scan: ir.Table) -> list[str]:
@@ -171,13 +173,22 @@ def check_interactions(
     found = scan.select(FILE, ROW, *(c for c in checked if c in scan.columns), **problem).filter(
         ibis.or_(*(p.notnull() for p in problem.values()))
     )
-    # One pass: the rows, and the problems of each column.
+    # One pass: the rows, the problems of each column, and whether any key is repeated.
+    key = _parsed(scan, INTERACTIONS.column(INTERACTIONS.key), channels)[0]
+    wide = scan.select(_key=key, **problem)
     counts = backend.to_pyarrow(
-        scan.aggregate(rows=ibis._.count(), **{k: v.count() for k, v in problem.items()})
+        wide.aggregate(
+            rows=ibis._.count(),
+            keys=wide["_key"].count(),
+            distinct=wide["_key"].nunique(),
+            **{column: wide[column].count() for column in problem},
+        )
     ).to_pylist()[0]
-    rows = int(counts.pop("rows"))
+    rows, keys, distinct = (int(counts.pop(n) or 0) for n in ("rows", "keys", "distinct"))
     total = sum(int(n) for n in counts.values())
-    repeated = _repeated_keys(backend, typed_interactions(scan, channels), name)
+    repeated = _no_problems()
+    if distinct < keys:
+        repeated = _repeated_keys(backend, typed_interactions(scan, channels), name)
     total += len(repeated)
     if total == 0:
         return Checks(rows, 0, _no_problems(), _no_rows())
@@ -227,10 +238,15 @@ def _parsed(
 
 
 def _trimmed(raw: ir.Value) -> tuple[ir.StringValue, ir.BooleanValue]:
-    """Text trimmed, blank (missing or only whitespace) as null, and whether it is blank."""
-    trimmed = (raw if raw.type().is_string() else raw.cast("string")).strip()
-    blank = trimmed.isnull() | (trimmed == "")
-    return ibis.ifelse(blank, ibis.null(dt.string), trimmed), blank.fill_null(True)
+    """Return text trimmed, blank (missing or only whitespace) as null, and whether it is blank.
+
+    Only a value whose first or last character is whitespace or a control character is
+    trimmed: looking at the two is a quarter of the cost of trimming every value.
+    """
+    text = raw if raw.type().is_string() else raw.cast("string")
+    edges = (text.ascii_str() <= _SPACE) | (text.right(1).ascii_str() <= _SPACE)
+    trimmed = ibis.ifelse(edges.fill_null(False), text.strip(), text).nullif("")
+    return trimmed, trimmed.isnull()
 
 
 def _timestamp(raw: ir.Value, column: Column) -> tuple[ir.Value, ir.StringValue | None]:
