@@ -213,30 +213,57 @@ class Dataset:
             arrow = backend.to_pyarrow(table.order_by(FILE, ROW).drop(FILE, ROW))
         return _frame(arrow, self.events.channels)
 
+    def interactions_of(self, customer_id: str) -> pd.DataFrame:
+        """Return one customer's interactions as :attr:`interactions` holds them.
+
+        Filtered in the engine: only that customer's rows become a pandas frame.
+
+        Examples
+        --------
+        >>> data = Dataset.from_frames(pd.DataFrame({
+        ...     "interaction_id": ["i1", "i2"], "timestamp": ["2024-05-01", "2024-05-03"],
+        ...     "customer_id": ["c1", "c2"], "channel": ["phone", "email"]}))
+        >>> data.interactions_of("c2")["interaction_id"].tolist()
+        ['i2']
+        """
+        with connect(self.events.engine) as backend:
+            table = self.events.table(backend)
+            own = table.filter(table.customer_id == customer_id).order_by(FILE, ROW)
+            arrow = backend.to_pyarrow(own.drop(FILE, ROW))
+        return _frame(arrow, self.events.channels)
+
     @cached_property
     def _counts(self) -> dict[str, Any]:
         """Counts and date range of the interactions, and their distinct ids, from the engine."""
         with connect(self.events.engine) as backend:
             table = self.events.table(backend)
+            per_channel = {
+                f"channel_{n}": (table.channel == name).sum()
+                for n, name in enumerate(self.events.channels)
+            }
             totals = backend.to_pyarrow(
                 table.aggregate(
                     interactions=ibis._.count(),
                     self_service=table.staff_id.isnull().sum(),
                     first=table.timestamp.min(),
                     last=table.timestamp.max(),
+                    **per_channel,
                 )
             ).to_pylist()[0]
-            channels = backend.to_pyarrow(table.channel.value_counts()).to_pylist()
             ids = {
                 name: backend.to_pyarrow(
                     table.filter(table[name].notnull()).select(name).distinct()
                 )[name].to_pandas()
                 for name in ("customer_id", "staff_id", "product_id")
             }
+        channels = {
+            name: int(totals.pop(f"channel_{n}") or 0)
+            for n, name in enumerate(self.events.channels)
+        }
         return {
             **totals,
             "self_service": int(totals["self_service"] or 0),
-            "channels": {row["channel"]: row["channel_count"] for row in channels},
+            "channels": channels,
             "ids": ids,
         }
 

@@ -173,14 +173,16 @@ def check_interactions(
     found = scan.select(FILE, ROW, *(c for c in checked if c in scan.columns), **problem).filter(
         ibis.or_(*(p.notnull() for p in problem.values()))
     )
-    # One pass: the rows, the problems of each column, and whether any key is repeated.
+    # One pass: the rows, the problems of each column, and whether any key may be repeated:
+    # as many distinct hashes as keys means distinct keys (a 64-bit hash is a quarter of the
+    # memory of the keys); fewer, and the keys themselves are compared.
     key = _parsed(scan, INTERACTIONS.column(INTERACTIONS.key), channels)[0]
     wide = scan.select(_key=key, **problem)
     counts = backend.to_pyarrow(
         wide.aggregate(
             rows=ibis._.count(),
             keys=wide["_key"].count(),
-            distinct=wide["_key"].nunique(),
+            distinct=wide["_key"].hash().nunique(),
             **{column: wide[column].count() for column in problem},
         )
     ).to_pylist()[0]
