@@ -285,7 +285,7 @@ class Audit:
         return explain_from_tables(
             self.ties,
             self.customers,
-            self.data.interactions,
+            self.data.interactions_of(customer_id),
             customer_id,
             staff_id,
             as_of=self.as_of,

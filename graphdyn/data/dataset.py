@@ -46,7 +46,7 @@ from graphdyn.data.validate import (
 )
 from graphdyn.engine.backend import connect
 from graphdyn.engine.checks import check_interactions, missing_columns, typed_interactions
-from graphdyn.engine.scan import FILE, ROW, scan_arrow, scan_parquet
+from graphdyn.engine.scan import FILE, ROW, scan_arrow, scan_once, scan_parquet
 from graphdyn.errors import DataError, DataProblem, UsageError
 
 __all__ = [
@@ -188,6 +188,11 @@ class Dataset:
     def interactions_table(self, backend: BaseBackend) -> ir.Table:
         """Return the interactions as an Ibis table of ``backend``: what the queries read.
 
+        The contract columns of the checked interactions. Parquet files are scanned and
+        parsed once, into a temporary table of the engine (in its memory, spilled to disk past
+        its limit), which the queries of an audit read, not the files again; a table in memory
+        is read in place.
+
         Examples
         --------
         >>> from graphdyn.engine.backend import connect
@@ -199,7 +204,10 @@ class Dataset:
         ...     backend.to_pyarrow(table.customer_id).to_pylist()
         ['c1']
         """
-        return self.events.table(backend)
+        table = self.events.table(backend).select(*INTERACTIONS.column_names)
+        if self.events.memory is not None:
+            return table
+        return scan_once(backend, table)
 
     @cached_property
     def interactions(self) -> pd.DataFrame:
