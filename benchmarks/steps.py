@@ -207,7 +207,6 @@ def ties(folder: str) -> Result:
     from graphdyn.config import Config
     from graphdyn.data import read_data
     from graphdyn.engine.backend import connect
-    from graphdyn.engine.events import interactions_table
     from graphdyn.model.relationships import relationships
 
     config = Config()
@@ -215,8 +214,8 @@ def ties(folder: str) -> Result:
         with phase(clock, "read"):
             data = read_data(folder)
         with phase(clock, "relationships"), connect(config.engine) as backend:
-            as_of = data.interactions["timestamp"].max()
-            interactions = interactions_table(data.until(as_of).interactions)
+            as_of = data.latest()
+            interactions = data.until(as_of).interactions_table(backend)
             result = relationships(backend, interactions, as_of, config)
     return clock.result(ties=len(result.ties))
 
@@ -275,12 +274,12 @@ AUDIT_CACHE = "audit"
 
 
 def read_only(folder: str) -> Result:
-    """``read_data`` alone: reading and checking the folder, the floor of any full audit."""
+    """``read_data`` alone: scanning and checking the folder, the floor of any full audit."""
     from graphdyn.data import read_data
 
     with measured() as clock:
         data = read_data(folder)
-    return clock.result(interactions=len(data.interactions))
+    return clock.result(interactions=data.summary()["interactions"])
 
 
 def busiest_tie(folder: str) -> tuple[str, str, int]:

@@ -1,8 +1,9 @@
 """The package's layers: every import (type-only and inside functions too) runs downwards.
 
-data -> engine -> model -> audits -> outputs (folder, views, neo4j) -> cli, over what everything
-shares (errors, config, atomic writing, progress). A module may import its own layer and the
-layers below it, never one above; and no two files import each other, directly or round a circle.
+data files and contract -> engine -> data set -> model -> audits -> outputs (folder, views,
+neo4j) -> cli, over what everything shares (errors, config, atomic writing, progress). A module
+may import its own layer and the layers below it, never one above; and no two files import each
+other, directly or round a circle.
 """
 
 from __future__ import annotations
@@ -26,8 +27,17 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("graphdyn.components",),  # the components' declarations, which config reads
     ("graphdyn.config",),
-    ("graphdyn.data",),
-    ("graphdyn.engine",),  # the event-level sums as queries
+    # The data contract, the files read as they are, the attribute tables' checks, the generator.
+    (
+        "graphdyn.data.contract",
+        "graphdyn.data.files",
+        "graphdyn.data.validate",
+        "graphdyn.data.names",
+        "graphdyn.data.generate",
+        "graphdyn.data.synthetic",
+    ),
+    ("graphdyn.engine",),  # the event-level work as queries: scan, checks, sums
+    ("graphdyn.data",),  # the data set: its interactions checked and held in the engine
     ("graphdyn.model",),
     ("graphdyn.audits",),
     ("graphdyn.views", "graphdyn.neo4j"),
@@ -108,10 +118,12 @@ def test_no_import_circles() -> None:
 @pytest.mark.parametrize(
     ("module", "layer"),
     [
+        ("graphdyn.data.contract", 3),
         ("graphdyn.engine.sums", 4),
-        ("graphdyn.model.graph", 5),
-        ("graphdyn.audits.conditions", 6),
-        ("graphdyn.folder", 8),
+        ("graphdyn.data.dataset", 5),
+        ("graphdyn.model.graph", 6),
+        ("graphdyn.audits.conditions", 7),
+        ("graphdyn.folder", 9),
     ],
 )
 def test_the_map_places_modules_where_their_folders_say(module: str, layer: int) -> None:

@@ -29,14 +29,17 @@ import dataclasses
 import io
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from ibis.backends import BaseBackend
 
 from graphdyn.audits.run import Audit, _with_attributes
 from graphdyn.config import Config
@@ -344,16 +347,17 @@ def _from_dataset(
     config: Config | None,
     top: int,
 ) -> Explanation:
-    events = data.interactions
-    stamp = _as_of(events["timestamp"], as_of)
-    known = (events["timestamp"] <= stamp).to_numpy()
-    own = known & (events["customer_id"] == customer_id).to_numpy()
-    if not own.any():
+    stamp = data.latest() if as_of is None else to_timestamp(as_of)
+    if pd.Timestamp(data.summary()["first_timestamp"]) > stamp:
+        raise UsageError(f"no interactions on or before the as-of date {stamp.isoformat()}")
+    # Filtered in the engine: only the customer's rows become a frame.
+    known = data.until(stamp)
+    own = known.interactions_of(customer_id)
+    if own.empty:
         raise not_in_audit(customer_id, staff_id, stamp)
-    valued = known & events["value"].notna().to_numpy()
     return _explain_rows(
-        events.loc[own],
-        events.loc[valued],
+        own,
+        lambda backend: _valued(known.interactions_table(backend)),
         data.customers,
         customer_id,
         staff_id,
@@ -363,20 +367,14 @@ def _from_dataset(
     )
 
 
-def _as_of(timestamps: pd.Series, as_of: object) -> pd.Timestamp:
-    """Return the audit date as :func:`graphdyn.audit` takes it; warn of what comes after it."""
-    stamp = timestamps.max() if as_of is None else to_timestamp(as_of)
-    if not (timestamps <= stamp).any():
-        raise UsageError(f"no interactions on or before the as-of date {stamp.isoformat()}")
-    later = int((timestamps > stamp).sum())
-    if later:
-        log.warning("%d interaction(s) after the as-of date %s excluded", later, stamp)
-    return stamp
+def _valued(interactions: ir.Table) -> ir.Table:
+    """Return the interactions with a value: what the population's V_ref is computed from."""
+    return interactions.filter(interactions.value.notnull())
 
 
 def _explain_rows(
     own: pd.DataFrame,
-    valued: pd.DataFrame,
+    valued: Callable[[BaseBackend], ir.Table],
     attributes: pd.DataFrame,
     customer_id: str,
     staff_id: str | None,
@@ -386,14 +384,12 @@ def _explain_rows(
 ) -> Explanation:
     """Audit one customer's interactions against the population's V_ref, and explain a row.
 
-    ``own`` are the customer's interactions and ``valued`` every interaction with a value, in
-    the data's order, none after ``stamp``: in that order the sums are those of a full audit.
+    ``own`` are the customer's interactions, in the data's order, and ``valued`` gives an
+    engine every interaction with a value; none after ``stamp``.
     """
     interactions = own.reset_index(drop=True)
     with connect(config.engine) as backend:
-        medians = population_medians(
-            backend, interactions_table(valued.reset_index(drop=True)), stamp, config
-        )
+        medians = population_medians(backend, valued(backend), stamp, config)
         result = relationships(
             backend, interactions_table(interactions), stamp, config, medians=medians
         )

@@ -19,9 +19,7 @@ from graphdyn._version import __version__
 from graphdyn.config import Config
 from graphdyn.data.dataset import DataLike, Dataset, OnError, as_dataset, to_timestamp
 from graphdyn.engine.backend import connect
-from graphdyn.engine.events import interactions_table
 from graphdyn.engine.products import product_links, product_totals
-from graphdyn.errors import UsageError
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if
@@ -91,15 +89,13 @@ def audit(
 
     with step("reading data"):
         dataset = as_dataset(data, config, on_error=on_error)
-    latest = dataset.interactions["timestamp"].max()
+    latest = dataset.latest()
     stamp = latest if as_of is None else to_timestamp(as_of)
     with step("excluding events after as-of"):
         known = dataset.until(stamp)
-    if len(known.interactions) == 0:
-        raise UsageError(f"no interactions on or before the as-of date {stamp.isoformat()}")
     # One engine for every event-level step; the interactions are a table over it.
     with connect(config.engine) as backend:
-        interactions = interactions_table(known.interactions)
+        interactions = known.interactions_table(backend)
         with step("tie strength and decay"):
             result = relationships(backend, interactions, stamp, config)
         with step("staff"):
@@ -289,7 +285,7 @@ class Audit:
         return explain_from_tables(
             self.ties,
             self.customers,
-            self.data.interactions,
+            self.data.interactions_of(customer_id),
             customer_id,
             staff_id,
             as_of=self.as_of,
@@ -354,7 +350,7 @@ def _summary(
         "source": data.source,
         "source_folder": _folder_path(data.source),
         "counts": {
-            "interactions": len(data.interactions),
+            "interactions": data_summary["interactions"],
             "customers": len(customers),
             "customers_without_interactions": len(data.customer_ids()) - len(customers),
             "staff": len(staff),

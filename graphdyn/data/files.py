@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from graphdyn.data.contract import Table
 from graphdyn.errors import DataError, DataProblem
 
-__all__ = ["Parts", "RawTable", "find_table_file", "load_raw_table"]
+__all__ = ["ParquetFiles", "Parts", "RawTable", "find_table_file", "list_parquet", "load_raw_table"]
 
 _SUFFIXES = (".csv", ".parquet")
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -113,6 +113,88 @@ class RawTable:
             return self.file
         names: np.ndarray = np.asarray(self.parts.names, dtype=object)[self.parts.index[rows]]
         return names
+
+
+@dataclass(frozen=True)
+class ParquetFiles:
+    """The Parquet files of a table, checked to share one schema, for an engine to scan.
+
+    Parameters
+    ----------
+    label : str
+        The table in messages about it whole (``interactions.parquet``, ``interactions/``).
+    paths : tuple of str
+        The files, in the order their rows are numbered (name order).
+    names : dict of str to str
+        Each file's name in messages (``interactions/part-00003.parquet``), by path.
+    schema : pyarrow.Schema
+        The columns and types they share.
+    header_line : int or None
+        The line a message about a missing column names: 1 for a single file, none for parts.
+    """
+
+    label: str
+    paths: tuple[str, ...]
+    names: dict[str, str]
+    schema: pa.Schema
+    header_line: int | None
+
+
+def list_parquet(path: Path) -> ParquetFiles:
+    """List a Parquet file or a folder of parts and check their schemas, reading no rows.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.parquet`` file, or a folder of parts (every ``.parquet`` file under it, as
+        :func:`load_raw_table` reads them).
+
+    Raises
+    ------
+    DataError
+        An unreadable file, a folder without parts, or parts whose columns differ (each
+        difference names the part and the column).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyarrow.parquet as pq
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "events"
+    >>> (folder / "day=2").mkdir(parents=True)
+    >>> pq.write_table(pa.table({"a": [1]}), folder / "day=2" / "p.parquet")
+    >>> pq.write_table(pa.table({"a": [2]}), folder / "p.parquet")
+    >>> list(list_parquet(folder).names.values())
+    ['events/day=2/p.parquet', 'events/p.parquet']
+    """
+    if not path.is_dir():
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as exc:
+            raise _fail(path.name, None, f"not a readable Parquet file: {exc}") from None
+        if not schema.names:
+            raise _fail(path.name, None, "empty file (no columns)")
+        return ParquetFiles(path.name, (str(path),), {str(path): path.name}, schema, 1)
+    label = _name(path)
+    files = _part_files(path)
+    if not files:
+        raise _fail(label, None, "no Parquet parts (no .parquet file in the folder)")
+    names = tuple(f"{label}{file.relative_to(path).as_posix()}" for file in files)
+    schemas: list[pa.Schema] = []
+    for file, name in zip(files, names, strict=True):
+        try:
+            schemas.append(pq.read_schema(file))
+        except (pa.ArrowException, OSError) as exc:
+            raise _fail(name, None, f"not a readable Parquet file: {exc}") from None
+    problems = [
+        problem
+        for name, schema in zip(names[1:], schemas[1:], strict=True)
+        for problem in _schema_differences(name, schema, names[0], schemas[0])
+    ]
+    if problems:
+        raise DataError(problems)
+    if not schemas[0].names:
+        raise _fail(label, None, "empty parts (no columns)")
+    paths = tuple(str(file) for file in files)
+    return ParquetFiles(label, paths, dict(zip(paths, names, strict=True)), schemas[0], None)
 
 
 def find_table_file(folder: Path, table: Table) -> Path | None:
@@ -253,12 +335,18 @@ def _load_parts(folder: Path, dictionary_columns: Collection[str]) -> RawTable:
 
 
 def _part_files(folder: Path) -> list[Path]:
-    """List the Parquet files under ``folder`` in name order, but hidden and ``_`` ones."""
+    """List the Parquet files under ``folder`` in name order, but hidden and ``_`` ones.
+
+    Name order is the order of their paths as text, the order an engine sorts them in.
+    """
     return sorted(
-        path
-        for path in folder.rglob("*.parquet")
-        if path.is_file()
-        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+        (
+            path
+            for path in folder.rglob("*.parquet")
+            if path.is_file()
+            and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+        ),
+        key=lambda path: path.relative_to(folder).as_posix(),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "empty_table",
     "parse_table",
     "problems_to_error",
+    "text_values",
 ]
 
 #: Columns of a problems (rejects) frame.
@@ -168,10 +169,11 @@ def parse_table(raw: RawTable, table: Table, channels: Sequence[str]) -> ParsedT
     return ParsedTable(frame, raw.lines, joined, raw.parts)
 
 
-def problems_to_error(problems: pd.DataFrame) -> DataError:
+def problems_to_error(problems: pd.DataFrame, total: int | None = None) -> DataError:
     """Turn a non-empty problems frame into a :class:`~graphdyn.errors.DataError`.
 
-    Only the first 100 problems are materialised; the error knows the total.
+    Only the first 100 problems are materialised; the error knows the total (``total``, when
+    ``problems`` holds only the first ones; else its length).
 
     Examples
     --------
@@ -192,7 +194,7 @@ def problems_to_error(problems: pd.DataFrame) -> DataError:
             )
             for record in head.to_dict("records")
         ],
-        total=len(problems),
+        total=len(problems) if total is None else total,
     )
 
 
@@ -220,6 +222,17 @@ def _report(
             else _as_text(values.take(index).to_pandas()).to_numpy(),
         }
     )
+
+
+def text_values(values: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Values as messages show them: text as it is, anything else as pandas writes it.
+
+    Examples
+    --------
+    >>> text_values(pa.array([3.0, None, -1.5])).tolist()
+    ['3.0', '', '-1.5']
+    """
+    return _as_text(values.to_pandas())
 
 
 def _as_text(series: pd.Series) -> pd.Series:

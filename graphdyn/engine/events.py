@@ -1,9 +1,10 @@
 """The events as the engine reads them: the typed interactions, then each event's age and weight.
 
-:func:`interactions_table` is where interactions enter the engine. Today they come from a
-validated pandas frame (:func:`graphdyn.read_data`), handed over through Arrow without a copy;
-a scan of the CSV or Parquet files themselves can take its place, since everything after it
-reads only the :data:`INTERACTION_COLUMNS` of an Ibis table.
+A data set's interactions enter the engine as the checked scan of their files
+(:meth:`graphdyn.Dataset.interactions_table`, over :mod:`graphdyn.engine.scan` and
+:mod:`graphdyn.engine.checks`); :func:`interactions_table` gives the same columns for a typed
+pandas frame (a model step called on frames), handed over through Arrow without a copy.
+Everything after reads only the :data:`INTERACTION_COLUMNS` of an Ibis table.
 
 :func:`event_table` adds what the sums need, as in an audit as of T with half-life H:
 
