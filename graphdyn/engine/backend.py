@@ -55,9 +55,6 @@ _UNIX_MICROS = ibis.udf.scalar.builtin(
 #: The same function on DuckDB.
 _DUCKDB_UNIX_MICROS = "CREATE TEMPORARY MACRO unix_micros(t) AS epoch_us(t)"
 
-#: Ibis' name of the PySpark backend.
-_SPARK = "pyspark"
-
 
 def epoch_microseconds(timestamp: ir.TimestampValue) -> ir.IntegerValue:
     """Microseconds from 1970-01-01 UTC to each instant.
@@ -145,6 +142,6 @@ def hold(backend: BaseBackend, table: ir.Table) -> ir.Table:
     ...     backend.to_pyarrow(held.b.sum()).as_py()
     6
     """
-    if backend.name == _SPARK:
+    if backend.name == spark.BACKEND:
         return spark.hold(backend, table)
     return ibis.memtable(backend.to_pyarrow(table))

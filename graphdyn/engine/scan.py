@@ -2,8 +2,8 @@
 
 :func:`scan_parquet` is the one function here that knows the engine: it asks DuckDB (through
 Ibis' ``read_parquet``) for every row of some Parquet files with the file it is in and its
-position there. Another engine gives the same table from its own reader (Spark:
-``spark.read.parquet`` with ``input_file_name()`` and a row number within each file).
+position there, or Spark (:func:`graphdyn.engine.spark.read_files`, from Spark's
+``_metadata.file_path`` and ``_metadata.row_index``) for the same.
 :func:`scan_arrow` gives the same shape for a table already in memory (a CSV file read by
 pyarrow, a DataFrame), which every Ibis backend reads.
 
@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from graphdyn.engine import spark
+
 __all__ = ["FILE", "ROW", "scan_arrow", "scan_once", "scan_parquet"]
 
 #: The column naming the file each row of a scan is in.
@@ -39,7 +41,7 @@ def scan_parquet(backend: BaseBackend, paths: Sequence[str]) -> ir.Table:
     Parameters
     ----------
     backend : ibis.backends.BaseBackend
-        The engine (an embedded DuckDB, :func:`graphdyn.engine.backend.connect`).
+        The engine (:func:`graphdyn.engine.backend.connect`: an embedded DuckDB, or Spark).
     paths : sequence of str
         Files, folders or globs (``events/*.parquet``, ``events/**/*.parquet``). The files
         must share one schema. Folder names such as ``day=2024-05-01`` are not read as columns
@@ -64,6 +66,11 @@ def scan_parquet(backend: BaseBackend, paths: Sequence[str]) -> ir.Table:
     >>> [(row["a"], pathlib.Path(row[FILE]).name, row[ROW]) for row in rows]
     [(0, 'part-0.parquet', 0), (10, 'part-0.parquet', 1), (1, 'part-1.parquet', 0), (11, 'part-1.parquet', 1)]
     """  # noqa: E501
+    if backend.name == spark.BACKEND:
+        read = spark.read_files(backend, paths)
+        stored = [name for name in read.columns if name not in spark.SOURCE_COLUMNS]
+        file, row = spark.SOURCE_COLUMNS
+        return read.select(*stored, **{FILE: read[file], ROW: read[row]})
     with warnings.catch_warnings():
         # Ibis 12 reads the schema with DuckDB 2's deprecated fetch_arrow_table.
         warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
@@ -107,9 +114,9 @@ def scan_arrow(table: pa.Table, file: str, rows: np.ndarray | None = None) -> ir
 def scan_once(backend: BaseBackend, table: ir.Table) -> ir.Table:
     """Compute ``table`` once into a temporary table of the engine, for many queries to read.
 
-    The engine keeps it in its own storage (DuckDB: in memory, spilled to its temporary
-    folder past the memory limit) until the connection closes; queries then read it, not the
-    files again.
+    The engine keeps it in its own storage until the connection closes (DuckDB: a temporary
+    table, in memory, spilled to its temporary folder past the memory limit; Spark: a cached
+    view, on the executors, memory then disk); queries then read it, not the files again.
 
     Examples
     --------
@@ -119,6 +126,8 @@ def scan_once(backend: BaseBackend, table: ir.Table) -> ir.Table:
     ...     backend.to_pyarrow(kept.b.sum()).as_py()
     6
     """  # noqa: E501
+    if backend.name == spark.BACKEND:
+        return spark.hold(backend, table)
     with warnings.catch_warnings():
         # Ibis 12 reads the schema with DuckDB 2's deprecated fetch_arrow_table.
         warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)

@@ -28,7 +28,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 __all__ = [
+    "BACKEND",
     "SOURCE_COLUMNS",
     "connect",
     "local_threads",
@@ -55,6 +56,9 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+#: Ibis' name of the PySpark backend (``backend.name``).
+BACKEND = "pyspark"
 
 #: The columns :func:`read_files` adds: the file an interaction is stored in, its row there.
 SOURCE_COLUMNS = ("source_file", "source_row")
@@ -248,16 +252,19 @@ def hold(backend: BaseBackend, table: ir.Table) -> ir.Table:
     return out
 
 
-def read_files(backend: BaseBackend, location: str | os.PathLike[str]) -> ir.Table:
+def read_files(
+    backend: BaseBackend, location: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+) -> ir.Table:
     """Read the interactions stored as Parquet at ``location``, with where each one is stored.
 
     Parameters
     ----------
     backend : ibis.backends.BaseBackend
         A PySpark backend (:func:`connect`).
-    location : str or path
+    location : str or path, or a sequence of them
         A Parquet file, a folder of parts (hive-partitioned folders too), a glob, or any URL
-        Spark reads (``s3a://``, ``abfss://``, ``gs://``, ``hdfs://``).
+        Spark reads (``s3a://``, ``abfss://``, ``gs://``, ``hdfs://``); or several, read as one
+        table.
 
     Returns
     -------
@@ -275,9 +282,14 @@ def read_files(backend: BaseBackend, location: str | os.PathLike[str]) -> ir.Tab
     from pyspark.sql import functions
 
     spark = backend._session
-    text = os.fspath(location)
+    locations = (
+        [os.fspath(location)]
+        if isinstance(location, str | os.PathLike)
+        else [os.fspath(item) for item in location]
+    )
+    text = ", ".join(locations)
     try:
-        frame = spark.read.parquet(text)
+        frame = spark.read.parquet(*locations)
     except AnalysisException as error:
         problem = DataProblem(file=text, line=None, column=None, problem=_first_line(error))
         raise DataError([problem]) from None

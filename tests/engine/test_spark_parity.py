@@ -173,3 +173,43 @@ def test_an_empty_staff_column_on_spark_equals_duckdb(spark: Any, data: Path) ->
             getattr(got, name), getattr(expected, name), check_exact=False, rtol=RTOL, atol=0
         )
     assert np.isfinite(got.customers["strength"]).all()
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same kind of data as Parquet parts, and a bad row in the last part."""
+    folder = tmp_path_factory.mktemp("parity-parts") / "data"
+    generate(
+        folder, customers=60, staff=8, products=8, interactions=3000, seed=12,
+        end="2024-12-31", years=2.0, fmt="parquet", partitioned=True,
+    )  # fmt: skip
+    last = sorted((folder / "interactions").glob("*.parquet"))[-1]
+    table = pq.read_table(last)
+    bad = table.slice(0, 1).to_pylist()[0] | {"interaction_id": "BAD1", "channel": "fax"}
+    pq.write_table(pa.concat_tables([table, pa.Table.from_pylist([bad], table.schema)]), last)
+    return folder
+
+
+def test_a_parquet_parts_audit_on_spark_equals_duckdb(spark: Any, parts: Path) -> None:
+    expected = graphdyn.audit(parts, AS_OF, DUCKDB, on_error="quarantine")
+    got = graphdyn.audit(parts, AS_OF, SPARK, on_error="quarantine")
+    rejected = expected.data.rejects
+    assert rejected[["column", "value"]].values.tolist() == [["channel", "fax"]]
+    assert rejected["file"].iloc[0].startswith("interactions/")
+    _assert_same(expected, got)
+    assert got.data.rejects.equals(expected.data.rejects)
+
+
+def test_a_bad_parquet_row_is_the_same_error_on_spark(spark: Any, parts: Path) -> None:
+    messages = []
+    for config in (DUCKDB, SPARK):
+        with pytest.raises(DataError) as caught:
+            graphdyn.audit(parts, AS_OF, config)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    last = sorted((parts / "interactions").glob("*.parquet"))[-1]
+    rows = pq.read_metadata(last).num_rows  # the bad row is the last; the first is numbered 2
+    assert messages[0].startswith(
+        f"interactions/{last.name}:{rows + 1}: channel: unknown channel; allowed: "
+    )
+    assert messages[0].endswith("(fax)")
