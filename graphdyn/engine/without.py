@@ -182,7 +182,7 @@ class WithoutEach:
             },
         )
         self._per_bucket = hold(backend, per_bucket)
-        self._days = hold(backend, _day_sums(events, totals, codes, times))
+        self._days = hold(backend, _day_sums(backend, events, totals, codes, times))
         whole = backend.to_pyarrow(_group_level(pairs, codes)).to_pandas()
         self._first_age = np.full(n_ties, np.nan)
         self._first_day = np.full(n_ties, np.inf)
@@ -266,7 +266,11 @@ def _group_level(pairs: ir.Table, codes: ir.Table) -> ir.Table:
 
 
 def _day_sums(
-    events: ir.Table, totals: ir.Table, codes: ir.Table, times: EvaluationTimes
+    backend: BaseBackend,
+    events: ir.Table,
+    totals: ir.Table,
+    codes: ir.Table,
+    times: EvaluationTimes,
 ) -> ir.Table:
     """Each tie's contact days without it per bucket: counted, and weighed toward the last day.
 
@@ -275,15 +279,25 @@ def _day_sums(
     """
     first = events.mutate(bucket=times.bucket(events.age))
     per_group = first.group_by([_CUSTOMER, _STAFF, "day"]).aggregate(bucket=ibis._.bucket.min())
-    per_group = per_group.mutate(
-        earliest=per_group.bucket.min().over(group_by=[per_group[_CUSTOMER], per_group.day])
-    )
-    at_first = per_group.bucket == per_group.earliest
+    # Per (customer, day), each bucket's groups (how many, and the greatest staff member of
+    # them): buckets are few, so a few sums per day where a window would sort every group-day.
+    buckets = range(len(times))
+    in_bucket = [per_group.bucket == b for b in buckets]
     per_day = per_group.group_by([_CUSTOMER, "day"]).aggregate(
-        earliest=ibis._.earliest.min(),
-        at_first=at_first.sum(),
-        owner=per_group[_STAFF].max(where=at_first),
-        following=per_group.bucket.min(where=~at_first),
+        **{f"groups_{b}": per_group.day.count(where=in_bucket[b]) for b in buckets},
+        **{f"staff_{b}": per_group[_STAFF].max(where=in_bucket[b]) for b in buckets},
+    )
+    present = [per_day[f"groups_{b}"] > 0 for b in buckets]
+    earliest = ibis.cases(*((present[b], b) for b in buckets)).cast("int64")
+    per_day = per_day.select(
+        _CUSTOMER,
+        "day",
+        earliest=earliest,
+        at_first=ibis.cases(*((earliest == b, per_day[f"groups_{b}"]) for b in buckets)),
+        owner=ibis.cases(*((earliest == b, per_day[f"staff_{b}"]) for b in buckets)),
+        following=ibis.cases(
+            *((present[b] & (earliest < b), b) for b in buckets), else_=ibis.null("int64")
+        ),
     )
     last = totals.group_by(_CUSTOMER).aggregate(reference=totals.last_day.max())
     per_day = per_day.join(last, _CUSTOMER)
@@ -293,8 +307,16 @@ def _day_sums(
         following=ibis.ifelse(sole, per_day.following, ibis.null("int64")),
         day_weight=times.decay(per_day.reference - per_day.day),
     )
-    kept = per_day.group_by([_CUSTOMER, "earliest", "owner"]).aggregate(
-        days=ibis._.count(), day_weight=ibis._.day_weight.sum()
+    # The days' one pass, held as what both the kept and the regained days add up: the days
+    # per (customer, earliest bucket, owner, following bucket), a few rows per tie.
+    ways = hold(
+        backend,
+        per_day.group_by([_CUSTOMER, "earliest", "owner", "following"]).aggregate(
+            days=ibis._.count(), day_weight=ibis._.day_weight.sum()
+        ),
+    )
+    kept = ways.group_by([_CUSTOMER, "earliest", "owner"]).aggregate(
+        days=ways.days.sum(), day_weight=ways.day_weight.sum()
     )
     kept_others = kept.select(
         _CUSTOMER,
@@ -306,9 +328,9 @@ def _day_sums(
         total_days=kept.days.sum(), total_weight=kept.day_weight.sum()
     )
     regained = (
-        per_day.filter(per_day.owner.notnull(), per_day.following.notnull())
+        ways.filter(ways.owner.notnull(), ways.following.notnull())
         .group_by([_CUSTOMER, "owner", "following"])
-        .aggregate(back_days=ibis._.count(), back_weight=ibis._.day_weight.sum())
+        .aggregate(back_days=ibis._.days.sum(), back_weight=ibis._.day_weight.sum())
     )
     buckets = totals.select(_CUSTOMER, "bucket").join(last, _CUSTOMER)
     grid = codes.join(buckets, _CUSTOMER)
