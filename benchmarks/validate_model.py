@@ -537,11 +537,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if (beaten or not args.check) else 1
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _relationships(known: pd.DataFrame, as_of: pd.Timestamp, config: Config) -> Relationships:
     """The audit's relationships of some interactions, in an engine of their own."""
     with connect(config.engine) as backend:
         return relationships(backend, interactions_table(known), as_of, config)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

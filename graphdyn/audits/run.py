@@ -110,7 +110,13 @@ def audit(
             )
         with step("departure impact"):
             departure = departure_impact(
-                backend, interactions, result.customers, result.ties, stamp, config
+                backend,
+                interactions,
+                result.customers,
+                result.ties,
+                stamp,
+                config,
+                medians=result.medians,
             )
     staff_keys = [node_key("staff", staff_id) for staff_id in staff["staff_id"]]
     staff = add_exposure(

@@ -18,10 +18,11 @@ This is the one module that knows which engine runs the queries: everything else
   difference, 100 times slower, and Ibis' ``epoch_seconds`` drops the microseconds on Spark;
 - :func:`hold`, how an intermediate result is kept for several queries. On DuckDB as Arrow,
   which DuckDB scans in place: the results held are sums per group (far fewer rows than
-  events), and a temporary table costs more than the query itself on small data (Ibis' own
-  ``Table.cache``, besides, runs on Ibis' default backend when a query reads an in-memory
-  table, not on the one given). On Spark in the session's cache, on the cluster, not through
-  the driver.
+  events), and a temporary table costs more than the query itself on small data and no less
+  at 10M interactions (9.3M rows of departure's contact days per customer, staff member and
+  day: 3.7 s into a temporary table, 3.8 s to Arrow and back). Ibis' own ``Table.cache``,
+  besides, runs on Ibis' default backend when a query reads an in-memory table, not on the one
+  given. On Spark in the session's cache, on the cluster, not through the driver.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 For a tie (customer c, staff member s), the sums of "c without s" are those of c's events not
 with s: its other ties' and its events without a staff member. The queries here give them for
 every tie of a list at once, at the buckets of :class:`~graphdyn.engine.sums.EvaluationTimes`,
-without copying an event, and :func:`sums_without_each` carries them to the evaluation times as
+without copying an event, and :class:`WithoutEach` carries them to the evaluation times as
 :class:`~graphdyn.engine.sums.LevelSums` does.
 
 Nothing is subtracted, so nothing cancels (a customer nearly all of whose intensity is one tie
@@ -37,9 +37,10 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from graphdyn.engine.backend import hold
 from graphdyn.engine.sums import EvaluationTimes, GroupSums, bucket_sums
 
-__all__ = ["sums_without_each"]
+__all__ = ["WithoutEach"]
 
 #: Sums over a customer's groups per bucket, added over the other groups.
 _ADDED = (
@@ -96,13 +97,12 @@ def _bucket_grid(pairs: ir.Table, ties: ir.Table) -> tuple[ir.Table, ir.Table]:
     return ties.join(totals, _CUSTOMER), totals
 
 
-def sums_without_each(
-    backend: BaseBackend,
-    events: ir.Table,
-    ties: pd.DataFrame,
-    times: EvaluationTimes,
-) -> GroupSums:
+class WithoutEach:
     """For each tie, the sums of its customer's events with anyone but its staff member.
+
+    The queries run once, as the object is made: one pass over the events for the sums per
+    (customer, staff member or none, bucket), held, and one for the contact days; their
+    results per (tie, bucket) are held too, and :meth:`sums` fetches a slice of ties at a time.
 
     Parameters
     ----------
@@ -114,12 +114,6 @@ def sums_without_each(
         customer_id and staff_id of each tie (every one with events).
     times : EvaluationTimes
         The evaluation times.
-
-    Returns
-    -------
-    GroupSums
-        One row per tie, in the order of ``ties``: what the customer's sums would be had the
-        tie never been (n = 0 where the tie holds all of its customer's events).
 
     Raises
     ------
@@ -139,96 +133,123 @@ def sums_without_each(
     ...     "value": pa.nulls(3, pa.float64())}))
     >>> ties = pd.DataFrame({"customer_id": ["c", "c"], "staff_id": ["s1", "s2"]})
     >>> with connect() as backend:
-    ...     without = sums_without_each(backend, events, ties, EvaluationTimes.of([0.0], 90.0))
+    ...     without = WithoutEach(backend, events, ties, EvaluationTimes.of([0.0], 90.0)).sums()
     >>> without.n[:, 0].tolist(), without.contact_days[:, 0].tolist()
     ([1, 2], [1.0, 2.0])
     >>> without.last_age[:, 0].tolist(), without.contact_span[:, 0].tolist()
     ([30.0, 0.0], [0.0, 90.0])
     """
-    n_ties, n_buckets = len(ties), len(times)
-    codes = ibis.memtable(
-        pa.table(
-            {
-                _CUSTOMER: pa.array(ties[_CUSTOMER].to_numpy(dtype=object), pa.string()),
-                _STAFF: pa.array(ties[_STAFF].to_numpy(dtype=object), pa.string()),
-                "code": pa.array(np.arange(n_ties, dtype=np.int64)),
-            }
+
+    def __init__(
+        self, backend: BaseBackend, events: ir.Table, ties: pd.DataFrame, times: EvaluationTimes
+    ) -> None:
+        n_ties = len(ties)
+        codes = ibis.memtable(
+            pa.table(
+                {
+                    _CUSTOMER: pa.array(ties[_CUSTOMER].to_numpy(dtype=object), pa.string()),
+                    _STAFF: pa.array(ties[_STAFF].to_numpy(dtype=object), pa.string()),
+                    "code": pa.array(np.arange(n_ties, dtype=np.int64)),
+                }
+            )
         )
-    )
-    pairs = bucket_sums(events, [_CUSTOMER, _STAFF], times)
-    grid, totals = _bucket_grid(pairs, codes)
-    # The ties' others per bucket: rows of pairs with a staff member.
-    others = pairs.select(
-        _CUSTOMER,
-        _STAFF,
-        "bucket",
-        **_others(
-            pairs,
-            [_CUSTOMER, "bucket"],
+        # The one pass over the events for the sums: every later query reads these.
+        pairs = hold(backend, bucket_sums(events, [_CUSTOMER, _STAFF], times))
+        grid, totals = _bucket_grid(pairs, codes)
+        # The ties' others per bucket: rows of pairs with a staff member.
+        others = pairs.select(
+            _CUSTOMER,
             _STAFF,
-            added=_ADDED,
-            least=["youngest"],
-            greatest=["last_day"],
-        ),
-    )
-    others = others.filter(others[_STAFF].notnull()).mutate(present=True)
-    per_bucket = grid.left_join(others, [_CUSTOMER, _STAFF, "bucket"])
-    mine = per_bucket.present.fill_null(False)
-    per_bucket = per_bucket.select(
-        "code",
-        "bucket",
-        **{
-            name: ibis.ifelse(mine, per_bucket[f"{name}_right"], per_bucket[name])
-            for name in (*_ADDED, "youngest", "last_day")
-        },
-    )
-    days = _day_sums(events, totals, codes, times)
-    fetched = backend.to_pyarrow(per_bucket).to_pandas()
-    fetched_days = backend.to_pyarrow(days).to_pandas()
-    group = _group_level(pairs, codes)
-    whole = backend.to_pyarrow(group).to_pandas()
-    first_age = np.full(n_ties, np.nan)
-    first_day = np.full(n_ties, np.inf)
-    known = np.zeros(n_ties, dtype=bool)
-    place = whole["code"].to_numpy(dtype=np.int64)
-    known[place] = True
-    if not known.all():
-        raise ValueError("ties without events")
-    first_age[place] = whole["oldest"].to_numpy(dtype=np.float64, na_value=-np.inf)
-    first_day[place] = whole["first_day_min"].to_numpy(dtype=np.float64, na_value=np.inf)
-
-    def dense(rows: pd.DataFrame, name: str, empty: float) -> np.ndarray:
-        out = np.full(n_ties * n_buckets, empty, dtype=np.float64)
-        cell = rows["code"].to_numpy(dtype=np.int64) * n_buckets + rows["bucket"].to_numpy(
-            dtype=np.int64
+            "bucket",
+            **_others(
+                pairs,
+                [_CUSTOMER, "bucket"],
+                _STAFF,
+                added=_ADDED,
+                least=["youngest"],
+                greatest=["last_day"],
+            ),
         )
-        out[cell] = rows[name].to_numpy(dtype=np.float64, na_value=empty)
-        return out.reshape(n_ties, n_buckets)
+        others = others.filter(others[_STAFF].notnull()).mutate(present=True)
+        per_bucket = grid.left_join(others, [_CUSTOMER, _STAFF, "bucket"])
+        mine = per_bucket.present.fill_null(False)
+        per_bucket = per_bucket.select(
+            "code",
+            "bucket",
+            **{
+                name: ibis.ifelse(mine, per_bucket[f"{name}_right"], per_bucket[name])
+                for name in (*_ADDED, "youngest", "last_day")
+            },
+        )
+        self._per_bucket = hold(backend, per_bucket)
+        self._days = hold(backend, _day_sums(backend, events, totals, codes, times))
+        whole = backend.to_pyarrow(_group_level(pairs, codes)).to_pandas()
+        self._first_age = np.full(n_ties, np.nan)
+        self._first_day = np.full(n_ties, np.inf)
+        known = np.zeros(n_ties, dtype=bool)
+        place = whole["code"].to_numpy(dtype=np.int64)
+        known[place] = True
+        if not known.all():
+            raise ValueError("ties without events")
+        self._first_age[place] = whole["oldest"].to_numpy(dtype=np.float64, na_value=-np.inf)
+        self._first_day[place] = whole["first_day_min"].to_numpy(dtype=np.float64, na_value=np.inf)
+        self._backend, self._times = backend, times
 
-    column = times.column
-    carry, count = times.carry()[:, column], times.counts()[:, column]
-    last_day = np.maximum.accumulate(dense(fetched, "last_day", -np.inf), axis=1)
-    reference = np.full(n_ties, np.nan)
-    reference[fetched_days["code"].to_numpy(dtype=np.int64)] = fetched_days["reference"].to_numpy(
-        dtype=np.float64
-    )
-    weights = dense(fetched_days, "day_weight", 0.0) @ count
-    with np.errstate(invalid="ignore", over="ignore"):
-        moved = weights * np.exp2((reference[:, None] - last_day[:, column]) / times.half_life_days)
-    return GroupSums(
-        offsets=times.offsets,
-        n=(dense(fetched, "n", 0.0) @ count).round().astype(np.int64),
-        **{name: dense(fetched, name, 0.0) @ carry for name in _DECAYED},
-        value_count=dense(fetched, "value_count", 0.0) @ count,
-        first_age=first_age,
-        last_age=(
-            np.minimum.accumulate(dense(fetched, "youngest", np.inf), axis=1) - times.distinct
-        )[:, column],
-        contact_days=dense(fetched_days, "days", 0.0) @ count,
-        recent_contact_days=np.where(np.isfinite(last_day[:, column]), moved, 0.0),
-        first_day=first_day,
-        last_day=last_day[:, column],
-    )
+    def __len__(self) -> int:
+        return len(self._first_age)
+
+    def _rows(self, table: ir.Table, start: int, stop: int) -> pd.DataFrame:
+        part = table.filter(table.code >= start, table.code < stop)
+        rows: pd.DataFrame = self._backend.to_pyarrow(part).to_pandas()
+        return rows
+
+    def sums(self, start: int = 0, stop: int | None = None) -> GroupSums:
+        """Give the sums of the ties ``start`` to ``stop`` (rows of the ties given).
+
+        Returns
+        -------
+        GroupSums
+            One row per tie: what the customer's sums would be had the tie never been
+            (n = 0 where the tie holds all of its customer's events).
+        """
+        stop = len(self) if stop is None else min(stop, len(self))
+        start = min(start, stop)
+        times, n_ties, n_buckets = self._times, stop - start, len(self._times)
+        fetched = self._rows(self._per_bucket, start, stop)
+        fetched_days = self._rows(self._days, start, stop)
+
+        def dense(rows: pd.DataFrame, name: str, empty: float) -> np.ndarray:
+            out = np.full(n_ties * n_buckets, empty, dtype=np.float64)
+            code = rows["code"].to_numpy(dtype=np.int64) - start
+            cell = code * n_buckets + rows["bucket"].to_numpy(dtype=np.int64)
+            out[cell] = rows[name].to_numpy(dtype=np.float64, na_value=empty)
+            return out.reshape(n_ties, n_buckets)
+
+        column = times.column
+        last_day = np.maximum.accumulate(dense(fetched, "last_day", -np.inf), axis=1)
+        reference = np.full(n_ties, np.nan)
+        reference[fetched_days["code"].to_numpy(dtype=np.int64) - start] = fetched_days[
+            "reference"
+        ].to_numpy(dtype=np.float64)
+        weights = times.counted(dense(fetched_days, "day_weight", 0.0))
+        with np.errstate(invalid="ignore", over="ignore"):
+            moved = weights * np.exp2(
+                (reference[:, None] - last_day[:, column]) / times.half_life_days
+            )
+        return GroupSums(
+            offsets=times.offsets,
+            n=times.counted(dense(fetched, "n", 0.0)).round().astype(np.int64),
+            **{name: times.decayed(dense(fetched, name, 0.0)) for name in _DECAYED},
+            value_count=times.counted(dense(fetched, "value_count", 0.0)),
+            first_age=self._first_age[start:stop],
+            last_age=(
+                np.minimum.accumulate(dense(fetched, "youngest", np.inf), axis=1) - times.distinct
+            )[:, column],
+            contact_days=times.counted(dense(fetched_days, "days", 0.0)),
+            recent_contact_days=np.where(np.isfinite(last_day[:, column]), moved, 0.0),
+            first_day=self._first_day[start:stop],
+            last_day=last_day[:, column],
+        )
 
 
 def _group_level(pairs: ir.Table, codes: ir.Table) -> ir.Table:
@@ -245,7 +266,11 @@ def _group_level(pairs: ir.Table, codes: ir.Table) -> ir.Table:
 
 
 def _day_sums(
-    events: ir.Table, totals: ir.Table, codes: ir.Table, times: EvaluationTimes
+    backend: BaseBackend,
+    events: ir.Table,
+    totals: ir.Table,
+    codes: ir.Table,
+    times: EvaluationTimes,
 ) -> ir.Table:
     """Each tie's contact days without it per bucket: counted, and weighed toward the last day.
 
@@ -254,15 +279,25 @@ def _day_sums(
     """
     first = events.mutate(bucket=times.bucket(events.age))
     per_group = first.group_by([_CUSTOMER, _STAFF, "day"]).aggregate(bucket=ibis._.bucket.min())
-    per_group = per_group.mutate(
-        earliest=per_group.bucket.min().over(group_by=[per_group[_CUSTOMER], per_group.day])
-    )
-    at_first = per_group.bucket == per_group.earliest
+    # Per (customer, day), each bucket's groups (how many, and the greatest staff member of
+    # them): buckets are few, so a few sums per day where a window would sort every group-day.
+    buckets = range(len(times))
+    in_bucket = [per_group.bucket == b for b in buckets]
     per_day = per_group.group_by([_CUSTOMER, "day"]).aggregate(
-        earliest=ibis._.earliest.min(),
-        at_first=at_first.sum(),
-        owner=per_group[_STAFF].max(where=at_first),
-        following=per_group.bucket.min(where=~at_first),
+        **{f"groups_{b}": per_group.day.count(where=in_bucket[b]) for b in buckets},
+        **{f"staff_{b}": per_group[_STAFF].max(where=in_bucket[b]) for b in buckets},
+    )
+    present = [per_day[f"groups_{b}"] > 0 for b in buckets]
+    earliest = ibis.cases(*((present[b], b) for b in buckets)).cast("int64")
+    per_day = per_day.select(
+        _CUSTOMER,
+        "day",
+        earliest=earliest,
+        at_first=ibis.cases(*((earliest == b, per_day[f"groups_{b}"]) for b in buckets)),
+        owner=ibis.cases(*((earliest == b, per_day[f"staff_{b}"]) for b in buckets)),
+        following=ibis.cases(
+            *((present[b] & (earliest < b), b) for b in buckets), else_=ibis.null("int64")
+        ),
     )
     last = totals.group_by(_CUSTOMER).aggregate(reference=totals.last_day.max())
     per_day = per_day.join(last, _CUSTOMER)
@@ -272,8 +307,16 @@ def _day_sums(
         following=ibis.ifelse(sole, per_day.following, ibis.null("int64")),
         day_weight=times.decay(per_day.reference - per_day.day),
     )
-    kept = per_day.group_by([_CUSTOMER, "earliest", "owner"]).aggregate(
-        days=ibis._.count(), day_weight=ibis._.day_weight.sum()
+    # The days' one pass, held as what both the kept and the regained days add up: the days
+    # per (customer, earliest bucket, owner, following bucket), a few rows per tie.
+    ways = hold(
+        backend,
+        per_day.group_by([_CUSTOMER, "earliest", "owner", "following"]).aggregate(
+            days=ibis._.count(), day_weight=ibis._.day_weight.sum()
+        ),
+    )
+    kept = ways.group_by([_CUSTOMER, "earliest", "owner"]).aggregate(
+        days=ways.days.sum(), day_weight=ways.day_weight.sum()
     )
     kept_others = kept.select(
         _CUSTOMER,
@@ -285,9 +328,9 @@ def _day_sums(
         total_days=kept.days.sum(), total_weight=kept.day_weight.sum()
     )
     regained = (
-        per_day.filter(per_day.owner.notnull(), per_day.following.notnull())
+        ways.filter(ways.owner.notnull(), ways.following.notnull())
         .group_by([_CUSTOMER, "owner", "following"])
-        .aggregate(back_days=ibis._.count(), back_weight=ibis._.day_weight.sum())
+        .aggregate(back_days=ibis._.days.sum(), back_weight=ibis._.day_weight.sum())
     )
     buckets = totals.select(_CUSTOMER, "bucket").join(last, _CUSTOMER)
     grid = codes.join(buckets, _CUSTOMER)

@@ -18,7 +18,7 @@ For each such customer:
 :func:`departure_impact` does this for every staff member at once without copying any
 interaction: for each tie (customer c, staff s) the sums of "c without s" are c's sums over its
 other ties and its interactions without a staff member
-(:func:`~graphdyn.engine.without.sums_without_each`, in the engine), and strength and status follow
+(:class:`~graphdyn.engine.without.WithoutEach`, in the engine), and strength and status follow
 from them as for any customer. :func:`what_if` re-audits the interactions left for one set of
 staff members; both give the same numbers.
 """
@@ -38,11 +38,12 @@ from graphdyn.config import Config
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import event_table, interactions_table
 from graphdyn.engine.sums import EvaluationTimes
-from graphdyn.engine.without import sums_without_each
+from graphdyn.engine.without import WithoutEach
 from graphdyn.errors import UsageError
 from graphdyn.model.relationships import (
     GROUP_CHUNK,
     PopulationMedians,
+    evaluation_offsets,
     population_medians,
     relationships,
 )
@@ -64,6 +65,8 @@ def departure_impact(
     ties: pd.DataFrame,
     as_of: pd.Timestamp,
     config: Config,
+    *,
+    medians: PopulationMedians | None = None,
 ) -> pd.DataFrame:
     """Departure impact of every staff member: who would become at risk, and the value at stake.
 
@@ -81,6 +84,11 @@ def departure_impact(
         The audit date.
     config : Config
         Model parameters (the strong threshold among them).
+    medians : PopulationMedians, optional
+        The audit's V_ref (:attr:`Relationships.medians
+        <graphdyn.model.relationships.Relationships.medians>`), which the customers are
+        re-audited against at the as-of and the trend date; by default computed from
+        ``interactions``, one more pass over them.
 
     Returns
     -------
@@ -88,6 +96,11 @@ def departure_impact(
         Indexed by staff_id (every staff member with a tie): departure_at_risk (customers who
         would become at risk or dormant) and value_at_stake (their value plus that of the
         customers who would lose every strong tie).
+
+    Raises
+    ------
+    ValueError
+        If ``medians`` were computed for other evaluation times.
 
     Examples
     --------
@@ -115,7 +128,8 @@ def departure_impact(
     {'s1': 1, 's2': 0}
     """
     cases = _tie_cases(customers, ties, config)
-    impact = _compare(cases, _without_each_tie(backend, interactions, cases, as_of, config))
+    after = _without_each_tie(backend, interactions, cases, as_of, config, medians)
+    impact = _compare(cases, after)
     grouped = impact.groupby(cases["staff_id"].to_numpy(), sort=True)
     table = pd.DataFrame(
         {
@@ -304,27 +318,36 @@ def _without_each_tie(
     cases: pd.DataFrame,
     as_of: pd.Timestamp,
     config: Config,
+    medians: PopulationMedians | None,
 ) -> pd.DataFrame:
     """Strength and status of each case's customer without the case's staff member.
 
     What :func:`what_if` gives for that one person and customer, for every tie at once: the
     customer is re-audited (as of ``as_of`` and the trend date only, against the medians of all
     ``interactions``) from the sums of its other ties and of its interactions without a staff
-    member. Returns a frame aligned with ``cases``; strength is NaN where nothing is left.
+    member, :data:`GROUP_CHUNK` ties at a time. Returns a frame aligned with ``cases``;
+    strength is NaN where nothing is left.
     """
     settings = config.replace(snapshots=1)
-    medians = population_medians(backend, interactions, as_of, settings)
+    if medians is None:
+        medians = population_medians(backend, interactions, as_of, settings)
+    else:
+        medians = medians.first(2)
+        if not np.array_equal(medians.offsets, evaluation_offsets(as_of, settings)):
+            raise ValueError("the medians were computed for other evaluation times")
     times = EvaluationTimes.of(medians.offsets, settings.half_life_days)
     events = event_table(interactions, as_of, settings)
     try:
-        sums = sums_without_each(backend, events, cases[["customer_id", "staff_id"]], times)
+        without = WithoutEach(backend, events, cases[["customer_id", "staff_id"]], times)
     except ValueError as error:
         raise UsageError("departure impact: ties without interactions in the data") from error
     strength = np.empty(len(cases))
     status = np.empty(len(cases), dtype=object)
     for first in range(0, len(cases), GROUP_CHUNK):
         part = slice(first, first + GROUP_CHUNK)
-        result = standing(sums.rows(part), medians.value_reference, settings)
+        result = standing(
+            without.sums(first, first + GROUP_CHUNK), medians.value_reference, settings
+        )
         strength[part], status[part] = result.strength[:, 0], result.status
     return pd.DataFrame({"strength": strength, "status": status}, index=cases.index)
 

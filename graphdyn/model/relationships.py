@@ -34,6 +34,7 @@ __all__ = [
     "TIE_KEYS",
     "PopulationMedians",
     "Relationships",
+    "evaluation_offsets",
     "population_medians",
     "relationships",
     "snapshot_dates",
@@ -62,6 +63,9 @@ class Relationships:
         ``ties`` (customer_id, staff_id) and ``customers`` (customer_id).
     value_reference : float
         V_ref at the as-of date (NaN when no event has a value).
+    medians : PopulationMedians
+        V_ref at every evaluation time the audit scored against: what a re-audit of some
+        customers (:func:`~graphdyn.model.departure.departure_impact`) scores against too.
     """
 
     ties: pd.DataFrame
@@ -70,6 +74,7 @@ class Relationships:
     tie_trajectories: pd.DataFrame
     customer_trajectories: pd.DataFrame
     value_reference: float
+    medians: PopulationMedians
 
 
 #: Groups (ties or customers) whose sums are fetched from the engine at once: about 1.3 kB each
@@ -104,6 +109,17 @@ class PopulationMedians:
 
     offsets: np.ndarray
     value_reference: np.ndarray
+
+    def first(self, count: int) -> PopulationMedians:
+        """Keep the medians at the first ``count`` evaluation times only.
+
+        Examples
+        --------
+        >>> medians = PopulationMedians(np.array([0.0, 90.0, 31.0]), np.array([5.0, 4.0, 3.0]))
+        >>> medians.first(2).value_reference.tolist()
+        [5.0, 4.0]
+        """
+        return PopulationMedians(self.offsets[:count], self.value_reference[:count])
 
 
 def population_medians(
@@ -149,7 +165,7 @@ def population_medians(
     >>> medians.offsets.tolist(), medians.value_reference.tolist()
     ([0.0, 90.0], [100.0, nan])
     """
-    offsets = _offsets(as_of, config)
+    offsets = evaluation_offsets(as_of, config)
     events = event_table(interactions, as_of, config)
     customer_level = LevelSums.of_events(
         backend, events, CUSTOMER_KEYS, offsets, config.half_life_days
@@ -158,8 +174,14 @@ def population_medians(
     return PopulationMedians(offsets=offsets, value_reference=value_reference(value, count))
 
 
-def _offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
-    """Return the evaluation times in days before T: T, the trend date, the snapshots."""
+def evaluation_offsets(as_of: pd.Timestamp, config: Config) -> np.ndarray:
+    """Return the evaluation times in days before T: T, the trend date, the snapshots.
+
+    Examples
+    --------
+    >>> evaluation_offsets(pd.Timestamp("2024-03-31", tz="UTC"), Config(snapshots=2)).tolist()
+    [0.0, 90.0, 31.0]
+    """
     snapshots = snapshot_dates(as_of, config.snapshots)
     return np.array(
         [0.0, config.trend_window_days]
@@ -203,7 +225,7 @@ def relationships(
     """
     snapshots = snapshot_dates(as_of, config.snapshots)
     # Column 0: T; column 1: T - trend window; then the monthly snapshots after T itself.
-    offsets = _offsets(as_of, config)
+    offsets = evaluation_offsets(as_of, config)
     if medians is not None and not np.array_equal(medians.offsets, offsets):
         raise ValueError("the medians were computed for other evaluation times")
     half_life = config.half_life_days
@@ -266,6 +288,7 @@ def relationships(
             columns=snapshot_columns,
         ),
         value_reference=float(value_ref[0]),
+        medians=PopulationMedians(offsets=offsets, value_reference=value_ref),
     )
 
 

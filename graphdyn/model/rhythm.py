@@ -130,15 +130,40 @@ def rhythm(
     return Rhythm(shape=np.asarray(shape, np.float64), rate=np.asarray(rate, np.float64))
 
 
+#: Rows integrated at a time: their nodes (rows x 32 numbers, 256 kB) stay in the CPU's cache
+#: through the few operations on them, where a whole chunk's would go to memory and back after
+#: each.
+_ROW_BLOCK = 1024
+
+
 def _mixture_integral(
     upper: np.ndarray, shape: np.ndarray, scale: np.ndarray, hazard: float, power: float
 ) -> np.ndarray:
-    """``int_0^V exp(power * v) * exp(-a v) * exp(-hazard * scale * (e^v - 1)) dv`` per row."""
-    half = upper / 2.0
-    v = half[:, None] * (_NODES[None, :] + 1.0)
+    """``int_0^V exp(power * v) * exp(-a v) * exp(-hazard * scale * (e^v - 1)) dv`` per row.
+
+    Examples
+    --------
+    With no hazard and ``power = a``, the integrand is 1: the integral is V.
+
+    >>> upper = np.array([0.5, 2.0])
+    >>> _mixture_integral(upper, np.full(2, 3.0), np.ones(2), 0.0, 3.0).round(12).tolist()
+    [0.5, 2.0]
+    """
+    half = np.asarray(upper, dtype=np.float64) / 2.0
+    shape, scale = np.asarray(shape, np.float64), np.asarray(scale, np.float64)
+    out = np.empty(len(half))
+    shifted = _NODES + 1.0
     with np.errstate(over="ignore", invalid="ignore"):
-        integrand = np.exp((power - shape[:, None]) * v - hazard * scale[:, None] * np.expm1(v))
-    return np.asarray((integrand @ _WEIGHTS) * half, dtype=np.float64)
+        for start in range(0, len(half), _ROW_BLOCK):
+            rows = slice(start, start + _ROW_BLOCK)
+            v = half[rows, None] * shifted
+            exponent = (power - shape[rows, None]) * v
+            ended = np.expm1(v, out=v)
+            ended *= hazard * scale[rows, None]
+            exponent -= ended
+            out[rows] = np.exp(exponent, out=exponent) @ _WEIGHTS
+    out *= half
+    return out
 
 
 def p_alive(posterior: Rhythm, days_since_last: np.ndarray, config: Config) -> np.ndarray:

@@ -73,7 +73,7 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
     ----------
     sums : GroupSums
         From :class:`~graphdyn.engine.sums.LevelSums` (or
-        :func:`~graphdyn.engine.without.sums_without_each`).
+        :class:`~graphdyn.engine.without.WithoutEach`).
     value_ref : numpy.ndarray
         V_ref at each evaluation time of the sums.
     config : Config

@@ -34,7 +34,7 @@ from graphdyn.engine.sums import (
     group_sums,
     rollup,
 )
-from graphdyn.model.relationships import CUSTOMER_KEYS, TIE_KEYS, _offsets
+from graphdyn.model.relationships import CUSTOMER_KEYS, TIE_KEYS, evaluation_offsets
 from tests.engine import reference
 from tests.engine.reference import prepare_events
 
@@ -110,7 +110,7 @@ def test_engine_sums_equal_the_numpy_reduction(
     if within:  # ties that go on past the as-of date, cut there as Dataset.until cuts them
         as_of = as_of - pd.Timedelta(days=200, hours=7)
     interactions = _with_edge_cases(interactions, as_of)
-    offsets = _offsets(as_of, Config())
+    offsets = evaluation_offsets(as_of, Config())
     groups, sums = _engine(interactions, as_of, keys, offsets)
     expected_groups, expected = _reference(interactions, as_of, keys, offsets)
     pd.testing.assert_frame_equal(groups.astype(object), expected_groups, check_dtype=False)
@@ -138,7 +138,7 @@ def test_equal_offsets_and_any_order_of_them(generated: Path) -> None:
 def test_sums_fetched_a_slice_at_a_time_equal_one_fetch(generated: Path) -> None:
     interactions = read_data(generated).interactions
     as_of = interactions["timestamp"].max()
-    offsets = _offsets(as_of, Config())
+    offsets = evaluation_offsets(as_of, Config())
     with connect(EngineSettings(threads=1)) as backend:
         events = event_table(interactions_table(interactions), as_of, Config())
         level = LevelSums.of_events(backend, events, TIE_KEYS, offsets, H)
@@ -278,7 +278,7 @@ def test_the_queries_compile_for_pyspark(monkeypatch: pytest.MonkeyPatch) -> Non
     )
     as_of = pd.Timestamp("2024-02-01", tz="UTC")
     events = event_table(interactions_table(frame), as_of, Config())
-    times = EvaluationTimes.of(_offsets(as_of, Config()), H)
+    times = EvaluationTimes.of(evaluation_offsets(as_of, Config()), H)
     queries = [
         channel_sums(events, H),
         rollup(bucket_sums(events, TIE_KEYS, times), CUSTOMER_KEYS),

@@ -209,7 +209,7 @@ def test_each_tie_left_out_equals_re_auditing_the_interactions_left(generated: A
     cases = departure._tie_cases(generated.customers, generated.ties, config)
     with connect() as backend:
         after = departure._without_each_tie(
-            backend, interactions_table(interactions), cases, as_of, config
+            backend, interactions_table(interactions), cases, as_of, config, None
         )
     rows_of = interactions.groupby("customer_id").indices
     staff_ids = interactions["staff_id"].fillna("").to_numpy(dtype=object)
