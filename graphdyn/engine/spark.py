@@ -53,6 +53,7 @@ __all__ = [
     "read_files",
     "session",
     "session_conf",
+    "submitted",
 ]
 
 _log = logging.getLogger(__name__)
@@ -95,6 +96,29 @@ def _memory_mib(limit: str) -> int:
     return int(float(number) * base ** powers[unit[0]] / 2**20)
 
 
+#: The settings every session graphdyn starts has, under spark-submit too: timestamps read in
+#: UTC, results handed over as Arrow.
+_SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+
+
+def submitted() -> bool:
+    """Tell whether this process was started by ``spark-submit`` (its JVM already running).
+
+    spark-submit starts the Python driver with the address of the JVM it launched
+    (``PYSPARK_GATEWAY_PORT``); the master, the driver's memory and the JVM's options are then
+    spark-submit's, and graphdyn's ``spark_master`` and ``memory_limit`` do not apply.
+
+    Examples
+    --------
+    >>> submitted()
+    False
+    """
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def session_conf(settings: EngineSettings) -> dict[str, str]:
     """Give the settings of the session :func:`session` starts, the configured ones last.
 
@@ -106,12 +130,16 @@ def session_conf(settings: EngineSettings) -> dict[str, str]:
     ('2048m', '4')
     >>> "spark.driver.memory" in session_conf(EngineSettings(spark_master="yarn"))
     False
+
+    Under ``spark-submit`` (:func:`submitted`), whose master, memory and JVM options rule, only
+    the UTC time zone, Arrow and the configured ``spark_conf``.
     """
+    if submitted():
+        return {**_SESSION_CONF, **settings.spark_conf}
     log4j = resources.files("graphdyn.engine").joinpath("spark-log4j2.properties")
     conf = {
         "spark.app.name": "graphdyn",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        **_SESSION_CONF,
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log4j}",
     }
@@ -150,7 +178,9 @@ def session(settings: EngineSettings | None = None) -> Iterator[SparkSession]:
     pyspark.sql.SparkSession
         The session already running in this process, if any (left running, its settings as
         they are, but for the UTC time zone every query reads timestamps in); else one started
-        with :func:`session_conf` and stopped when the block ends.
+        with :func:`session_conf` and stopped when the block ends. Under ``spark-submit``
+        (:func:`submitted`) the new session takes spark-submit's master and resources, and
+        only the UTC time zone, Arrow and ``spark_conf`` from graphdyn.
 
     Raises
     ------
@@ -165,8 +195,10 @@ def session(settings: EngineSettings | None = None) -> Iterator[SparkSession]:
         active.conf.set("spark.sql.session.timeZone", "UTC")
         yield active
         return
-    os.environ.setdefault("JAVA_HOME", str(find_java("engine 'spark'").resolve().parents[1]))
-    builder: Any = spark_session.builder.master(settings.spark_master)
+    builder: Any = spark_session.builder
+    if not submitted():  # else spark-submit has chosen the master and started the JVM
+        os.environ.setdefault("JAVA_HOME", str(find_java("engine 'spark'").resolve().parents[1]))
+        builder = builder.master(settings.spark_master)
     # Spark makes its warehouse folder in the working directory unless told where: a
     # temporary one, removed with the session (graphdyn creates no table in it).
     with tempfile.TemporaryDirectory(prefix="graphdyn-spark-") as warehouse:

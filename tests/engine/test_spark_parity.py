@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +36,7 @@ from graphdyn.data.generate import generate
 from graphdyn.engine.backend import connect
 from graphdyn.engine.spark import read_files
 from graphdyn.errors import DataError, GraphdynError
+from graphdyn.java import find_java
 
 #: Every table of an audit.
 TABLES = (
@@ -213,3 +216,28 @@ def test_a_bad_parquet_row_is_the_same_error_on_spark(spark: Any, parts: Path) -
         f"interactions/{last.name}:{rows + 1}: channel: unknown channel; allowed: "
     )
     assert messages[0].endswith("(fax)")
+
+
+def test_spark_submit_runs_the_command_line_on_its_own_master(
+    spark: Any, parts: Path, tmp_path: Path
+) -> None:
+    """docs/scale.md's job file, run by spark-submit: its master, graphdyn's commands."""
+    job = tmp_path / "graphdyn_job.py"
+    job.write_text("from graphdyn.cli import main\n\nmain()\n", encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYSPARK_PYTHON": sys.executable,
+        "JAVA_HOME": str(find_java("Spark").resolve().parents[1]),
+    }
+    done = subprocess.run(  # noqa: S603 - the venv's spark-submit, no shell
+        [str(bin_dir / "spark-submit"), "--master", "local[1]", str(job),
+         "validate", str(parts), "--engine", "spark"],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-2000:]
+    last = sorted((parts / "interactions").glob("*.parquet"))[-1]
+    assert f"interactions/{last.name}:" in output, output[-2000:]
+    assert "channel: unknown channel" in output

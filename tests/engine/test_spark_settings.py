@@ -118,3 +118,17 @@ def test_the_engine_flags(tmp_path: Path) -> None:
     assert (engine["engine"], engine["spark_master"]) == ("duckdb", "yarn")
     result = runner.invoke(cli, ["validate", str(data), "--engine", "polars"])
     assert result.exit_code == 2 and "'polars' is not one of" in result.output
+
+
+def test_under_spark_submit_its_master_and_memory_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = EngineSettings(
+        engine="spark", spark_master="local[2]", spark_conf={"spark.sql.shuffle.partitions": "8"}
+    )
+    assert "spark.driver.memory" in spark.session_conf(settings)
+    monkeypatch.setenv("PYSPARK_GATEWAY_PORT", "40000")
+    assert spark.submitted()
+    assert spark.session_conf(settings) == {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.shuffle.partitions": "8",
+    }
