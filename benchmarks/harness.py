@@ -18,8 +18,8 @@ and runs, each in its own process so that peak RSS is per step:
 then ``view``: the network page's ready time in headless Chromium for 300, 3,000 and 10,000
 nodes, and with ``--demo`` the time of ``scripts/setup`` and ``graphdyn demo`` in a fresh
 clone. A rung skips, with the reason printed, the steps it cannot run yet (at 100M, those
-that hold every event in pandas). It prints the results as a Markdown table and writes them to
-``--out``.
+past the engine, whose tie table does not fit the driver here). It prints the results as a
+Markdown table and writes them to ``--out``.
 """
 
 from __future__ import annotations
@@ -73,12 +73,13 @@ class Rung:
         )
 
 
-# Why the 100M rung skips the steps that read every event into pandas (read_data): at 10M the
-# tie table peaks at 2.7 GB and the audit at 5.0 GB, ten times that does not fit this 23 GiB
-# machine. They run once the event-level work is in the engine (issue 15, item 1).
-_IN_PANDAS = (
-    "read_data holds every event in pandas (10M: 2.7 GB for the tie table, 5.0 GB for the "
-    "audit; 100M: ten times that)"
+# Why the 100M rung skips the steps past the engine: the events are scanned, checked and summed
+# in the engine at any size, but the driver holds the tie table (11.9M ties at 100M) and the
+# model's arrays at 14 evaluation times; measured on 2026-12-03, the 100M audit was killed for
+# memory at 21.4 GB, in centrality (docs/scale.md, "Where the driver becomes the limit").
+_ON_DRIVER = (
+    "the driver holds the tie table (10M: 1.17M ties, audit peak 4.5 GB; 100M: 11.9M ties, "
+    "killed at 21.4 GB of this 23 GiB machine; docs/scale.md)"
 )
 _NEEDS_AUDIT = "needs the rung's audit graph, which needs the audit"
 
@@ -96,11 +97,11 @@ RUNGS: dict[str, Rung] = {
             3_000,
             partitioned=True,
             skip={
-                "ties": _IN_PANDAS,
-                "audit": _IN_PANDAS,
-                "explain": f"{_IN_PANDAS}; its baseline is read_data",
+                "ties": _ON_DRIVER,
+                "audit": _ON_DRIVER,
+                "explain": f"explains from the rung's audit folder; {_ON_DRIVER}",
                 "centrality": _NEEDS_AUDIT,
-                "neo4j": f"{_IN_PANDAS}; the load reads the folder with read_data",
+                "neo4j": "the Bolt load reads every interaction into pandas (Dataset.interactions)",
             },
         ),
     )
