@@ -14,28 +14,14 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.engine.sums import GroupSums
+from graphdyn.model.decay import DAY_SECONDS, decay_weight
 
 __all__ = [
-    "DAY_SECONDS",
     "Events",
-    "decay_weight",
     "group_sums",
     "group_sums_without_each",
     "prepare_events",
 ]
-
-DAY_SECONDS = 86_400.0
-
-
-def decay_weight(age_days: np.ndarray | float, half_life_days: float) -> np.ndarray:
-    """Weight of an event ``age_days`` before the as-of date: ``2 ** (-age / H)``.
-
-    Examples
-    --------
-    >>> float(decay_weight(90.0, 90.0))
-    0.5
-    """
-    return np.exp2(-np.asarray(age_days, dtype=np.float64) / half_life_days)
 
 
 @dataclass(frozen=True)

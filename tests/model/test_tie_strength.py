@@ -16,8 +16,9 @@ from graphdyn.audits.run import audit
 from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
 from graphdyn.model import relationships
+from graphdyn.model.decay import decay_weight
 from graphdyn.model.explain import component_table
-from tests.engine.reference import Events, decay_weight, group_sums, group_sums_without_each
+from tests.engine.reference import Events, group_sums, group_sums_without_each
 
 from .by_hand import liveness, p_alive, rhythm_by_hand
 from .on_frames import relationships_of
