@@ -13,17 +13,8 @@ def affect(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndar
     Examples
     --------
     >>> from graphdyn.config import Config
-    >>> import ibis
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
-    >>> from graphdyn.engine.sums import group_sums
-    >>> events = ibis.memtable(pa.table({
-    ...     "g": [0] * 2, "age": [0.0] * 2, "day": [0] * 2, "richness": [1.0] * 2,
-    ...     "inbound": [False] * 2, "outbound": [False] * 2,
-    ...     "sentiment": pa.array([0.5, None], pa.float64()),
-    ...     "value": pa.array([None] * 2, pa.float64())}))
-    >>> with connect() as backend:
-    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
+    >>> from graphdyn.engine.sums import one_group_sums
+    >>> sums = one_group_sums([0.0, 0.0], sentiment=[0.5, None])
     >>> affect(sums, Config(), np.full(1, np.nan)).tolist()
     [[0.75]]
     """

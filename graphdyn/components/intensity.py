@@ -13,18 +13,9 @@ def intensity(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.n
     Examples
     --------
     >>> from graphdyn.config import Config
-    >>> import ibis
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
-    >>> from graphdyn.engine.sums import group_sums
-    >>> events = ibis.memtable(pa.table({
-    ...     "g": [0] * 1, "age": [0.0], "day": [0], "richness": [1.0] * 1,
-    ...     "inbound": [False], "outbound": [False],
-    ...     "sentiment": pa.array([None], pa.float64()),
-    ...     "value": pa.array([None], pa.float64())}))
+    >>> from graphdyn.engine.sums import one_group_sums
+    >>> sums = one_group_sums([0.0])
     >>> config = Config()
-    >>> with connect() as backend:
-    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
     >>> f = intensity(sums, config, np.full(1, np.nan))
     >>> bool(np.isclose(f[0, 0], 1 - np.exp(-1 / config.intensity_reference)))
     True

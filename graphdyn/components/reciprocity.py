@@ -13,17 +13,10 @@ def reciprocity(sums: Sums, config: Settings, value_reference: np.ndarray) -> np
     Examples
     --------
     >>> from graphdyn.config import Config
-    >>> import ibis
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
-    >>> from graphdyn.engine.sums import group_sums
-    >>> events = ibis.memtable(pa.table({
-    ...     "g": [0] * 4, "age": [0.0] * 4, "day": [0] * 4, "richness": [1.0] * 4,
-    ...     "inbound": [True, False, False, False], "outbound": [False, True, True, False],
-    ...     "sentiment": pa.array([None] * 4, pa.float64()),
-    ...     "value": pa.array([None] * 4, pa.float64())}))
-    >>> with connect() as backend:
-    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
+    >>> from graphdyn.engine.sums import one_group_sums
+    >>> sums = one_group_sums(
+    ...     [0.0] * 4, inbound=[True, False, False, False], outbound=[False, True, True, False]
+    ... )
     >>> reciprocity(sums, Config(), np.full(1, np.nan)).round(4).tolist()  # 1 in, 2 out
     [[0.6667]]
     """

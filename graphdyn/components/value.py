@@ -16,17 +16,8 @@ def value(sums: Sums, config: Settings, value_reference: np.ndarray) -> np.ndarr
     Examples
     --------
     >>> from graphdyn.config import Config
-    >>> import ibis
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
-    >>> from graphdyn.engine.sums import group_sums
-    >>> events = ibis.memtable(pa.table({
-    ...     "g": [0] * 1, "age": [0.0], "day": [0], "richness": [1.0] * 1,
-    ...     "inbound": [False], "outbound": [False],
-    ...     "sentiment": pa.array([None], pa.float64()),
-    ...     "value": pa.array([200.0], pa.float64())}))
-    >>> with connect() as backend:
-    ...     _, sums = group_sums(backend, events, ["g"], [0.0], 90.0)
+    >>> from graphdyn.engine.sums import one_group_sums
+    >>> sums = one_group_sums([0.0], value=[200.0])
     >>> value(sums, Config(), np.array([200.0])).round(4).tolist()
     [[0.6321]]
     """

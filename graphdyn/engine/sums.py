@@ -48,9 +48,10 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
-from graphdyn.engine.backend import hold
+from graphdyn.engine.backend import connect, hold
 
 __all__ = [
     "TIMED_FIELDS",
@@ -60,6 +61,7 @@ __all__ = [
     "bucket_sums",
     "day_sums",
     "group_sums",
+    "one_group_sums",
     "rollup",
 ]
 
@@ -562,8 +564,6 @@ def group_sums(
     90 days before: intensity 1 + 1/2 at T; two contact days, the older one decayed by one
     half-life toward the last one:
 
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
     >>> events = ibis.memtable(pa.table({
     ...     "group": ["g", "g"], "age": [0.0, 90.0], "day": [100, 10], "richness": [1.0, 1.0],
     ...     "inbound": [False, False], "outbound": [False, False],
@@ -577,3 +577,53 @@ def group_sums(
     """
     level = LevelSums.of_events(backend, events, keys, offsets, half_life_days)
     return level.groups, level.sums()
+
+
+#: The event columns :func:`one_group_sums` fills in when not given: a contact on day 0 of
+#: richness 1, no direction, no sentiment, no value.
+_EVENT_DEFAULTS: dict[str, tuple[object, pa.DataType]] = {
+    "day": (0, pa.int64()),
+    "richness": (1.0, pa.float64()),
+    "inbound": (False, pa.bool_()),
+    "outbound": (False, pa.bool_()),
+    "sentiment": (None, pa.float64()),
+    "value": (None, pa.float64()),
+}
+
+
+def one_group_sums(
+    age: Sequence[float],
+    offsets: Sequence[float] = (0.0,),
+    half_life_days: float = 90.0,
+    **columns: Sequence[object],
+) -> GroupSums:
+    """Give the sums of one group's events, in an engine of their own: for a handful of events.
+
+    Parameters
+    ----------
+    age : sequence of float
+        Each event's age in days before T.
+    offsets : sequence of float
+        Evaluation times, in days before T.
+    half_life_days : float
+        H.
+    **columns : sequence
+        Other event columns (see :func:`bucket_sums`), one value per event; those not given
+        are a contact on day 0 of richness 1, without direction, sentiment or value.
+
+    Examples
+    --------
+    >>> sums = one_group_sums([0.0, 90.0], offsets=[0.0, 90.0], day=[100, 10])
+    >>> sums.intensity.tolist(), sums.contact_days.tolist()
+    ([[1.5, 1.0]], [[2.0, 1.0]])
+    """
+    n = len(age)
+    arrays = {"group": pa.array(["g"] * n), "age": pa.array(age, pa.float64())}
+    for name, (default, kind) in _EVENT_DEFAULTS.items():
+        arrays[name] = pa.array(list(columns.pop(name, [default] * n)), kind)
+    if columns:
+        raise TypeError(f"not an event column: {sorted(columns)[0]!r}")
+    with connect() as backend:
+        events = ibis.memtable(pa.table(arrays))
+        _, sums = group_sums(backend, events, ["group"], offsets, half_life_days)
+    return sums

@@ -85,17 +85,8 @@ def standing(sums: GroupSums, value_ref: np.ndarray, config: Config) -> Standing
 
     Examples
     --------
-    >>> import ibis
-    >>> import pyarrow as pa
-    >>> from graphdyn.engine.backend import connect
-    >>> from graphdyn.engine.sums import group_sums
-    >>> events = ibis.memtable(pa.table({
-    ...     "g": [0] * 2, "age": [0.0, 30.0], "day": [100, 70], "richness": [1.0] * 2,
-    ...     "inbound": [False] * 2, "outbound": [False] * 2,
-    ...     "sentiment": pa.array([None] * 2, pa.float64()),
-    ...     "value": pa.array([None] * 2, pa.float64())}))
-    >>> with connect() as backend:
-    ...     _, sums = group_sums(backend, events, ["g"], [0.0, 90.0], 90.0)
+    >>> from graphdyn.engine.sums import one_group_sums
+    >>> sums = one_group_sums([0.0, 30.0], offsets=[0.0, 90.0], day=[100, 70])
     >>> result = standing(sums, np.full(2, np.nan), Config())
     >>> result.status.tolist(), result.trend.tolist()
     (['new'], ['strengthening'])
