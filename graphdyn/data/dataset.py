@@ -44,9 +44,9 @@ from graphdyn.data.validate import (
     parse_table,
     problems_to_error,
 )
-from graphdyn.engine.backend import connect
+from graphdyn.engine.backend import connect, hold
 from graphdyn.engine.checks import check_interactions, missing_columns, typed_interactions
-from graphdyn.engine.scan import FILE, ROW, scan_arrow, scan_once, scan_parquet
+from graphdyn.engine.scan import FILE, ROW, scan_arrow, scan_parquet
 from graphdyn.errors import DataError, DataProblem, UsageError
 
 __all__ = [
@@ -207,7 +207,7 @@ class Dataset:
         table = self.events.table(backend).select(*INTERACTIONS.column_names)
         if self.events.memory is not None:
             return table
-        return scan_once(backend, table)
+        return hold(backend, table)
 
     @cached_property
     def interactions(self) -> pd.DataFrame:

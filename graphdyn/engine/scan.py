@@ -15,7 +15,6 @@ CSV row is ``ROW + 2``, the header being line 1).
 
 from __future__ import annotations
 
-import uuid
 import warnings
 from collections.abc import Sequence
 
@@ -27,7 +26,7 @@ from ibis.backends import BaseBackend
 
 from graphdyn.engine import spark
 
-__all__ = ["FILE", "ROW", "scan_arrow", "scan_once", "scan_parquet"]
+__all__ = ["FILE", "ROW", "scan_arrow", "scan_parquet"]
 
 #: The column naming the file each row of a scan is in.
 FILE = "__file"
@@ -109,26 +108,3 @@ def scan_arrow(table: pa.Table, file: str, rows: np.ndarray | None = None) -> ir
         FILE, pa.DictionaryArray.from_arrays(np.zeros(table.num_rows, np.int32), [file])
     ).append_column(ROW, pa.array(np.asarray(positions, dtype=np.int64)))
     return ibis.memtable(full)
-
-
-def scan_once(backend: BaseBackend, table: ir.Table) -> ir.Table:
-    """Compute ``table`` once into a temporary table of the engine, for many queries to read.
-
-    The engine keeps it in its own storage until the connection closes (DuckDB: a temporary
-    table, in memory, spilled to its temporary folder past the memory limit; Spark: a cached
-    view, on the executors, memory then disk); queries then read it, not the files again.
-
-    Examples
-    --------
-    >>> from graphdyn.engine.backend import connect
-    >>> with connect() as backend:
-    ...     kept = scan_once(backend, ibis.memtable(pa.table({"a": [1, 2]})).mutate(b=ibis._.a * 2))
-    ...     backend.to_pyarrow(kept.b.sum()).as_py()
-    6
-    """  # noqa: E501
-    if backend.name == spark.BACKEND:
-        return spark.hold(backend, table)
-    with warnings.catch_warnings():
-        # Ibis 12 reads the schema with DuckDB 2's deprecated fetch_arrow_table.
-        warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
-        return backend.create_table(f"graphdyn_scan_{uuid.uuid4().hex}", table, temp=True)
