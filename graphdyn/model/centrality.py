@@ -176,9 +176,20 @@ def _is_positive(value: object) -> bool:
 def _indexed_arrays(
     nodes: list[Hashable], u: np.ndarray, v: np.ndarray, weights: np.ndarray
 ) -> _Indexed:
-    """Index a checked edge list (``u < v``, no pair twice) and build its igraph twin."""
-    edges = list(zip(u.tolist(), v.tolist(), strict=True))
-    return _Indexed(nodes, u, v, weights, ig.Graph(n=len(nodes), edges=edges))
+    """Index a checked edge list (``u < v``, no pair twice) and build its igraph twin.
+
+    igraph takes edges as Python pairs (about 120 bytes each): they are handed over
+    :data:`_EDGE_CHUNK` at a time, so the pairs never outweigh the graph.
+    """
+    graph = ig.Graph(n=len(nodes))
+    for first in range(0, len(u), _EDGE_CHUNK):
+        part = slice(first, first + _EDGE_CHUNK)
+        graph.add_edges(list(zip(u[part].tolist(), v[part].tolist(), strict=True)))
+    return _Indexed(nodes, u, v, weights, graph)
+
+
+#: Edges handed to igraph at once (see :func:`_indexed_arrays`).
+_EDGE_CHUNK = 1_000_000
 
 
 def weighted_betweenness(
