@@ -14,6 +14,7 @@ from graphdyn.audits.conditions import audit_figures, parse_condition
 from graphdyn.audits.run import audit
 
 from .by_hand import liveness, p_alive, rhythm_by_hand
+from .on_frames import ties_of_data
 
 START = pd.Timestamp("2023-01-01T00:00Z")
 
@@ -46,7 +47,7 @@ def cold_by_hand(silence: float) -> bool:
 
 
 def tie_at(events: pd.DataFrame, as_of: pd.Timestamp, config: Config | None = None) -> pd.Series:
-    return audit(events, as_of=as_of, config=config).ties.iloc[0]
+    return ties_of_data(events, as_of, config).ties.iloc[0]
 
 
 def test_typical_gap_of_a_regular_tie() -> None:

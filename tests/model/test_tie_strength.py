@@ -21,7 +21,7 @@ from graphdyn.model.explain import component_table
 from tests.engine.reference import Events, group_sums, group_sums_without_each
 
 from .by_hand import liveness, p_alive, rhythm_by_hand
-from .on_frames import relationships_of
+from .on_frames import relationships_of, ties_of_data
 
 T = pd.Timestamp("2024-07-01T00:00Z")
 H = 90.0
@@ -253,7 +253,7 @@ def tables(result) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
 @settings(max_examples=60, deadline=None)
 @given(event_rows)
 def test_strength_and_components_are_in_unit_interval(rows: list[dict[str, object]]) -> None:
-    result = audit(frame_of(rows), as_of=T)
+    result = ties_of_data(frame_of(rows), as_of=T)
     for table in (result.ties, result.customers):
         values = table[["strength", "intensity", "tenure", "reciprocity", "affect", "value"]]
         finite = values.to_numpy(dtype=float)
@@ -266,7 +266,7 @@ def test_strength_and_components_are_in_unit_interval(rows: list[dict[str, objec
 def test_invariant_to_row_order(rows: list[dict[str, object]], rng) -> None:  # type: ignore[no-untyped-def]
     frame = frame_of(rows)
     shuffled = frame.sample(frac=1.0, random_state=rng.randint(0, 2**31)).reset_index(drop=True)
-    a, b = tables(audit(frame, as_of=T)), tables(audit(shuffled, as_of=T))
+    a, b = tables(ties_of_data(frame, as_of=T)), tables(ties_of_data(shuffled, as_of=T))
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], check_exact=False, rtol=1e-12)
 
@@ -278,8 +278,8 @@ def test_adding_an_event_never_lowers_intensity(
 ) -> None:
     frame = frame_of(rows)
     extra = pd.DataFrame([event("extra", days_before, "c1", "s1", channel)])
-    before = audit(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
-    after = audit(pd.concat([frame, extra], ignore_index=True), as_of=T).ties
+    before = ties_of_data(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
+    after = ties_of_data(pd.concat([frame, extra], ignore_index=True), as_of=T).ties
     after = after.set_index(["customer_id", "staff_id"])
     common = before.index
     assert (after.loc[common, "intensity"] >= before["intensity"] - 1e-15).all()
@@ -292,8 +292,8 @@ def test_moving_as_of_forward_never_raises_intensity(
     rows: list[dict[str, object]], later_days: float
 ) -> None:
     frame = frame_of(rows)
-    now = audit(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
-    later = audit(frame, as_of=T + pd.Timedelta(days=later_days)).ties
+    now = ties_of_data(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
+    later = ties_of_data(frame, as_of=T + pd.Timedelta(days=later_days)).ties
     later = later.set_index(["customer_id", "staff_id"]).loc[now.index]
     assert (later["intensity"] <= now["intensity"] + 1e-15).all()
     expected = now["intensity_raw"] * 2 ** (-later_days / H)
@@ -305,8 +305,8 @@ def test_moving_as_of_forward_never_raises_intensity(
 def test_component_without_data_does_not_change_the_others(rows: list[dict[str, object]]) -> None:
     """Removing all sentiment drops affect and leaves every other component exactly as it was."""
     frame = frame_of(rows)
-    with_affect = tables(audit(frame, as_of=T))
-    without_affect = tables(audit(frame.assign(sentiment=None), as_of=T))
+    with_affect = tables(ties_of_data(frame, as_of=T))
+    without_affect = tables(ties_of_data(frame.assign(sentiment=None), as_of=T))
     for name in with_affect:
         a, b = with_affect[name], without_affect[name]
         for column in ("intensity", "tenure", "reciprocity", "value"):
@@ -327,7 +327,7 @@ def test_strength_lies_between_its_components_and_liveness_below_p_alive(
 ) -> None:
     """Strength is a weighted mean: never below its lowest component (so high components never
     read 0); liveness is P(alive) times a probability, both in [0, 1]."""
-    result = audit(frame_of(rows), as_of=T)
+    result = ties_of_data(frame_of(rows), as_of=T)
     for table in (result.ties, result.customers):
         parts = table[list(WEIGHTS)].to_numpy(dtype=float)
         strength = table["strength"].to_numpy()
@@ -336,7 +336,7 @@ def test_strength_lies_between_its_components_and_liveness_below_p_alive(
         live, alive = table["liveness"].to_numpy(), table["p_alive"].to_numpy()
         assert np.all((live >= 0) & (live <= alive + 1e-12) & (alive <= 1))
         for row in table.head(3).to_dict("records"):
-            contributions = component_table(pd.Series(row), result.config)
+            contributions = component_table(pd.Series(row), Config())
             assert contributions["contribution"].sum() == pytest.approx(row["strength"])
 
 
@@ -344,8 +344,8 @@ def test_strength_lies_between_its_components_and_liveness_below_p_alive(
 @given(event_rows, st.floats(1, 400))
 def test_silence_never_raises_liveness(rows: list[dict[str, object]], later_days: float) -> None:
     frame = frame_of(rows)
-    now = audit(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
-    later = audit(frame, as_of=T + pd.Timedelta(days=later_days)).ties
+    now = ties_of_data(frame, as_of=T).ties.set_index(["customer_id", "staff_id"])
+    later = ties_of_data(frame, as_of=T + pd.Timedelta(days=later_days)).ties
     later = later.set_index(["customer_id", "staff_id"]).loc[now.index]
     assert (later["p_alive"] <= now["p_alive"] + 1e-12).all()
     assert (later["liveness"] <= now["liveness"] + 1e-12).all()
