@@ -205,8 +205,8 @@ def baseline(folder: str) -> Result:
 
 def ties(folder: str) -> Result:
     from graphdyn.config import Config
-    from graphdyn.data import read_data
     from graphdyn.engine.backend import connect
+    from graphdyn.ingest import read_data
     from graphdyn.model.relationships import relationships
 
     config = Config()
@@ -275,7 +275,7 @@ AUDIT_CACHE = "audit"
 
 def read_only(folder: str) -> Result:
     """``read_data`` alone: scanning and checking the folder, the floor of any full audit."""
-    from graphdyn.data import read_data
+    from graphdyn.ingest import read_data
 
     with measured() as clock:
         data = read_data(folder)
@@ -465,7 +465,7 @@ def neo4j_bolt(folder: str, home: str, heap: str, pagecache: str, writers: int =
     CPU seconds over the load (every thread of its process group: Bolt workers, JIT compiler,
     GC) are reported apart as ``server_cpu_seconds``.
     """
-    from graphdyn.data import read_data
+    from graphdyn.ingest import read_data
     from graphdyn.neo4j import server
     from graphdyn.neo4j.connection import open_runner
     from graphdyn.neo4j.load import load_data
@@ -520,7 +520,7 @@ def neo4j_import(folder: str, home: str, heap: str) -> Result:
     properties; HAD, HANDLED and ABOUT relationships) is written as neo4j-admin CSV files
     first, outside the clock (phase ``export``).
     """
-    from graphdyn.data import read_data
+    from graphdyn.ingest import read_data
     from graphdyn.neo4j import server
 
     path = Path(home)

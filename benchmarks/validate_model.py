@@ -51,10 +51,10 @@ import pandas as pd
 from benchmarks.datasets import SOURCES, data_folder
 from graphdyn.components import NAMES
 from graphdyn.config import Config
-from graphdyn.data import read_data
 from graphdyn.data.generate import generate
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import interactions_table
+from graphdyn.ingest import read_data
 from graphdyn.model.relationships import Relationships, relationships
 
 __all__ = [

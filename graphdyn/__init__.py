@@ -25,7 +25,6 @@ from graphdyn.audits.explain import explain
 from graphdyn.audits.overview import PortfolioOverview, portfolio_overview
 from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config, load_config
-from graphdyn.data import Dataset, read_data
 from graphdyn.errors import (
     ConfigError,
     DataError,
@@ -38,6 +37,7 @@ from graphdyn.errors import (
     UsageError,
 )
 from graphdyn.folder import read_audit_folder, write_audit_folder, write_comparison
+from graphdyn.ingest import Dataset, read_data
 from graphdyn.views.network import network_view
 from graphdyn.views.overview import overview_page
 

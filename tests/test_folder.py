@@ -9,8 +9,8 @@ import pytest
 
 import graphdyn
 from graphdyn import UsageError, audit, compare_audits, read_audit_folder, write_audit_folder
-from graphdyn.data.dataset import Dataset
 from graphdyn.folder import AuditFolder
+from graphdyn.ingest.dataset import Dataset
 
 EVENTS = pd.DataFrame(
     {

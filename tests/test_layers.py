@@ -1,9 +1,10 @@
 """The package's layers: every import (type-only and inside functions too) runs downwards.
 
-data files and contract -> engine -> data set -> model -> audits -> outputs (folder, views,
-neo4j) -> cli, over what everything shares (errors, config, atomic writing, progress). A module
-may import its own layer and the layers below it, never one above; and no two files import each
-other, directly or round a circle.
+data (the contract, the files as read, the checks of values, the generator) -> engine -> ingest
+(the data set) -> model -> audits -> outputs (folder, views, neo4j) -> cli, over what everything
+shares (errors, config, atomic writing, progress). A module may import its own layer and the
+layers below it, never one above; and no two files import each other, directly or round a
+circle.
 """
 
 from __future__ import annotations
@@ -28,16 +29,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("graphdyn.components",),  # the components' declarations, which config reads
     ("graphdyn.config",),
     # The data contract, the files read as they are, the attribute tables' checks, the generator.
-    (
-        "graphdyn.data.contract",
-        "graphdyn.data.files",
-        "graphdyn.data.validate",
-        "graphdyn.data.names",
-        "graphdyn.data.generate",
-        "graphdyn.data.synthetic",
-    ),
+    ("graphdyn.data",),
     ("graphdyn.engine",),  # the event-level work as queries: scan, checks, sums
-    ("graphdyn.data",),  # the data set: its interactions checked and held in the engine
+    ("graphdyn.ingest",),  # the data set: its interactions checked and held in the engine
     ("graphdyn.model",),
     ("graphdyn.audits",),
     ("graphdyn.views", "graphdyn.neo4j"),
@@ -81,7 +75,7 @@ def _modules() -> dict[str, set[str]]:
 
 
 def _known(name: str, modules: dict[str, set[str]]) -> str:
-    """The module an import names (``from graphdyn.data import x`` names graphdyn.data)."""
+    """The module an import names (``from graphdyn.ingest import x`` names graphdyn.ingest)."""
     while name not in modules and "." in name:
         name = name.rsplit(".", 1)[0]
     return name
@@ -120,7 +114,7 @@ def test_no_import_circles() -> None:
     [
         ("graphdyn.data.contract", 3),
         ("graphdyn.engine.sums", 4),
-        ("graphdyn.data.dataset", 5),
+        ("graphdyn.ingest.dataset", 5),
         ("graphdyn.model.graph", 6),
         ("graphdyn.audits.conditions", 7),
         ("graphdyn.folder", 9),

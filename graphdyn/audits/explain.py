@@ -7,7 +7,7 @@
   or ``customers.csv``, the parameters and the as-of date from ``summary.json``, so the numbers
   are the audit's to the 10 significant digits the folder keeps. The interactions listed are
   the customer's rows of the data folder the audit was made from (``summary.json``'s
-  ``source_folder``, else its ``source``), read alone (:class:`~graphdyn.data.partial.DataFolder`)
+  ``source_folder``, else its ``source``), read alone (:class:`~graphdyn.ingest.partial.DataFolder`)
   if that folder is still there; :attr:`~graphdyn.model.explain.Explanation.notes` says when it
   is not, or has changed since;
 - **from a data folder** (or a :class:`~graphdyn.Dataset`): the data are read and checked as
@@ -44,12 +44,12 @@ from ibis.backends import BaseBackend
 from graphdyn.audits.run import Audit, _with_attributes
 from graphdyn.config import Config
 from graphdyn.data.contract import INTERACTIONS
-from graphdyn.data.dataset import Dataset, as_dataset, read_data, to_timestamp
-from graphdyn.data.partial import DataFolder
 from graphdyn.data.validate import empty_table
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import interactions_table
 from graphdyn.errors import DataError, DataProblem, UsageError
+from graphdyn.ingest.dataset import Dataset, as_dataset, read_data, to_timestamp
+from graphdyn.ingest.partial import DataFolder
 from graphdyn.model.explain import Explanation, explain_from_tables, not_in_audit
 from graphdyn.model.relationships import population_medians, relationships
 

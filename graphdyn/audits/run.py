@@ -17,9 +17,9 @@ import pandas as pd
 
 from graphdyn._version import __version__
 from graphdyn.config import Config
-from graphdyn.data.dataset import DataLike, Dataset, OnError, as_dataset, to_timestamp
 from graphdyn.engine.backend import connect
 from graphdyn.engine.products import product_links, product_totals
+from graphdyn.ingest.dataset import DataLike, Dataset, OnError, as_dataset, to_timestamp
 from graphdyn.model.centrality import Centrality, node_centrality
 from graphdyn.model.decay import STATUSES, TRENDS
 from graphdyn.model.departure import WhatIf, departure_impact, what_if

@@ -21,9 +21,9 @@ from graphdyn.cli.options import (
     on_error_option,
 )
 from graphdyn.config import Config
-from graphdyn.data import Dataset, OnError
 from graphdyn.errors import UsageError
 from graphdyn.folder import write_audit_folder
+from graphdyn.ingest import Dataset, OnError
 from graphdyn.model.decay import STATUSES
 from graphdyn.model.explain import Explanation
 from graphdyn.neo4j.settings import Neo4jSettings, load_settings

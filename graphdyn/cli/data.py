@@ -15,10 +15,10 @@ from graphdyn.cli.audit import print_headline, run_audit
 from graphdyn.cli.console import progress_bar, stderr, stdout
 from graphdyn.cli.options import model_options, on_error_option
 from graphdyn.config import Config, load_config
-from graphdyn.data import OnError, read_data
 from graphdyn.data.generate import generate as generate_data
 from graphdyn.errors import UsageError
 from graphdyn.folder import write_audit_folder
+from graphdyn.ingest import OnError, read_data
 
 __all__ = ["demo", "generate", "validate"]
 

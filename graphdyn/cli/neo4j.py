@@ -20,8 +20,7 @@ from graphdyn.audits.run import Audit
 from graphdyn.cli.console import progress_bar, progress_bars, stderr, stdout
 from graphdyn.cli.options import on_error_option
 from graphdyn.config import Config, load_config
-from graphdyn.data import Dataset, read_data
-from graphdyn.data.dataset import OnError
+from graphdyn.ingest import Dataset, OnError, read_data
 from graphdyn.neo4j.connection import open_runner
 from graphdyn.neo4j.load import check_property_names, load_data
 from graphdyn.neo4j.queries import (

@@ -12,8 +12,8 @@ import click
 
 from graphdyn.components import NAMES
 from graphdyn.config import ENGINES, load_config
-from graphdyn.data import to_timestamp
 from graphdyn.errors import UsageError
+from graphdyn.ingest import to_timestamp
 
 __all__ = [
     "CONFIG_FILE_KEY",

@@ -107,7 +107,7 @@ def departure_impact(
     c1 talks to s1 every week and to s2 once; without s1 only an old email is left.
 
     >>> import pandas as pd
-    >>> from graphdyn.data.dataset import Dataset
+    >>> from graphdyn.ingest.dataset import Dataset
     >>> weekly = pd.date_range("2024-01-01", "2024-06-24", freq="7D").strftime("%Y-%m-%d")
     >>> events = pd.DataFrame({
     ...     "interaction_id": [f"i{k}" for k in range(len(weekly) + 1)],

@@ -21,8 +21,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphdyn.data.dataset import Dataset
 from graphdyn.errors import UsageError
+from graphdyn.ingest.dataset import Dataset
 
 __all__ = [
     "NODE_KINDS",

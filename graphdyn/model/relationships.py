@@ -150,7 +150,7 @@ def population_medians(
 
     Examples
     --------
-    >>> from graphdyn.data.dataset import Dataset
+    >>> from graphdyn.ingest.dataset import Dataset
     >>> from graphdyn.engine.backend import connect
     >>> from graphdyn.engine.events import interactions_table
     >>> data = Dataset.from_frames(pd.DataFrame({

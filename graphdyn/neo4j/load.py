@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 from graphdyn.data.contract import INTERACTIONS
-from graphdyn.data.dataset import Dataset
 from graphdyn.errors import DataError, DataProblem, Neo4jError, UsageError
+from graphdyn.ingest.dataset import Dataset
 from graphdyn.neo4j.connection import QueryRunner, Record, Transaction, run_batches
 from graphdyn.neo4j.rows import (
     Elements,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from graphdyn.config import Config
 from graphdyn.data.contract import INTERACTIONS, Table
-from graphdyn.data.dataset import Dataset, OnError
+from graphdyn.ingest.dataset import Dataset, OnError
 from graphdyn.neo4j.connection import QueryRunner
 from graphdyn.neo4j.schema import ATTRIBUTE_LABELS, NodeLabel, statement
 

@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import graphdyn.data.generate as generate_module
-from graphdyn.data import read_data
 from graphdyn.data.contract import TABLES
 from graphdyn.data.generate import DEFAULT_END, GeneratedData, generate
 from graphdyn.errors import UsageError
+from graphdyn.ingest import read_data
 
 SIZES = {"customers": 300, "staff": 20, "products": 20, "interactions": 20_000}
 CHANNELS = {"meeting", "video", "phone", "chat", "email", "support_ticket", "feedback", "order"}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from graphdyn import DataError, read_data
-from graphdyn.data.partial import DataFolder
+from graphdyn.ingest.partial import DataFolder
 
 HEADER = (
     "interaction_id,timestamp,customer_id,staff_id,channel,direction,"

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from graphdyn import DataError, read_data
-from graphdyn.data.partial import DataFolder
 from graphdyn.data.validate import ParsedTable
+from graphdyn.ingest.partial import DataFolder
 
 ROWS = pd.DataFrame(
     {

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from graphdyn import Config, DataError, read_data
-from graphdyn.data import Dataset, to_timestamp
 from graphdyn.errors import UsageError
+from graphdyn.ingest import Dataset, to_timestamp
 
 HEADER = (
     "interaction_id,timestamp,customer_id,staff_id,channel,direction,"

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from graphdyn import Config, DataError, read_data
-from graphdyn.data import Dataset, to_timestamp
 from graphdyn.engine.backend import connect
 from graphdyn.engine.checks import check_interactions
 from graphdyn.engine.scan import FILE, ROW, scan_parquet
+from graphdyn.ingest import Dataset, to_timestamp
 
 ROWS = pd.DataFrame(
     {

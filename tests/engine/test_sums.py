@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from graphdyn import Config
 from graphdyn.config import EngineSettings
-from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
 from graphdyn.engine.backend import connect
 from graphdyn.engine.channels import channel_sums
@@ -34,6 +33,7 @@ from graphdyn.engine.sums import (
     group_sums,
     rollup,
 )
+from graphdyn.ingest.dataset import read_data
 from graphdyn.model.relationships import CUSTOMER_KEYS, TIE_KEYS, evaluation_offsets
 from tests.engine import reference
 from tests.engine.reference import prepare_events

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from graphdyn.config import Config
-from graphdyn.data.dataset import Dataset, to_timestamp
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import interactions_table
+from graphdyn.ingest.dataset import Dataset, to_timestamp
 from graphdyn.model import relationships as model
 
 __all__ = ["medians_of", "relationships_of", "ties_of_data"]

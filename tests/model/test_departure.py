@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from graphdyn import Config, UsageError
 from graphdyn.audits.run import Audit, audit
 from graphdyn.cli.main import cli
-from graphdyn.data.dataset import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.engine.backend import connect
 from graphdyn.engine.events import interactions_table
+from graphdyn.ingest.dataset import Dataset, read_data
 from graphdyn.model import departure
 from graphdyn.model.departure import departure_impact
 from graphdyn.views.report import report_page

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from graphdyn import Config
 from graphdyn.audits.run import audit
-from graphdyn.data.dataset import read_data
 from graphdyn.data.generate import generate
+from graphdyn.ingest.dataset import read_data
 from graphdyn.model import relationships
 from graphdyn.model.decay import decay_weight
 from graphdyn.model.explain import component_table

@@ -17,8 +17,8 @@ import pytest
 from benchmarks import validate_model as VALIDATE
 from benchmarks.datasets import SOURCES, data_folder
 from graphdyn import Config
-from graphdyn.data import read_data
 from graphdyn.data.generate import generate
+from graphdyn.ingest import read_data
 
 SEEDS = (0, 1, 2)
 SIZE = {"customers": 1500, "staff": 60, "products": 50, "interactions": 150_000}

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from graphdyn.audits.run import Audit, audit
-from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import DataError
+from graphdyn.ingest import Dataset, read_data
 from graphdyn.neo4j.connection import Neo4jRunner
 from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.queries import to_plain
@@ -356,7 +356,7 @@ def test_two_writers_give_the_same_graph_as_one(
 
 _LOADER = """
 import sys
-from graphdyn.data import read_data
+from graphdyn.ingest import read_data
 from graphdyn.neo4j.connection import open_runner
 from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.settings import load_settings

@@ -18,9 +18,9 @@ import pytest
 from graphdyn.audits.run import Audit, audit
 from graphdyn.components import NAMES
 from graphdyn.config import Config
-from graphdyn.data import Dataset, read_data
 from graphdyn.data.generate import generate
 from graphdyn.errors import Neo4jQueryError
+from graphdyn.ingest import Dataset, read_data
 from graphdyn.neo4j.connection import Neo4jRunner
 from graphdyn.neo4j.load import load_data
 from graphdyn.neo4j.queries import (

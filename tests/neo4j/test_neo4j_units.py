@@ -17,7 +17,6 @@ import pytest
 
 from graphdyn.audits.run import audit
 from graphdyn.config import Config
-from graphdyn.data import Dataset
 from graphdyn.data.contract import INTERACTIONS
 from graphdyn.errors import (
     ConfigError,
@@ -27,6 +26,7 @@ from graphdyn.errors import (
     Neo4jQueryError,
     UsageError,
 )
+from graphdyn.ingest import Dataset
 from graphdyn.model.rhythm import QUADRATURE
 from graphdyn.neo4j.connection import Record, run_batches, translate_error
 from graphdyn.neo4j.load import load_data

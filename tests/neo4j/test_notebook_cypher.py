@@ -23,7 +23,7 @@ import pandas as pd
 
 from graphdyn.audits.run import Audit, audit
 from graphdyn.components import NAMES
-from graphdyn.data import read_data
+from graphdyn.ingest import read_data
 
 if TYPE_CHECKING:
     from conftest import Neo4jSettings

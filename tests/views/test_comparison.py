@@ -37,7 +37,7 @@ from playwright.sync_api import Browser
 
 from graphdyn.audits.compare import Comparison, compare_audits
 from graphdyn.audits.run import audit
-from graphdyn.data.dataset import Dataset
+from graphdyn.ingest.dataset import Dataset
 from graphdyn.views.comparison import SECTIONS, comparison_page
 
 from .browsing import open_html_file, screenshot

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from graphdyn.audits.run import audit
-from graphdyn.data.dataset import Dataset
+from graphdyn.ingest.dataset import Dataset
 from graphdyn.model.graph import graph_from_dataset
 from graphdyn.views.export import write_gexf, write_graphml
 from graphdyn.views.network import network_page

@@ -29,7 +29,7 @@ from playwright.sync_api import Browser
 
 from graphdyn.audits.run import Audit, audit
 from graphdyn.config import Config
-from graphdyn.data.dataset import Dataset
+from graphdyn.ingest.dataset import Dataset
 from graphdyn.views.charts import Marker, Series, bar_chart, histogram, line_chart, nice_ticks
 from graphdyn.views.report import SECTIONS, report_page
 

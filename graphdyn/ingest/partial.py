@@ -3,10 +3,10 @@
 Listing one customer's interactions (``graphdyn explain`` from an audit folder) needs that
 customer's rows whole and one column of everyone else's; parsing and checking every value of a
 large file is then most of the work. :class:`DataFolder` loads the files once (every whole-file
-check of :func:`~graphdyn.data.read_data` applies: encoding, delimiter, field counts, required
+check of :func:`~graphdyn.ingest.read_data` applies: encoding, delimiter, field counts, required
 columns), reads and checks the attribute tables whole, and parses the interactions on demand:
 some columns of every row (:meth:`DataFolder.interaction_columns`) or every column of some rows
-(:meth:`DataFolder.interactions`), each checked exactly as :func:`~graphdyn.data.read_data`
+(:meth:`DataFolder.interactions`), each checked exactly as :func:`~graphdyn.ingest.read_data`
 checks it. A bad value in a column of a row that is never asked for is not looked at; a
 repeated ``interaction_id`` is found when that column is asked for.
 """
@@ -23,10 +23,10 @@ import pyarrow as pa
 
 from graphdyn.config import Config
 from graphdyn.data.contract import ATTRIBUTE_TABLES, INTERACTIONS, Table
-from graphdyn.data.dataset import OnError, load_raw_tables
 from graphdyn.data.files import RawTable
 from graphdyn.data.validate import ParsedTable, empty_table, parse_table, problems_to_error
 from graphdyn.errors import DataError, DataProblem
+from graphdyn.ingest.dataset import OnError, load_raw_tables
 
 __all__ = ["DataFolder"]
 
@@ -89,7 +89,7 @@ class DataFolder:
         Raises
         ------
         DataError
-            For what :func:`~graphdyn.data.read_data` rejects in the whole files and the
+            For what :func:`~graphdyn.ingest.read_data` rejects in the whole files and the
             attribute tables, and when the interactions file lacks a required column or has
             no rows.
         """
@@ -129,7 +129,7 @@ class DataFolder:
         ----------
         names : sequence of str
             Contract columns of the interactions table. One the file does not have comes out
-            blank, as :func:`~graphdyn.data.read_data` gives it.
+            blank, as :func:`~graphdyn.ingest.read_data` gives it.
         on_error : {"raise", "quarantine"}
             Reject the data on any bad value of those columns, or leave the rows with one out.
 
