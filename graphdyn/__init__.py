@@ -11,8 +11,9 @@ The package is layered, each layer importing only those below it (``tests/test_l
 
     errors, atomic, progress, java  what everything shares
     components/, config             the components of tie strength; the parameters
-    data/                           reading, validating and generating data folders
-    engine/                         the event-level sums, as queries a query engine runs
+    data/                           the data contract, the files as read, checks, the generator
+    engine/                         the interactions' scan and checks, the sums, as queries
+    ingest/                         the data set: read, checked and held in the engine
     model/                          tie strength, liveness, decay, the graph, centrality
     audits/                         the model run as of a date; conditions; comparisons
     folder, views/, neo4j/          the outputs: audit folders, HTML pages, the graph database
