@@ -154,7 +154,7 @@ def overview_page(
     for name, value in (("max_ties", max_ties), ("ties_per_staff", ties_per_staff)):
         if value < 1:
             raise UsageError(f"{name} must be 1 or more, not {value}")
-    overview = portfolio_overview(tables, top=top)
+    overview = portfolio_overview(tables, top=top, links_per_staff=links_per_staff)
     payload = _OverviewPayload(tables, overview, links_per_staff)
     chosen_focus = payload.focus(focus, depth)
     payload.keep(chosen_focus, max_ties, ties_per_staff)
@@ -167,7 +167,7 @@ def overview_page(
         "accounts": Count(
             "accounts picked out", len(data["accounts"]["customer"]), overview.candidates
         ),
-        "links": Count("staff links drawn", len(data["links"]["a"]), len(overview.links)),
+        "links": Count("staff links drawn", len(data["links"]["a"]), overview.pairs),
         "ties": Count("ties in the neighbourhoods", len(payload.ties), payload.all_ties),
     }
     page = vis_network_page(

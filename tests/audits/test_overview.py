@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from graphdyn import Audit, audit, read_audit_folder, write_audit_folder
+from graphdyn.audits import overview as overview_module
 from graphdyn.audits.overview import (
     ACCOUNT_COLUMNS,
     LINK_COLUMNS,
@@ -19,6 +20,7 @@ from graphdyn.audits.overview import (
 )
 from graphdyn.data.generate import generate
 from graphdyn.errors import UsageError
+from graphdyn.views.overview import overview_page
 
 NAN = float("nan")
 
@@ -162,6 +164,8 @@ def test_staff_without_a_team_column_make_no_teams() -> None:
 def test_negative_top_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="top must be 0 or more"):
         portfolio_overview(hand_audit(), top=-1)
+    with pytest.raises(UsageError, match="links_per_staff must be 0 or more"):
+        portfolio_overview(hand_audit(), links_per_staff=-1)
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +207,42 @@ def test_a_generated_audit_adds_up(generated: tuple[Audit, Path]) -> None:
     assert links["staff_b"].tolist() == expected["staff_id_y"].tolist()
     assert links["shared_customers"].tolist() == expected["shared_customers"].tolist()
     assert np.allclose(links["shared_value"], expected["shared_value"])
+
+
+def first_of_either(links: pd.DataFrame, per_staff: int) -> pd.DataFrame:
+    """The links (ranked) among the first ``per_staff`` of either of their staff members."""
+    ends = pd.concat([links["staff_a"], links["staff_b"]], keys=["a", "b"]).reset_index()
+    ends = ends.sort_values(["level_1", "level_0"])  # in rank order, each link's two ends
+    ends["place"] = ends.groupby(0).cumcount()
+    place = ends.pivot(index="level_1", columns="level_0", values="place")
+    return links.loc[(place["a"] < per_staff) | (place["b"] < per_staff)]
+
+
+@pytest.mark.parametrize("per_staff", [1, 2, 5])
+@pytest.mark.parametrize("block", [None, 7])
+def test_each_members_strongest_links_are_kept_as_the_pairs_are_counted(
+    generated: tuple[Audit, Path],
+    per_staff: int,
+    block: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keeping each member's first links block by block keeps what keeping at the end would,
+    and the page draws the same links from them as from every link."""
+    result, _ = generated
+    every = portfolio_overview(result)
+    if block is not None:  # blocks of one or two members: the links are kept many times over
+        monkeypatch.setattr(overview_module, "_PAIR_BLOCK", block)
+        monkeypatch.setattr(overview_module, "_PAIR_BINS", 2 * every.staff.shape[0])
+    kept = portfolio_overview(result, links_per_staff=per_staff)
+    assert kept.pairs == every.pairs == len(every.links)
+    expected = first_of_either(every.links, per_staff)
+    assert len(expected) < len(every.links)
+    pd.testing.assert_frame_equal(
+        kept.links.reset_index(drop=True), expected.reset_index(drop=True)
+    )
+    page = overview_page(result, links_per_staff=per_staff)
+    assert page.counts["links"].shown == len(expected)
+    assert page.counts["links"].total == len(every.links)
 
 
 def test_a_saved_audit_folder_gives_the_same_overview(generated: tuple[Audit, Path]) -> None:
