@@ -73,13 +73,13 @@ class Rung:
         )
 
 
-# Why the 100M rung skips the steps past the engine: the events are scanned, checked and summed
-# in the engine at any size, but the driver holds the tie table (11.9M ties at 100M) and the
-# model's arrays at 14 evaluation times; measured on 2026-12-03, the 100M audit was killed for
-# memory at 21.4 GB, in centrality (docs/scale.md, "Where the driver becomes the limit").
+# Why the 100M rung skips the steps past the engine (docs/scale.md, "Where the driver becomes
+# the limit"): measured on 2026-12-04, the 100M audit runs end to end with a 4 GB engine limit
+# (15.2 min, peak 14.05 GB) and writes its folder (196 s, peak 9.70 GB), but the steps run at
+# the engine's default limit (80% of RAM), which leaves the driver's tables no room.
 _ON_DRIVER = (
-    "the driver holds the tie table (10M: 1.17M ties, audit peak 4.5 GB; 100M: 11.9M ties, "
-    "killed at 21.4 GB of this 23 GiB machine; docs/scale.md)"
+    "the driver holds 6.3 GB of tables for 11.9M ties on top of the engine's default 80% of "
+    "RAM (run by hand with a 4 GB engine limit: 15.2 min, peak 14.05 GB; docs/scale.md)"
 )
 _NEEDS_AUDIT = "needs the rung's audit graph, which needs the audit"
 
