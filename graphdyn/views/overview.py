@@ -81,7 +81,6 @@ _SPACING = 60.0  # room between team discs
 _STAFF_SIZE = (8.0, 28.0)  # a staff node's radius: the base, and what the largest portfolio adds
 _STAFF_GAP = 30.0  # room between staff nodes in a disc, beyond their sizes
 _NO_TEAM = "(no team)"
-_LINK_BLOCK = 65_536  # link ends walked at a time when choosing the links drawn
 
 
 def overview_page(
@@ -155,7 +154,7 @@ def overview_page(
         if value < 1:
             raise UsageError(f"{name} must be 1 or more, not {value}")
     overview = portfolio_overview(tables, top=top, links_per_staff=links_per_staff)
-    payload = _OverviewPayload(tables, overview, links_per_staff)
+    payload = _OverviewPayload(tables, overview)
     chosen_focus = payload.focus(focus, depth)
     payload.keep(chosen_focus, max_ties, ties_per_staff)
     page_title = title or overview_title(tables.as_of, focus)
@@ -243,9 +242,7 @@ def _text_column(values: pd.Series) -> list[str | None]:
 class _OverviewPayload:
     """The page's data: staff, teams, links, accounts, and every customer and tie, in columns."""
 
-    def __init__(
-        self, tables: OverviewTables, overview: PortfolioOverview, links_per_staff: int
-    ) -> None:
+    def __init__(self, tables: OverviewTables, overview: PortfolioOverview) -> None:
         self.overview = overview
         customers = tables.customers.copy()
         customers["customer_id"] = customers["customer_id"].astype(str)
@@ -257,7 +254,8 @@ class _OverviewPayload:
         self.staff_index = pd.Index(self.staff["staff_id"].astype(str))
         self.ties = self._ties(tables.ties)
         self.all_ties = len(self.ties)
-        self.links = self._drawn_links(links_per_staff)
+        # each staff member's strongest links, chosen by portfolio_overview(links_per_staff=)
+        self.links = overview.links
 
     def _in_layout_order(self, staff: pd.DataFrame) -> pd.DataFrame:
         """Staff by team (most at stake first), then by the value (or customers) they carry."""
@@ -288,39 +286,6 @@ class _OverviewPayload:
         return frame.loc[known].sort_values(
             ["staff", "strength", "customer"], ascending=[True, False, True]
         )
-
-    def _drawn_links(self, per_staff: int) -> pd.DataFrame:
-        """Each staff member's ``per_staff`` strongest links (the links come strongest first).
-
-        A link is drawn when it is among the first ``per_staff`` of either of its two staff
-        members. Walked in blocks of links, each block's ends sorted by staff member, with the
-        counts of the blocks before; it stops once every staff member has all theirs.
-        """
-        links = self.overview.links
-        if per_staff == 0 or links.empty:
-            return links.iloc[:0]
-        ends = np.column_stack(
-            [
-                _positions(self.staff_index, links["staff_a"].astype(str)),
-                _positions(self.staff_index, links["staff_b"].astype(str)),
-            ]
-        ).ravel()
-        ends = np.where(ends < 0, len(self.staff_index), ends)  # staff not in the page
-        size = len(self.staff_index) + 1
-        wanted = np.minimum(np.bincount(ends, minlength=size), per_staff)
-        seen = np.zeros(size, dtype=np.int64)
-        chosen: list[npt.NDArray[np.intp]] = []
-        for start in range(0, len(ends), _LINK_BLOCK):
-            block = ends[start : start + _LINK_BLOCK]
-            order = np.argsort(block, kind="stable")
-            members = block[order]
-            first = np.searchsorted(members, members)
-            taken = seen[members] + np.arange(len(members)) - first < per_staff
-            chosen.append((start + order[taken]) // 2)
-            seen += np.bincount(block, minlength=size)
-            if (seen >= wanted).all():
-                break
-        return links.iloc[np.unique(np.concatenate(chosen))]
 
     def focus(self, focus: str | None, depth: int) -> dict[str, Any] | None:
         """Return the node the page opens on, or None (staff ids are looked up first)."""
