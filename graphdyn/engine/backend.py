@@ -42,7 +42,7 @@ from graphdyn.config import EngineSettings
 from graphdyn.engine import spark
 from graphdyn.errors import EngineMemoryError
 
-__all__ = ["connect", "epoch_microseconds", "hold"]
+__all__ = ["connect", "epoch_microseconds", "hold", "schema_reads"]
 
 
 def _unix_micros(timestamp: ir.TimestampValue) -> ir.IntegerValue:
@@ -147,7 +147,17 @@ def hold(backend: BaseBackend, table: ir.Table) -> ir.Table:
     """
     if backend.name == spark.BACKEND:
         return spark.hold(backend, table)
-    with warnings.catch_warnings():
-        # Ibis 12 reads the schema with DuckDB 2's deprecated fetch_arrow_table.
-        warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+    with schema_reads():
         return backend.create_table(f"graphdyn_held_{uuid.uuid4().hex}", table, temp=True)
+
+
+@contextmanager
+def schema_reads() -> Iterator[None]:
+    """Let Ibis read a new DuckDB table's schema without a warning.
+
+    Ibis 12 reads it with DuckDB 2's deprecated ``fetch_arrow_table``, which is Ibis' to change,
+    not the caller's.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+        yield

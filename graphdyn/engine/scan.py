@@ -15,7 +15,6 @@ CSV row is ``ROW + 2``, the header being line 1).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import ibis
@@ -25,6 +24,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from graphdyn.engine import spark
+from graphdyn.engine.backend import schema_reads
 
 __all__ = ["FILE", "ROW", "scan_arrow", "scan_parquet"]
 
@@ -70,9 +70,7 @@ def scan_parquet(backend: BaseBackend, paths: Sequence[str]) -> ir.Table:
         stored = [name for name in read.columns if name not in spark.SOURCE_COLUMNS]
         file, row = spark.SOURCE_COLUMNS
         return read.select(*stored, **{FILE: read[file], ROW: read[row]})
-    with warnings.catch_warnings():
-        # Ibis 12 reads the schema with DuckDB 2's deprecated fetch_arrow_table.
-        warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+    with schema_reads():
         table = backend.read_parquet(
             list(paths), filename=True, file_row_number=True, hive_partitioning=False
         )
